@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+// Deepfake video detection research toolkit: extract (video -> CNN embeddings -> HDF5 cache)
+// and train (GRU/FC heads on cached embeddings).
+import PackageDescription
+
+let package = Package(
+    name: "DeepfakeHeads",
+    products: [
+        .executable(name: "extract", targets: ["ExtractCLI"]),
+        .executable(name: "train", targets: ["TrainCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    ],
+    targets: [
+        // C system libraries, found through pkg-config; shim.h wraps macros Swift cannot import.
+        .systemLibrary(name: "CFFmpeg", path: "Sources/CFFmpeg", pkgConfig: "libavformat",
+                       providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]),
+        .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5",
+                       providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+
+        // What both stages use: tensors, HDF5, configuration, dataset layouts, hashing, progress.
+        .target(name: "Shared", dependencies: ["CHDF5", "CBLAS", .product(name: "Yams", package: "Yams")]),
+        // Stage 1: video decoding, weight loading, CNN kernels and backbones, the embedding cache.
+        .target(name: "Extract", dependencies: ["Shared", "CFFmpeg", "CBLAS"]),
+        // Stage 2: recurrent heads, optimisation, evaluation and reports.
+        .target(name: "Train", dependencies: ["Shared", "CBLAS"]),
+
+        .executableTarget(name: "ExtractCLI", dependencies: [
+            "Extract", "Shared", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "TrainCLI", dependencies: [
+            "Train", "Extract", "Shared", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
+        .testTarget(name: "SharedTests", dependencies: ["Shared"]),
+        .testTarget(name: "ExtractTests", dependencies: ["Extract", "Shared"]),
+        .testTarget(name: "TrainTests", dependencies: ["Train", "Shared"]),
+    ]
+)
