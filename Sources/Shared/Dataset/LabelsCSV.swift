@@ -1,0 +1,58 @@
+import Foundation
+
+/// Reads `labels.csv`: a header `path,label[,split]`, then one video per line.
+/// Paths are relative to the dataset folder; label 0/1 or real/fake; split train/val/test (optional).
+enum LabelsCSV {
+    static let splits: Set<String> = ["train", "val", "test"]
+
+    static func read(_ file: URL, datasetRoot: URL) throws -> [DatasetVideo] {
+        let text: String
+        do { text = try String(contentsOf: file, encoding: .utf8) } catch {
+            throw DatasetError.badLabelsLine(file: file.path, line: 0, reason: "cannot read the file as UTF-8 text")
+        }
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
+        while lines.last?.trimmingCharacters(in: .whitespaces).isEmpty == true { lines.removeLast() }
+        guard let header = lines.first else {
+            throw DatasetError.badLabelsLine(file: file.path, line: 1, reason: "the file is empty")
+        }
+        let columns = header.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard columns.count >= 2, columns[0] == "path", columns[1] == "label",
+              columns.count == 2 || (columns.count == 3 && columns[2] == "split") else {
+            throw DatasetError.badLabelsLine(file: file.path, line: 1, reason: "header is '\(header)'")
+        }
+        var seen = Set<String>()
+        var videos: [DatasetVideo] = []
+        for (offset, line) in lines.enumerated().dropFirst() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+            let number = offset + 1
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+            guard fields.count == columns.count else {
+                throw DatasetError.badLabelsLine(file: file.path, line: number, reason: "has \(fields.count) fields, the header has \(columns.count)")
+            }
+            let path = fields[0]
+            guard !path.isEmpty, !path.hasPrefix("/"), !path.split(separator: "/").contains("..") else {
+                throw DatasetError.badLabelsLine(file: file.path, line: number, reason: "path '\(path)' must be relative to the dataset folder")
+            }
+            guard let label = VideoLabel(text: fields[1]) else {
+                throw DatasetError.badLabelsLine(file: file.path, line: number, reason: "label '\(fields[1])' is not 0/1 or real/fake")
+            }
+            var split: String?
+            if fields.count == 3 {
+                let value = fields[2].lowercased()
+                guard splits.contains(value) else {
+                    throw DatasetError.badLabelsLine(file: file.path, line: number, reason: "split '\(fields[2])' is not train/val/test")
+                }
+                split = value
+            }
+            guard seen.insert(path).inserted else {
+                throw DatasetError.badLabelsLine(file: file.path, line: number, reason: "path '\(path)' is listed twice")
+            }
+            let url = datasetRoot.appendingPathComponent(path)
+            guard FileManager.default.fileExists(atPath: url.path) else {
+                throw DatasetError.missingListedVideo(file: file.path, line: number, path: path)
+            }
+            videos.append(try DatasetLayout.describe(url: url, relativePath: path, label: label, split: split))
+        }
+        return videos
+    }
+}
