@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""Builds the built-in demo dataset from the videos Debian's opencv-doc ships.
+
+Each "real" clip is a 2 s window of a source video, scaled to 320x240 and encoded as H.264. Its "fake"
+twin is the same window with a face-swap-like manipulation: a rectangular region is replaced by content
+from another video (another time and place), blended into the frame through a feathered border, as a
+face swap pastes a generated face over the original one. Everything is derived from --seed, so the same
+seed gives the same clips (byte-identical with the same FFmpeg build). Nothing here is committed.
+
+Layout written: <out>/real/*.mp4 and <out>/fake/*.mp4 (the generic real/fake layout).
+"""
+import argparse
+import os
+import random
+import shutil
+import subprocess
+import sys
+
+MEDIA = os.environ.get("OPENCV_DATA", "/usr/share/doc/opencv-doc/examples/data")
+SOURCES = [("Megamind.avi", 11.0), ("vtest.avi", 79.0), ("tree.avi", 29.0)]
+CLIP_SECONDS = 2.0
+WIDTH, HEIGHT = 320, 240
+
+
+def run(args):
+    result = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if result.returncode != 0:
+        sys.exit(f"make_demo_data: ffmpeg failed: {result.stderr.strip().splitlines()[-1:]}\n  command: {' '.join(args)}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", default="data/demo", help="dataset folder to create (default data/demo)")
+    parser.add_argument("--pairs", type=int, default=30, help="number of real/fake clip pairs (default 30)")
+    parser.add_argument("--seed", type=int, default=42)
+    args = parser.parse_args()
+
+    for name, _ in SOURCES:
+        if not os.path.exists(os.path.join(MEDIA, name)):
+            sys.exit(f"make_demo_data: {os.path.join(MEDIA, name)} is missing: run `make setup` (installs opencv-doc)")
+    rng = random.Random(args.seed)
+    partial = args.out.rstrip("/") + ".partial"
+    shutil.rmtree(partial, ignore_errors=True)
+    os.makedirs(os.path.join(partial, "real"))
+    os.makedirs(os.path.join(partial, "fake"))
+
+    scale = f"scale={WIDTH}:{HEIGHT},fps=25,format=yuv420p"
+    encode = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-g", "25", "-an", "-y"]
+    for i in range(args.pairs):
+        source, duration = SOURCES[i % len(SOURCES)]
+        start = rng.uniform(0, duration - CLIP_SECONDS - 0.2)
+        donor, donor_duration = SOURCES[(i + 1 + rng.randrange(len(SOURCES) - 1)) % len(SOURCES)]
+        donor_start = rng.uniform(0, donor_duration - CLIP_SECONDS - 0.2)
+        pw, ph = rng.randrange(96, 144, 8), rng.randrange(96, 136, 8)
+        px, py = rng.randrange(0, WIDTH - pw, 4), rng.randrange(0, HEIGHT - ph, 4)
+        feather = 12
+        stem = f"{os.path.splitext(source)[0].lower()}_{i:03d}"
+        src = os.path.join(MEDIA, source)
+        run(["ffmpeg", "-v", "error", "-ss", f"{start:.3f}", "-t", str(CLIP_SECONDS), "-i", src,
+             "-vf", scale, *encode, os.path.join(partial, "real", stem + ".mp4")])
+        patch = (f"[1:v]{scale},crop={pw}:{ph}:{(WIDTH - pw) // 2}:{(HEIGHT - ph) // 2},format=rgba,"
+                 f"geq=r='r(X,Y)':g='g(X,Y)':b='b(X,Y)':"
+                 f"a='255*clip(min(min(X,Y),min(W-1-X,H-1-Y))/{feather},0,1)'[patch];"
+                 f"[0:v]{scale}[base];[base][patch]overlay={px}:{py}:shortest=1,format=yuv420p")
+        run(["ffmpeg", "-v", "error", "-ss", f"{start:.3f}", "-t", str(CLIP_SECONDS), "-i", src,
+             "-ss", f"{donor_start:.3f}", "-t", str(CLIP_SECONDS), "-i", os.path.join(MEDIA, donor),
+             "-filter_complex", patch, *encode, os.path.join(partial, "fake", stem + ".mp4")])
+        print(f"\rmake_demo_data: {i + 1}/{args.pairs} pairs", end="", file=sys.stderr, flush=True)
+    print(file=sys.stderr)
+    shutil.rmtree(args.out, ignore_errors=True)
+    os.rename(partial, args.out)
+    print(f"make_demo_data: {args.pairs} real + {args.pairs} fake clips in {args.out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
