@@ -14,8 +14,11 @@ those names so the standard pickler can reference them.
 Also writes the expected values (computed from the numpy arrays, not by reading the file back) as JSON:
     {"<name>": {"shape": [...], "values": [flattened row-major values as float]}}
 
-Usage: make_zip_checkpoint.py OUT.pt EXPECTED.json [--wrap] [--zip64] [--prefix NAME]
+With --legacy it writes the same dict (plus a storage view) in the torch < 1.6 format instead.
+
+Usage: make_zip_checkpoint.py OUT.pt EXPECTED.json [--wrap] [--zip64] [--prefix NAME] [--legacy]
   --wrap   save {'epoch': 3, 'state_dict': sd, 'optimizer': {...}} instead of the bare state_dict
+  --legacy write the pre-1.6 format (a run of pickles, then raw storages)
   --zip64  write zip64 end-of-directory records and zip64 extra fields (as torch does past 4 GiB)
 """
 import argparse
@@ -63,9 +66,15 @@ UTILS, STORAGE_CLASSES = install_torch_stand_ins()
 
 
 class Storage:
-    def __init__(self, key, array):
+    def __init__(self, key, array, root=None, root_offset=0):
         self.key = str(key)
         self.array = np.ascontiguousarray(array).reshape(-1)
+        # Legacy files only: this storage is elements [root_offset, root_offset + size) of `root`.
+        self.root, self.root_offset = root, root_offset
+
+    @staticmethod
+    def view_of(root, key, offset, count):
+        return Storage(key, root.array[offset:offset + count], root, offset)
 
 
 class Tensor:
@@ -92,8 +101,15 @@ class Tensor:
 
 
 class TorchPickler(pickle.Pickler):
+    legacy = False
+
     def persistent_id(self, obj):
         if isinstance(obj, Storage):
+            if obj.root is not None:
+                view = (obj.key, obj.root_offset, obj.array.size)
+                return ("storage", STORAGE_CLASSES[obj.array.dtype], obj.root.key, "cpu", obj.root.array.size, view)
+            if self.legacy:
+                return ("storage", STORAGE_CLASSES[obj.array.dtype], obj.key, "cpu", obj.array.size, None)
             return ("storage", STORAGE_CLASSES[obj.array.dtype], obj.key, "cpu", obj.array.size)
         return None
 
@@ -106,7 +122,7 @@ def contiguous(storage, shape, offset=0):
     return Tensor(storage, offset, shape, strides)
 
 
-def synthetic_state_dict():
+def synthetic_state_dict(legacy):
     rng = np.random.default_rng(20240601)
     keys = iter(range(100))
     sd = collections.OrderedDict()
@@ -121,30 +137,63 @@ def synthetic_state_dict():
     sd["shared.second"] = Tensor(shared, 12, [8], [1])
     # Channels-last 4-D layout, as EfficientNet's stem weight is stored.
     sd["cl.weight"] = Tensor(Storage(next(keys), rng.standard_normal(24).astype("<f4")), 0, [2, 3, 2, 2], [12, 1, 6, 3])
-    sd["half.weight"] = contiguous(Storage(next(keys), (rng.standard_normal(12) * 100).astype("<f2")), [3, 4])
+    # Half precision including subnormals (6e-8, -3e-5), the largest finite value, and a negative zero.
+    halves = np.concatenate([rng.standard_normal(8) * 100, [6e-8, -3e-5, 65504, -0.0]]).astype("<f2")
+    sd["half.weight"] = contiguous(Storage(next(keys), halves), [3, 4])
     sd["double.weight"] = contiguous(Storage(next(keys), rng.standard_normal(4).astype("<f8")), [2, 2])
     sd["int.index"] = contiguous(Storage(next(keys), np.array([-7, 0, 3, 2**20, -2**30], dtype="<i4")), [5])
     sd["byte.mask"] = contiguous(Storage(next(keys), np.array([0, 1, 255, 128, 7], dtype="u1")), [5])
     param = contiguous(Storage(next(keys), rng.standard_normal(6).astype("<f4")), [3, 2])
     param.parameter = True
     sd["param.weight"] = param
+    if legacy:
+        # Only the legacy format has storage views: a tensor over elements 4..13 of a 16-element root storage.
+        root = Storage(next(keys), rng.standard_normal(16).astype("<f4"))
+        sd["view.root"] = contiguous(root, [16])
+        sd["view.weight"] = Tensor(Storage.view_of(root, next(keys), 4, 10), 1, [3, 3], [3, 1])
     sd._metadata = collections.OrderedDict([("", {"version": 1}), ("conv", {"version": 1})])
     return sd
 
 
-def write(path, saved, prefix, zip64):
-    buffer = io.BytesIO()
-    TorchPickler(buffer, protocol=2).dump(saved)
+def root_storages(saved):
+    """Storages by key, as the file stores them: views are written as their root."""
     storages = {}
 
     def collect(value):
         if isinstance(value, Tensor):
-            storages[value.storage.key] = value.storage
+            storage = value.storage.root or value.storage
+            storages[storage.key] = storage
         elif isinstance(value, dict):
             for item in value.values():
                 collect(item)
 
     collect(saved)
+    return storages
+
+
+def write_legacy(path, saved):
+    """torch < 1.6: magic, protocol version, sys_info, the object, the storage keys, then each storage."""
+    storages = root_storages(saved)
+    with open(path, "wb") as f:
+        pickle.dump(0x1950A86A20F9469CFC6C, f, protocol=2)
+        pickle.dump(1001, f, protocol=2)
+        sys_info = {"protocol_version": 1001, "little_endian": True,
+                    "type_sizes": {"short": 2, "int": 4, "long": 4}}
+        pickle.dump(sys_info, f, protocol=2)
+        pickler = TorchPickler(f, protocol=2)
+        pickler.legacy = True
+        pickler.dump(saved)
+        keys = sorted(storages, key=int, reverse=True)  # any order: readers must follow this list
+        pickle.dump(keys, f, protocol=2)
+        for key in keys:
+            f.write(struct.pack("<q", storages[key].array.size))
+            f.write(storages[key].array.tobytes())
+
+
+def write(path, saved, prefix, zip64):
+    buffer = io.BytesIO()
+    TorchPickler(buffer, protocol=2).dump(saved)
+    storages = root_storages(saved)
     if zip64:
         # Makes zipfile emit zip64 extra fields and end records for every entry, as for > 4 GiB archives.
         zipfile.ZIP64_LIMIT = -1
@@ -176,11 +225,15 @@ def main():
     parser.add_argument("--wrap", action="store_true")
     parser.add_argument("--zip64", action="store_true")
     parser.add_argument("--prefix", default="archive")
+    parser.add_argument("--legacy", action="store_true")
     options = parser.parse_args()
 
-    sd = synthetic_state_dict()
+    sd = synthetic_state_dict(options.legacy)
     saved = {"epoch": 3, "state_dict": sd, "optimizer": {"lr": 0.1, "momentum": 0.9}} if options.wrap else sd
-    write(options.output, saved, options.prefix, options.zip64)
+    if options.legacy:
+        write_legacy(options.output, saved)
+    else:
+        write(options.output, saved, options.prefix, options.zip64)
     expected = {name: {"shape": list(t.size), "values": [float(v) for v in t.values()]} for name, t in sd.items()}
     with open(options.expected, "w") as f:
         json.dump(expected, f, indent=1, sort_keys=True)

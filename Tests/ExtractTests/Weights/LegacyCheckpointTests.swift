@@ -41,6 +41,15 @@ import Shared
         }
     }
 
+    /// Dtypes, strides, shared storages, a storage view, and a shuffled storage order, in a generated legacy file.
+    @Test func syntheticLegacyFile() throws {
+        try WeightsTestSupport.checkGenerated(["--legacy"])
+    }
+
+    @Test func syntheticLegacyTrainingCheckpoint() throws {
+        try WeightsTestSupport.checkGenerated(["--legacy", "--wrap"])
+    }
+
     @Test func missingKeyNamesFileAndKey() throws {
         guard let url = WeightsTestSupport.model("mobilenet_v2-b0353104.pth") else { return }
         let checkpoint = try Checkpoint.load(contentsOf: url)

@@ -83,4 +83,32 @@ enum WeightsTestSupport {
             #expect(leading == summary.first.map { Double(Float($0)) }, "\(name) first values", sourceLocation: sourceLocation)
         }
     }
+
+    struct ExpectedTensor: Decodable {
+        let shape: [Int]
+        let values: [Double]
+    }
+
+    /// Runs make_zip_checkpoint.py with `options`, loads its output, and checks every tensor exactly
+    /// against the values the script computed from its own arrays.
+    static func checkGenerated(_ options: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let checkpointURL = directory.appendingPathComponent("synthetic.pt")
+        let expectedURL = directory.appendingPathComponent("expected.json")
+        let run = try python([script("make_zip_checkpoint.py").path, checkpointURL.path, expectedURL.path] + options)
+        try #require(run.status == 0, "make_zip_checkpoint.py failed (python3 with numpy is needed): \(run.errors)",
+                     sourceLocation: sourceLocation)
+        let expected = try JSONDecoder().decode([String: ExpectedTensor].self, from: Data(contentsOf: expectedURL))
+
+        let checkpoint = try Checkpoint.load(contentsOf: checkpointURL)
+        #expect(Set(checkpoint.tensors.keys) == Set(expected.keys), sourceLocation: sourceLocation)
+        for (name, want) in expected {
+            let tensor = try checkpoint.tensor(name)
+            #expect(tensor.shape == want.shape, "\(name) shape", sourceLocation: sourceLocation)
+            // Bit patterns, so that -0 and 0 differ and every value must match exactly.
+            #expect(tensor.data.map(\.bitPattern) == want.values.map { Float($0).bitPattern }, "\(name) values",
+                    sourceLocation: sourceLocation)
+        }
+    }
 }

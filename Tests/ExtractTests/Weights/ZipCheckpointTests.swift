@@ -6,37 +6,12 @@ import Shared
 /// Zip-format checkpoints written at test time by scripts/reference/make_zip_checkpoint.py,
 /// compared value by value with the arrays the script built them from.
 @Suite struct ZipCheckpointTests {
-    struct ExpectedTensor: Decodable {
-        let shape: [Int]
-        let values: [Double]
-    }
-
-    /// Runs the generator with `options`, loads its output, and checks every tensor exactly.
-    private func checkGenerated(_ options: [String]) throws {
-        let directory = try WeightsTestSupport.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let checkpointURL = directory.appendingPathComponent("synthetic.pt")
-        let expectedURL = directory.appendingPathComponent("expected.json")
-        let run = try WeightsTestSupport.python(
-            [WeightsTestSupport.script("make_zip_checkpoint.py").path, checkpointURL.path, expectedURL.path] + options)
-        try #require(run.status == 0, "make_zip_checkpoint.py failed (python3 with numpy is needed): \(run.errors)")
-        let expected = try JSONDecoder().decode([String: ExpectedTensor].self, from: Data(contentsOf: expectedURL))
-
-        let checkpoint = try Checkpoint.load(contentsOf: checkpointURL)
-        #expect(Set(checkpoint.tensors.keys) == Set(expected.keys))
-        for (name, want) in expected {
-            let tensor = try checkpoint.tensor(name)
-            #expect(tensor.shape == want.shape, "\(name) shape")
-            #expect(tensor.data == want.values.map { Float($0) }, "\(name) values")
-        }
-    }
-
     @Test func bareStateDict() throws {
-        try checkGenerated([])
+        try WeightsTestSupport.checkGenerated([])
     }
 
     @Test func wrappedTrainingCheckpointWithZip64Records() throws {
-        try checkGenerated(["--wrap", "--zip64", "--prefix", "mynet"])
+        try WeightsTestSupport.checkGenerated(["--wrap", "--zip64", "--prefix", "mynet"])
     }
 
     /// Independent readers agree on the generated file too: the Python reference reader's statistics.
