@@ -78,16 +78,17 @@ final class FrameScaler {
         return RGBImage(width: outputSize, height: outputSize, pixels: pixels)
     }
 
-    /// Central min(w, h) square; left/top rounded down to the chroma grid like ffmpeg's crop filter,
-    /// so subsampled chroma stays aligned with luma.
+    /// Central min(w, h) square. Like ffmpeg's crop filter, the side and the left/top offsets are rounded
+    /// down to the chroma grid (even for 4:2:0, e.g. 97x61 -> 60x60 at x 18), so chroma stays aligned with luma.
     private func cropToCentralSquare(_ frame: UnsafeMutablePointer<AVFrame>, path: String) throws {
         let width = Int(frame.pointee.width), height = Int(frame.pointee.height)
-        let side = min(width, height)
         var chromaShiftX: Int32 = 0, chromaShiftY: Int32 = 0
         if av_pix_fmt_get_chroma_sub_sample(AVPixelFormat(frame.pointee.format), &chromaShiftX, &chromaShiftY) < 0 {
             chromaShiftX = 0
             chromaShiftY = 0
         }
+        let chromaGrid = 1 << Int(max(chromaShiftX, chromaShiftY))
+        let side = max(min(width, height) & ~(chromaGrid - 1), min(width, height, chromaGrid))
         let left = ((width - side) / 2) & ~((1 << Int(chromaShiftX)) - 1)
         let top = ((height - side) / 2) & ~((1 << Int(chromaShiftY)) - 1)
         frame.pointee.crop_left = left

@@ -14,6 +14,12 @@ struct DecodePassResult {
     var displayHeight = 0
     /// The container's frame count (nb_frames) or duration * frame rate; nil when neither is known.
     var estimatedFrameCount: Int?
+    /// The frame count the container declares (nb_frames), if any.
+    var declaredFrameCount: Int?
+    /// Packets the decoder rejected (skipped, as the ffmpeg CLI does).
+    var decodeErrors = 0
+    /// FFmpeg's reason when reading stopped on an error instead of end of file.
+    var readErrorReason: String?
     /// FFmpeg's reason for the last read/decode error that was skipped over, if any.
     var lastErrorReason: String?
 }
@@ -22,7 +28,8 @@ struct DecodePassResult {
 /// Each call owns its contexts (freed by `defer`), so calls from several tasks may run concurrently.
 enum VideoDecoder {
     /// Decodes frames in order, converting only the frames in `targets(estimatedFrameCount)`.
-    /// Corrupt packets are skipped like the ffmpeg CLI does; read errors end the stream.
+    /// Like the ffmpeg CLI, corrupt packets are skipped and a demuxer read error ends the stream; both are
+    /// counted in the result so callers can warn (and must throw if no frame decoded at all).
     /// stopAfterLastTarget: stop once the highest target is converted instead of decoding to the end.
     static func decode(path: String, outputSize: Int, crop: CropPolicy,
                        targets chooseTargets: (Int?) -> Set<Int>,
@@ -70,6 +77,7 @@ enum VideoDecoder {
 
         var result = DecodePassResult()
         result.estimatedFrameCount = estimateFrameCount(stream: stream, format: format)
+        result.declaredFrameCount = stream.pointee.nb_frames > 0 ? Int(stream.pointee.nb_frames) : nil
         let targets = chooseTargets(result.estimatedFrameCount)
         let lastTarget = targets.max() ?? -1
         let rotation = DisplayRotation(displayMatrixDegrees: cffmpeg_stream_rotation_degrees(stream))
@@ -91,6 +99,7 @@ enum VideoDecoder {
                 if status == cffmpeg_averror_eof() { result.reachedEnd = true; return true }
                 if status < 0 {
                     result.lastErrorReason = ffmpegReason(status)
+                    result.decodeErrors += 1
                     return false
                 }
                 defer { av_frame_unref(frame) }
@@ -112,7 +121,10 @@ enum VideoDecoder {
         reading: while true {
             let readStatus = av_read_frame(format, packet)
             if readStatus < 0 {
-                if readStatus != cffmpeg_averror_eof() { result.lastErrorReason = ffmpegReason(readStatus) }
+                if readStatus != cffmpeg_averror_eof() {
+                    result.readErrorReason = ffmpegReason(readStatus)
+                    result.lastErrorReason = result.readErrorReason
+                }
                 break reading
             }
             defer { av_packet_unref(packet) }
@@ -124,7 +136,10 @@ enum VideoDecoder {
                     if try receiveFrames() { return result }
                     continue
                 }
-                if sendStatus < 0 { result.lastErrorReason = ffmpegReason(sendStatus) }
+                if sendStatus < 0 {
+                    result.lastErrorReason = ffmpegReason(sendStatus)
+                    result.decodeErrors += 1
+                }
                 break
             }
             if try receiveFrames() { return result }

@@ -20,6 +20,9 @@ public struct SampledFrames: Sendable {
     /// Source display size (after rotation).
     public var width: Int
     public var height: Int
+    /// Non-fatal problems worth logging: skipped corrupt packets, a read error that ended the file early,
+    /// fewer frames than the container declares (a truncated file, or a header counting dropped frames).
+    public var warnings: [String] = []
 }
 
 /// Samples `frameCount` frames uniformly over a whole video (see `uniformFrameIndices` for the rounding)
@@ -89,6 +92,7 @@ public struct VideoFrameSampler: Sendable {
                              pixels: [UInt8](repeating: 0, count: outputSize * outputSize * 3))
         var sampled = SampledFrames(images: [], frameIndices: [], valid: [], totalFrames: total,
                                     width: first.displayWidth, height: first.displayHeight)
+        sampled.warnings = Self.warnings(for: first, path: path)
         sampled.images.reserveCapacity(slotCount)
         for index in plan.slotFrameIndices {
             let image = index >= 0 ? images[index] : nil
@@ -97,5 +101,21 @@ public struct VideoFrameSampler: Sendable {
             sampled.valid.append(image != nil)
         }
         return sampled
+    }
+
+    private static func warnings(for pass: DecodePassResult, path: String) -> [String] {
+        var warnings: [String] = []
+        if let reason = pass.readErrorReason {
+            warnings.append("\(path): reading stopped early on an error (\(reason)) after \(pass.framesDecoded) frames; "
+                + "the file may be truncated")
+        }
+        if pass.decodeErrors > 0 {
+            warnings.append("\(path): \(pass.decodeErrors) corrupt packets skipped (last: \(pass.lastErrorReason ?? "?"))")
+        }
+        if let declared = pass.declaredFrameCount, pass.framesDecoded < declared {
+            warnings.append("\(path): container declares \(declared) frames but \(pass.framesDecoded) decoded; "
+                + "the file may be truncated (or its header counts dropped frames); sampled over the decoded frames")
+        }
+        return warnings
     }
 }
