@@ -105,7 +105,9 @@ final class CacheJournal {
 
     /// The bytes of a fresh journal for `metadata`: magic plus header record.
     static func headerBytes(for metadata: CacheMetadata) throws -> [UInt8] {
-        let json = try JSONEncoder().encode(metadata)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = try encoder.encode(metadata)
         return magic + frame([JournalEntry.headerKind] + Array(json))
     }
 
