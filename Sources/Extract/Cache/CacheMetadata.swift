@@ -1,0 +1,92 @@
+import Shared
+
+/// What produced a cache: two caches with equal metadata (tool version aside) hold comparable embeddings.
+public struct CacheMetadata: Sendable, Equatable, Codable {
+    public var backbone: String
+    public var weightsSHA256: String
+    /// Square input side in pixels.
+    public var inputSize: Int
+    /// e.g. "imagenet mean=[0.485,0.456,0.406] std=[0.229,0.224,0.225]".
+    public var normalization: String
+    /// Frames sampled per video (FRAMES).
+    public var frames: Int
+    /// Length of one frame's embedding (dim).
+    public var embeddingDimension: Int
+    public var samplingPolicy: String
+    public var cropPolicy: String
+    public var toolVersion: String
+    /// Dataset name.
+    public var dataset: String
+
+    public init(backbone: String, weightsSHA256: String, inputSize: Int, normalization: String, frames: Int,
+                embeddingDimension: Int, samplingPolicy: String, cropPolicy: String,
+                toolVersion: String = ToolVersion.string, dataset: String) {
+        self.backbone = backbone
+        self.weightsSHA256 = weightsSHA256
+        self.inputSize = inputSize
+        self.normalization = normalization
+        self.frames = frames
+        self.embeddingDimension = embeddingDimension
+        self.samplingPolicy = samplingPolicy
+        self.cropPolicy = cropPolicy
+        self.toolVersion = toolVersion
+        self.dataset = dataset
+    }
+
+    /// Fields that differ in a way that changes embeddings ("name: stored X, requested Y").
+    /// The tool version is left out so an upgrade does not throw away a valid cache.
+    public func differences(from requested: CacheMetadata) -> [String] {
+        var found: [String] = []
+        func compare<Value: Equatable>(_ name: String, _ stored: Value, _ wanted: Value) {
+            if stored != wanted { found.append("\(name): cache has \(stored), requested \(wanted)") }
+        }
+        compare(CacheSchema.Attribute.backbone, backbone, requested.backbone)
+        compare(CacheSchema.Attribute.weightsSHA256, weightsSHA256, requested.weightsSHA256)
+        compare(CacheSchema.Attribute.inputSize, inputSize, requested.inputSize)
+        compare(CacheSchema.Attribute.normalization, normalization, requested.normalization)
+        compare(CacheSchema.Attribute.frames, frames, requested.frames)
+        compare(CacheSchema.Attribute.embeddingDimension, embeddingDimension, requested.embeddingDimension)
+        compare(CacheSchema.Attribute.samplingPolicy, samplingPolicy, requested.samplingPolicy)
+        compare(CacheSchema.Attribute.cropPolicy, cropPolicy, requested.cropPolicy)
+        compare(CacheSchema.Attribute.dataset, dataset, requested.dataset)
+        return found
+    }
+
+    /// Writes the root attributes (format version and creation time included).
+    func write(to file: HDF5File, createdAt: String) throws {
+        typealias Name = CacheSchema.Attribute
+        try file.setAttribute(Name.formatVersion, Int64(CacheSchema.formatVersion))
+        try file.setAttribute(Name.backbone, backbone)
+        try file.setAttribute(Name.weightsSHA256, weightsSHA256)
+        try file.setAttribute(Name.inputSize, Int64(inputSize))
+        try file.setAttribute(Name.normalization, normalization)
+        try file.setAttribute(Name.frames, Int64(frames))
+        try file.setAttribute(Name.embeddingDimension, Int64(embeddingDimension))
+        try file.setAttribute(Name.samplingPolicy, samplingPolicy)
+        try file.setAttribute(Name.cropPolicy, cropPolicy)
+        try file.setAttribute(Name.toolVersion, toolVersion)
+        try file.setAttribute(Name.createdAt, createdAt)
+        try file.setAttribute(Name.dataset, dataset)
+    }
+
+    /// Reads the root attributes, refusing other format versions.
+    static func read(from file: HDF5File) throws -> CacheMetadata {
+        typealias Name = CacheSchema.Attribute
+        let version = try file.attribute(Name.formatVersion, as: Int64.self)
+        guard version == CacheSchema.formatVersion else {
+            throw CacheFormatError(file: file.url.path,
+                                   problem: "format_version is \(version), this tool reads \(CacheSchema.formatVersion)")
+        }
+        return CacheMetadata(
+            backbone: try file.stringAttribute(Name.backbone),
+            weightsSHA256: try file.stringAttribute(Name.weightsSHA256),
+            inputSize: Int(try file.attribute(Name.inputSize, as: Int64.self)),
+            normalization: try file.stringAttribute(Name.normalization),
+            frames: Int(try file.attribute(Name.frames, as: Int64.self)),
+            embeddingDimension: Int(try file.attribute(Name.embeddingDimension, as: Int64.self)),
+            samplingPolicy: try file.stringAttribute(Name.samplingPolicy),
+            cropPolicy: try file.stringAttribute(Name.cropPolicy),
+            toolVersion: try file.stringAttribute(Name.toolVersion),
+            dataset: try file.stringAttribute(Name.dataset))
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+
+/// Names and layout of the embedding cache file (documented in docs/cache-format.md).
+public enum CacheSchema {
+    public static let formatVersion = 1
+
+    /// `<root>/<dataset>/<backbone>_f<frames>.h5`, e.g. cache/FaceForensics/mobilenet_v2_f32.h5.
+    public static func cacheURL(root: URL, dataset: String, backbone: String, frames: Int) -> URL {
+        root.appendingPathComponent(dataset, isDirectory: true)
+            .appendingPathComponent("\(backbone)_f\(frames).h5")
+    }
+
+    /// Where finished videos are journalled while a cache is being built.
+    public static func journalURL(for cacheURL: URL) -> URL {
+        cacheURL.appendingPathExtension("journal")
+    }
+
+    /// Where `finish` assembles the new cache before renaming it over the old one.
+    public static func temporaryURL(for cacheURL: URL) -> URL {
+        cacheURL.appendingPathExtension("tmp")
+    }
+
+    public enum Dataset {
+        public static let embeddings = "embeddings"
+        public static let labels = "labels"
+        public static let videos = "videos"
+        public static let frameIndices = "frame_indices"
+        public static let valid = "valid"
+        public static let videoBytes = "video_bytes"
+        public static let videoMtimes = "video_mtimes"
+        public static let totalFrames = "total_frames"
+        public static let splits = "splits"
+        public static let failures = "failures"
+        public static let failureVideos = "failures/videos"
+        public static let failureReasons = "failures/reasons"
+        public static let failureBytes = "failures/video_bytes"
+        public static let failureMtimes = "failures/video_mtimes"
+    }
+
+    public enum Attribute {
+        public static let formatVersion = "format_version"
+        public static let backbone = "backbone"
+        public static let weightsSHA256 = "weights_sha256"
+        public static let inputSize = "input_size"
+        public static let normalization = "normalization"
+        public static let frames = "frames"
+        public static let embeddingDimension = "embedding_dim"
+        public static let samplingPolicy = "sampling_policy"
+        public static let cropPolicy = "crop_policy"
+        public static let toolVersion = "tool_version"
+        public static let createdAt = "created_at"
+        public static let dataset = "dataset"
+    }
+}

@@ -1,0 +1,65 @@
+/// Little-endian encoding of journal record fields.
+struct JournalByteWriter {
+    private(set) var bytes: [UInt8] = []
+
+    mutating func append<Integer: FixedWidthInteger>(_ value: Integer) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func append(_ value: Double) { append(value.bitPattern) }
+
+    mutating func append(_ value: String) {
+        let utf8 = Array(value.utf8)
+        append(UInt32(utf8.count))
+        bytes.append(contentsOf: utf8)
+    }
+
+    mutating func append(_ values: [Float]) {
+        bytes.reserveCapacity(bytes.count + values.count * 4)
+        for value in values { append(value.bitPattern) }
+    }
+}
+
+/// Bounds-checked little-endian decoding; every read returns nil past the end instead of trapping.
+struct JournalByteReader {
+    private let bytes: ArraySlice<UInt8>
+    private var position: Int
+
+    init(_ bytes: ArraySlice<UInt8>) {
+        self.bytes = bytes
+        self.position = bytes.startIndex
+    }
+
+    var isAtEnd: Bool { position == bytes.endIndex }
+
+    mutating func read<Integer: FixedWidthInteger>(_ type: Integer.Type) -> Integer? {
+        let size = MemoryLayout<Integer>.size
+        guard bytes.endIndex - position >= size else { return nil }
+        var value: Integer = 0
+        for offset in (0..<size).reversed() {
+            value = (value << 8) | Integer(bytes[position + offset])
+        }
+        position += size
+        return value
+    }
+
+    mutating func readDouble() -> Double? {
+        read(UInt64.self).map(Double.init(bitPattern:))
+    }
+
+    mutating func readString() -> String? {
+        guard let count = read(UInt32.self).map(Int.init), bytes.endIndex - position >= count else { return nil }
+        let text = String(decoding: bytes[position..<position + count], as: UTF8.self)
+        position += count
+        return text
+    }
+
+    mutating func readFloats(count: Int) -> [Float]? {
+        guard count >= 0, bytes.endIndex - position >= count * 4 else { return nil }
+        var values = [Float](repeating: 0, count: count)
+        for index in 0..<count {
+            values[index] = Float(bitPattern: read(UInt32.self)!)
+        }
+        return values
+    }
+}
