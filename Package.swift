@@ -35,7 +35,7 @@ let package = Package(
             "Train", "Extract", "Shared", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .testTarget(name: "SharedTests", dependencies: ["Shared"]),
-        .testTarget(name: "ExtractTests", dependencies: ["Extract", "Shared"]),
+        .testTarget(name: "ExtractTests", dependencies: ["Extract", "Shared"], exclude: ["Fixtures"]),
         .testTarget(name: "TrainTests", dependencies: ["Train", "Shared"]),
     ]
 )

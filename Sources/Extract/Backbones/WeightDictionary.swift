@@ -1,0 +1,59 @@
+import Shared
+
+/// A backbone checkpoint does not hold the tensors its architecture needs.
+public struct BackboneWeightError: DiagnosedError {
+    public let description: String
+}
+
+/// A checkpoint's tensors by name, read with shape checks and batch-norm folding.
+struct WeightDictionary {
+    let tensors: [String: Tensor]
+    /// The file the tensors came from, for error messages.
+    let source: String
+
+    func tensor(_ name: String, shape: [Int]) throws -> Tensor {
+        guard let tensor = tensors[name] else {
+            throw BackboneWeightError(description: "\(source): no tensor named '\(name)'; this is not the expected "
+                + "checkpoint for the backbone - re-run `make setup` to fetch the right weight file")
+        }
+        guard tensor.shape == shape else {
+            throw BackboneWeightError(description: "\(source): tensor '\(name)' has shape \(tensor.shape), expected "
+                + "\(shape); the weight file belongs to another architecture - re-run `make setup`")
+        }
+        return tensor
+    }
+
+    func batchNorm(_ prefix: String, channels: Int, epsilon: Float) throws -> BatchNorm {
+        BatchNorm(gamma: try tensor(prefix + ".weight", shape: [channels]).data,
+                  beta: try tensor(prefix + ".bias", shape: [channels]).data,
+                  mean: try tensor(prefix + ".running_mean", shape: [channels]).data,
+                  variance: try tensor(prefix + ".running_var", shape: [channels]).data,
+                  epsilon: epsilon)
+    }
+
+    /// A bias-free convolution's weights [out, in/groups, k, k] with the following batch norm folded in.
+    func foldedConvolution(_ weightName: String, batchNorm prefix: String, shape: [Int],
+                           epsilon: Float) throws -> (weights: [Float], bias: [Float]) {
+        let weights = try tensor(weightName, shape: shape).data
+        return try batchNorm(prefix, channels: shape[0], epsilon: epsilon).fold(intoWeights: weights)
+    }
+
+    func pointwise(_ weightName: String, batchNorm prefix: String, input: Int, output: Int, epsilon: Float,
+                   activation: Activation) throws -> PointwiseConvolution {
+        let folded = try foldedConvolution(weightName, batchNorm: prefix, shape: [output, input, 1, 1], epsilon: epsilon)
+        return PointwiseConvolution(weights: folded.weights, bias: folded.bias, inputChannels: input, activation: activation)
+    }
+
+    func depthwise(_ weightName: String, batchNorm prefix: String, channels: Int, kernelSize: Int, stride: Int,
+                   padding: Padding, epsilon: Float) throws -> DepthwiseConvolution {
+        let folded = try foldedConvolution(weightName, batchNorm: prefix, shape: [channels, 1, kernelSize, kernelSize],
+                                           epsilon: epsilon)
+        return DepthwiseConvolution(torchWeights: folded.weights, bias: folded.bias, kernelSize: kernelSize,
+                                    stride: stride, padding: padding, activation: .relu6)
+    }
+
+    func linear(_ prefix: String, input: Int, output: Int) throws -> Linear {
+        Linear(weights: try tensor(prefix + ".weight", shape: [output, input]).data,
+               bias: try tensor(prefix + ".bias", shape: [output]).data, inputFeatures: input)
+    }
+}

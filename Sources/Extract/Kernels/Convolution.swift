@@ -1,0 +1,112 @@
+import CBLAS
+
+/// General 2-D convolution (any kernel, stride, padding, groups) over NHWC as im2col + one GEMM per group,
+/// with fused bias and activation. Used for stems; 1x1 and depthwise layers have their own faster kernels.
+public struct Convolution: Sendable {
+    public let inputChannels: Int
+    public let outputChannels: Int
+    public let kernelHeight: Int
+    public let kernelWidth: Int
+    public let stride: Int
+    public let groups: Int
+    public let padding: Padding
+    public let activation: Activation
+    /// [out, kh, kw, in/groups]: each output channel's filter in the same order as an im2col row.
+    let weights: [Float]
+    let bias: [Float]
+
+    /// torchWeights: [out, in/groups, kh, kw] (PyTorch layout), bias: [out].
+    public init(torchWeights: [Float], bias: [Float], inputChannels: Int, kernelHeight: Int, kernelWidth: Int,
+                stride: Int, padding: Padding, groups: Int = 1, activation: Activation) {
+        let outputChannels = bias.count
+        let groupInputs = inputChannels / groups
+        precondition(inputChannels % groups == 0 && outputChannels % groups == 0, "channels must divide into groups")
+        precondition(torchWeights.count == outputChannels * groupInputs * kernelHeight * kernelWidth,
+                     "convolution weights must be [out, in/groups, kh, kw]")
+        var reordered = [Float](repeating: 0, count: torchWeights.count)
+        for o in 0..<outputChannels {
+            for ci in 0..<groupInputs {
+                for ky in 0..<kernelHeight {
+                    for kx in 0..<kernelWidth {
+                        let torchIndex = ((o * groupInputs + ci) * kernelHeight + ky) * kernelWidth + kx
+                        reordered[((o * kernelHeight + ky) * kernelWidth + kx) * groupInputs + ci] = torchWeights[torchIndex]
+                    }
+                }
+            }
+        }
+        self.inputChannels = inputChannels
+        self.outputChannels = outputChannels
+        self.kernelHeight = kernelHeight
+        self.kernelWidth = kernelWidth
+        self.stride = stride
+        self.groups = groups
+        self.padding = padding
+        self.activation = activation
+        self.weights = reordered
+        self.bias = bias
+    }
+
+    public func callAsFunction(_ input: FeatureMap) -> FeatureMap {
+        precondition(input.channels == inputChannels, "convolution expects \(inputChannels) channels, got \(input.channels)")
+        let outputHeight = Padding.outputSize(input.height, kernel: kernelHeight, stride: stride,
+                                              before: padding.top, after: padding.bottom)
+        let outputWidth = Padding.outputSize(input.width, kernel: kernelWidth, stride: stride,
+                                             before: padding.left, after: padding.right)
+        var output = FeatureMap(uninitializedBatch: input.batch, height: outputHeight, width: outputWidth,
+                                channels: outputChannels)
+        let groupInputs = inputChannels / groups
+        let groupOutputs = outputChannels / groups
+        let patch = kernelHeight * kernelWidth * groupInputs
+        let rows = output.pixelCount
+        // im2col matrix [rows, kh * kw * in/groups], rebuilt for each group.
+        var columns = [Float](repeating: 0, count: rows * patch)
+        input.data.withUnsafeBufferPointer { x in
+            weights.withUnsafeBufferPointer { w in
+                columns.withUnsafeMutableBufferPointer { columns in
+                    output.data.withUnsafeMutableBufferPointer { y in
+                        for group in 0..<groups {
+                            fillColumns(columns.baseAddress!, from: x.baseAddress!, input: input, group: group,
+                                        outputHeight: outputHeight, outputWidth: outputWidth)
+                            // y[rows, group outputs] = columns[rows, patch] * w[group outputs, patch]^T
+                            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
+                                        Int32(rows), Int32(groupOutputs), Int32(patch),
+                                        1, columns.baseAddress, Int32(patch),
+                                        w.baseAddress! + group * groupOutputs * patch, Int32(patch),
+                                        0, y.baseAddress! + group * groupOutputs, Int32(outputChannels))
+                        }
+                        addBiasAndActivate(y.baseAddress!, rows: rows, bias: bias, activation: activation)
+                    }
+                }
+            }
+        }
+        return output
+    }
+
+    /// Copies every receptive field of one group's input channels into a row; padding reads as zero.
+    private func fillColumns(_ columns: UnsafeMutablePointer<Float>, from x: UnsafePointer<Float>, input: FeatureMap,
+                             group: Int, outputHeight: Int, outputWidth: Int) {
+        let groupInputs = inputChannels / groups
+        let patch = kernelHeight * kernelWidth * groupInputs
+        for n in 0..<input.batch {
+            for oy in 0..<outputHeight {
+                for ox in 0..<outputWidth {
+                    let row = columns + ((n * outputHeight + oy) * outputWidth + ox) * patch
+                    for ky in 0..<kernelHeight {
+                        let iy = oy * stride - padding.top + ky
+                        for kx in 0..<kernelWidth {
+                            let ix = ox * stride - padding.left + kx
+                            let destination = row + (ky * kernelWidth + kx) * groupInputs
+                            if iy < 0 || iy >= input.height || ix < 0 || ix >= input.width {
+                                for ci in 0..<groupInputs { destination[ci] = 0 }
+                            } else {
+                                let source = x + ((n * input.height + iy) * input.width + ix) * inputChannels
+                                    + group * groupInputs
+                                for ci in 0..<groupInputs { destination[ci] = source[ci] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+/// Depthwise convolution (groups == channels) over NHWC with fused bias and activation.
+/// Vectorised over channels: each output pixel accumulates kh * kw SIMD8 multiply-adds per channel block.
+public struct DepthwiseConvolution: Sendable {
+    public let channels: Int
+    public let kernelSize: Int
+    public let stride: Int
+    public let padding: Padding
+    public let activation: Activation
+    /// [kh, kw, channels]: one tap's weights contiguous across channels, like the input pixels.
+    let weights: [Float]
+    let bias: [Float]
+
+    /// torchWeights: [channels, 1, k, k] (PyTorch layout), bias: [channels].
+    public init(torchWeights: [Float], bias: [Float], kernelSize: Int, stride: Int, padding: Padding,
+                activation: Activation) {
+        let channels = bias.count
+        precondition(torchWeights.count == channels * kernelSize * kernelSize, "depthwise weights must be [C, 1, k, k]")
+        var reordered = [Float](repeating: 0, count: torchWeights.count)
+        for c in 0..<channels {
+            for tap in 0..<(kernelSize * kernelSize) {
+                reordered[tap * channels + c] = torchWeights[c * kernelSize * kernelSize + tap]
+            }
+        }
+        self.channels = channels
+        self.kernelSize = kernelSize
+        self.stride = stride
+        self.padding = padding
+        self.activation = activation
+        self.weights = reordered
+        self.bias = bias
+    }
+
+    public func callAsFunction(_ input: FeatureMap) -> FeatureMap {
+        precondition(input.channels == channels, "depthwise conv expects \(channels) channels, got \(input.channels)")
+        let outputHeight = Padding.outputSize(input.height, kernel: kernelSize, stride: stride,
+                                              before: padding.top, after: padding.bottom)
+        let outputWidth = Padding.outputSize(input.width, kernel: kernelSize, stride: stride,
+                                             before: padding.left, after: padding.right)
+        var output = FeatureMap(uninitializedBatch: input.batch, height: outputHeight, width: outputWidth,
+                                channels: channels)
+        let imageInput = input.height * input.width * channels
+        let imageOutput = outputHeight * outputWidth * channels
+        input.data.withUnsafeBufferPointer { x in
+            output.data.withUnsafeMutableBufferPointer { y in
+                let source = SendablePointer(x.baseAddress!)
+                let destination = SendableMutablePointer(y.baseAddress!)
+                parallelFor(count: input.batch) { n in
+                    convolveImage(source.pointer + n * imageInput, into: destination.pointer + n * imageOutput,
+                                  height: input.height, width: input.width,
+                                  outputHeight: outputHeight, outputWidth: outputWidth)
+                }
+            }
+        }
+        return output
+    }
+
+    private func convolveImage(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, height: Int, width: Int,
+                               outputHeight: Int, outputWidth: Int) {
+        let vectorChannels = channels - channels % 8
+        let clamp = activation
+        weights.withUnsafeBufferPointer { w in
+            bias.withUnsafeBufferPointer { b in
+                let w = UnsafeRawPointer(w.baseAddress!)
+                let b = UnsafeRawPointer(b.baseAddress!)
+                for oy in 0..<outputHeight {
+                    let firstRow = oy * stride - padding.top
+                    let kyStart = max(0, -firstRow)
+                    let kyEnd = min(kernelSize, height - firstRow)
+                    for ox in 0..<outputWidth {
+                        let firstColumn = ox * stride - padding.left
+                        let kxStart = max(0, -firstColumn)
+                        let kxEnd = min(kernelSize, width - firstColumn)
+                        let out = y + (oy * outputWidth + ox) * channels
+                        var c = 0
+                        while c < vectorChannels {
+                            var sum = b.loadUnaligned(fromByteOffset: c * 4, as: SIMD8<Float>.self)
+                            for ky in kyStart..<kyEnd {
+                                let row = UnsafeRawPointer(x + ((firstRow + ky) * width + firstColumn) * channels + c)
+                                let tapRow = (ky * kernelSize) * channels + c
+                                for kx in kxStart..<kxEnd {
+                                    let pixel = row.loadUnaligned(fromByteOffset: kx * channels * 4, as: SIMD8<Float>.self)
+                                    let tap = w.loadUnaligned(fromByteOffset: (tapRow + kx * channels) * 4,
+                                                              as: SIMD8<Float>.self)
+                                    sum = sum.addingProduct(pixel, tap)
+                                }
+                            }
+                            switch clamp {
+                            case .identity: break
+                            case .relu: sum = sum.replacing(with: 0, where: sum .< 0)
+                            case .relu6:
+                                sum = sum.replacing(with: 0, where: sum .< 0)
+                                sum = sum.replacing(with: 6, where: sum .> 6)
+                            }
+                            UnsafeMutableRawPointer(out + c).storeBytes(of: sum, as: SIMD8<Float>.self)
+                            c += 8
+                        }
+                        while c < channels {
+                            var sum = b.load(fromByteOffset: c * 4, as: Float.self)
+                            for ky in kyStart..<kyEnd {
+                                for kx in kxStart..<kxEnd {
+                                    let pixel = x[((firstRow + ky) * width + firstColumn + kx) * channels + c]
+                                    sum += pixel * w.load(fromByteOffset: (((ky * kernelSize) + kx) * channels + c) * 4,
+                                                          as: Float.self)
+                                }
+                            }
+                            out[c] = clamp(sum)
+                            c += 1
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

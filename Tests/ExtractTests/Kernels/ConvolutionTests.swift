@@ -1,0 +1,87 @@
+import Testing
+@testable import Extract
+
+@Suite struct ConvolutionTests {
+    func randomMap(batch: Int, height: Int, width: Int, channels: Int, seed: UInt64) -> FeatureMap {
+        var random = TestRandom(seed: seed)
+        return FeatureMap(batch: batch, height: height, width: width, channels: channels,
+                          data: random.values(batch * height * width * channels))
+    }
+
+    @Test(arguments: [
+        // (in, out, kh, kw, stride, groups, padding)
+        (3, 8, 3, 3, 2, 1, Padding.symmetric(kernel: 3)),
+        (4, 6, 3, 2, 1, 2, Padding(top: 1, left: 0, bottom: 2, right: 1)),
+        (6, 6, 5, 5, 2, 3, Padding.tensorFlowSame(inputHeight: 9, inputWidth: 8, kernel: 5, stride: 2)),
+        (5, 7, 1, 1, 1, 1, Padding.none),
+    ])
+    func generalConvolutionMatchesDefinition(_ c: (Int, Int, Int, Int, Int, Int, Padding)) {
+        let (inputs, outputs, kh, kw, stride, groups, padding) = c
+        let input = randomMap(batch: 2, height: 9, width: 8, channels: inputs, seed: 1)
+        var random = TestRandom(seed: 2)
+        let weights = random.values(outputs * inputs / groups * kh * kw)
+        let bias = random.values(outputs)
+        for activation in [Activation.identity, .relu, .relu6] {
+            let layer = Convolution(torchWeights: weights, bias: bias, inputChannels: inputs, kernelHeight: kh,
+                                    kernelWidth: kw, stride: stride, padding: padding, groups: groups,
+                                    activation: activation)
+            let got = layer(input)
+            let want = naiveConvolution(input, torchWeights: weights, bias: bias, kernelHeight: kh, kernelWidth: kw,
+                                        stride: stride, padding: padding, groups: groups, activation: activation)
+            #expect([got.height, got.width, got.channels] == [want.height, want.width, want.channels])
+            #expect(maxAbsoluteDifference(got.data, want.data) < 1e-5)
+        }
+    }
+
+    @Test(arguments: [
+        // (channels, kernel, stride, TF same?) - 13 and 21 exercise the scalar tail after SIMD8 blocks
+        (13, 3, 1, false), (24, 3, 2, false), (21, 5, 2, true), (32, 5, 1, true), (16, 3, 2, true),
+    ])
+    func depthwiseMatchesGroupedDefinition(_ c: (Int, Int, Int, Bool)) {
+        let (channels, kernel, stride, tensorFlowSame) = c
+        for (height, width) in [(10, 10), (7, 9)] {
+            let input = randomMap(batch: 3, height: height, width: width, channels: channels, seed: 3)
+            var random = TestRandom(seed: 4)
+            let weights = random.values(channels * kernel * kernel)
+            let bias = random.values(channels)
+            let padding = tensorFlowSame
+                ? Padding.tensorFlowSame(inputHeight: height, inputWidth: width, kernel: kernel, stride: stride)
+                : Padding.symmetric(kernel: kernel)
+            for activation in [Activation.identity, .relu6] {
+                // Scale up so ReLU6 clipping at 6 is exercised too.
+                let scaled = weights.map { $0 * 4 }
+                let layer = DepthwiseConvolution(torchWeights: scaled, bias: bias, kernelSize: kernel, stride: stride,
+                                                 padding: padding, activation: activation)
+                let got = layer(input)
+                let want = naiveConvolution(input, torchWeights: scaled, bias: bias, kernelHeight: kernel,
+                                            kernelWidth: kernel, stride: stride, padding: padding, groups: channels,
+                                            activation: activation)
+                #expect([got.height, got.width] == [want.height, want.width])
+                #expect(maxAbsoluteDifference(got.data, want.data) < 1e-5)
+            }
+        }
+    }
+
+    @Test func pointwiseMatchesDefinition() {
+        let input = randomMap(batch: 2, height: 3, width: 5, channels: 7, seed: 5)
+        var random = TestRandom(seed: 6)
+        let weights = random.values(11 * 7)
+        let bias = random.values(11)
+        let layer = PointwiseConvolution(weights: weights, bias: bias, inputChannels: 7, activation: .relu)
+        let want = naiveConvolution(input, torchWeights: weights, bias: bias, kernelHeight: 1, kernelWidth: 1,
+                                    stride: 1, padding: .none, groups: 1, activation: .relu)
+        #expect(maxAbsoluteDifference(layer(input).data, want.data) < 1e-5)
+    }
+
+    @Test func tensorFlowSamePutsExtraPaddingBottomRight() {
+        // 224 -> 112 with a 3x3 stride-2 window needs one extra row: TF puts it at the bottom only.
+        #expect(Padding.tensorFlowSame(inputHeight: 224, inputWidth: 224, kernel: 3, stride: 2)
+                == Padding(top: 0, left: 0, bottom: 1, right: 1))
+        #expect(Padding.tensorFlowSame(inputHeight: 56, inputWidth: 56, kernel: 5, stride: 2)
+                == Padding(top: 1, left: 1, bottom: 2, right: 2))
+        #expect(Padding.tensorFlowSame(inputHeight: 14, inputWidth: 14, kernel: 5, stride: 1)
+                == Padding(top: 2, left: 2, bottom: 2, right: 2))
+        #expect(Padding.tensorFlowSame(inputHeight: 7, inputWidth: 8, kernel: 3, stride: 2)
+                == Padding(top: 1, left: 0, bottom: 1, right: 1))
+    }
+}
