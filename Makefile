@@ -4,6 +4,8 @@
 #   make extract DATA=CelebDF FRAMES=32 [BACKBONE=efficientnet-lite0] [DATA_DIR=/path] [CROP=center-crop]
 #   make test                                   the test suite (optimized build)
 BIN := .build/release
+# One build configuration for binaries and tests (testable imports on), so `make test` and `make extract` share it.
+SWIFT_BUILD := swift build -c release -Xswiftc -enable-testing
 SETUP_STAMP := .build/.setup-done
 DEMO_DIR := data/demo
 
@@ -17,11 +19,11 @@ setup:
 	scripts/setup.sh
 
 build: setup
-	swift build -c release
+	$(SWIFT_BUILD)
 
 # The README's test command. Tests run in an optimized build: real networks are too slow in debug.
 test: setup
-	swift build -c release --build-tests
+	$(SWIFT_BUILD) --build-tests
 	swift test -c release --skip-build
 
 demo-data: setup

@@ -1,0 +1,146 @@
+import Foundation
+import Shared
+
+/// Stage 1 end to end: dataset listing -> frame sampling -> backbone -> crash-safe cache.
+///
+/// Decoding runs ahead of the CNN on other tasks (`decodeAhead` videos), so one core decodes while the
+/// other computes; finished videos are journaled one by one, so a killed run resumes where it stopped.
+public struct ExtractionRun: Sendable {
+    public let request: ExtractionRequest
+    /// Recorded in every cache so a reader knows how the frames were chosen.
+    public static let samplingPolicy = "uniform: frame indices floor(linspace(0, n-1, FRAMES)) over the decoded frame count n, exact sequential decode; videos with n < FRAMES keep frames 0..n-1 and pad the rest (zero embedding, frame index -1, valid 0)"
+
+    /// How many videos may be decoded and waiting while the CNN works: bounds memory.
+    public var decodeAhead = 2
+
+    public init(request: ExtractionRequest) {
+        self.request = request
+    }
+
+    public func run() async throws -> ExtractionSummary {
+        let started = Date()
+        guard ExtractionRequest.frameRange.contains(request.frames) else {
+            throw PipelineError("FRAMES=\(request.frames) is out of range: choose \(ExtractionRequest.frameRange.lowerBound)...\(ExtractionRequest.frameRange.upperBound) (the notebook used 16 to 256)")
+        }
+        guard request.batchSize > 0 else {
+            throw PipelineError("batch size \(request.batchSize) must be at least 1")
+        }
+        let listing = try DatasetLayout(name: request.dataset, dataDirectory: request.dataDirectory).list()
+        let videos = listing.videos
+        let weightsSHA = try verifiedWeightsSHA256()
+        let metadata = cacheMetadata(weightsSHA256: weightsSHA)
+        let cacheURL = request.cacheURL
+        let wanted = videos.map { WantedVideo(path: $0.relativePath, label: $0.label.rawValue, split: $0.split,
+                                              bytes: $0.bytes, mtime: $0.modificationTime) }
+
+        if CacheWriteSession.isUpToDate(cacheURL: cacheURL, metadata: metadata, videos: wanted) {
+            return ExtractionSummary(cacheURL: cacheURL, videosInDataset: videos.count, videosExtracted: 0,
+                                     videosReused: videos.count, framesEmbedded: 0, failures: 0,
+                                     seconds: Date().timeIntervalSince(started), upToDate: true)
+        }
+
+        var writer = try CacheWriteSession(cacheURL: cacheURL, metadata: metadata)
+        let pending = zip(videos, wanted).filter { writer.needsExtraction($0.1) }.map(\.0)
+        let reusable = videos.count - pending.count
+        printError("extract: \(request.dataset): \(videos.count) videos from \(listing.source)"
+                   + (listing.ignoredFiles > 0 ? " (\(listing.ignoredFiles) non-video files ignored)" : "")
+                   + ", \(reusable) already cached, \(pending.count) to extract with \(request.backbone.rawValue) at \(request.frames) frames")
+
+        var framesEmbedded = 0
+        var failures = 0
+        if !pending.isEmpty {
+            let weights = try Checkpoint.load(contentsOf: request.weightsURL)
+            let backbone = try request.backbone.make(weights: weights.tensors, source: request.weightsURL.path)
+            let sampler = VideoFrameSampler(frameCount: request.frames, outputSize: request.backbone.inputSize,
+                                            crop: request.crop)
+            var progress = ProgressLine(label: "extract", total: pending.count, unit: "frames")
+            var done = 0
+            try await forEachDecoded(pending, sampler: sampler) { video, result in
+                switch result {
+                case .success(let sampled):
+                    let embeddings = embed(sampled, with: backbone)
+                    for warning in sampled.warnings { progress.finish(); printError("extract: \(video.relativePath): \(warning)") }
+                    try writer.append(CachedVideo(
+                        path: video.relativePath, label: video.label.rawValue, split: video.split, bytes: video.bytes,
+                        mtime: video.modificationTime, totalFrames: Int32(sampled.totalFrames),
+                        frameIndices: sampled.frameIndices, valid: sampled.valid, embeddings: embeddings))
+                    framesEmbedded += sampled.valid.filter { $0 }.count
+                case .failure(let error):
+                    failures += 1
+                    progress.finish()
+                    printError("extract: skipped \(video.relativePath): \(error)")
+                    try writer.recordFailure(CacheFailure(path: video.relativePath, reason: "\(error)",
+                                                          bytes: video.bytes, mtime: video.modificationTime))
+                }
+                done += 1
+                progress.update(done: done, work: framesEmbedded, force: done == pending.count)
+            }
+            progress.finish()
+        }
+        let finalURL = try writer.finish(keeping: wanted)
+        return ExtractionSummary(cacheURL: finalURL, videosInDataset: videos.count, videosExtracted: pending.count - failures,
+                                 videosReused: reusable, framesEmbedded: framesEmbedded, failures: failures,
+                                 seconds: Date().timeIntervalSince(started), upToDate: false)
+    }
+
+    /// Runs `body` on each video's sampled frames in dataset order while later videos decode concurrently.
+    private func forEachDecoded(_ videos: [DatasetVideo], sampler: VideoFrameSampler,
+                                body: (DatasetVideo, Result<SampledFrames, Error>) throws -> Void) async throws {
+        try await withThrowingTaskGroup(of: (Int, Result<SampledFrames, Error>).self) { group in
+            var launched = 0
+            func launchNext() {
+                guard launched < videos.count else { return }
+                let index = launched
+                let url = videos[index].url
+                group.addTask { (index, Result { try sampler.sample(url) }) }
+                launched += 1
+            }
+            for _ in 0..<max(1, decodeAhead) { launchNext() }
+            var ready: [Int: Result<SampledFrames, Error>] = [:]
+            var next = 0
+            while let (index, result) = try await group.next() {
+                ready[index] = result
+                while let result = ready.removeValue(forKey: next) {
+                    launchNext()
+                    try body(videos[next], result)
+                    next += 1
+                }
+            }
+        }
+    }
+
+    /// [FRAMES * dim] embeddings; padded slots of short videos stay zero and cost no CNN time.
+    private func embed(_ sampled: SampledFrames, with backbone: any Backbone) -> [Float] {
+        let dim = request.backbone.embeddingDimension
+        var embeddings = [Float](repeating: 0, count: sampled.images.count * dim)
+        let slots = sampled.valid.indices.filter { sampled.valid[$0] }
+        for batchStart in stride(from: 0, to: slots.count, by: request.batchSize) {
+            let batch = Array(slots[batchStart..<min(batchStart + request.batchSize, slots.count)])
+            let output = backbone.embed(batch.map { sampled.images[$0] })   // [batch, dim]
+            for (row, slot) in batch.enumerated() {
+                embeddings.replaceSubrange(slot * dim..<(slot + 1) * dim, with: output.data[row * dim..<(row + 1) * dim])
+            }
+        }
+        return embeddings
+    }
+
+    private func verifiedWeightsSHA256() throws -> String {
+        let url = request.weightsURL
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw PipelineError("weights for \(request.backbone.rawValue) are missing: \(url.path) not found; run `make setup` to fetch them")
+        }
+        let sha = try SHA256.hexDigest(ofFile: url)
+        guard sha == request.backbone.weightSHA256 else {
+            throw PipelineError("\(url.path) has SHA-256 \(sha), not the expected \(request.backbone.weightSHA256): delete it and run `make setup` to fetch the right file")
+        }
+        return sha
+    }
+
+    private func cacheMetadata(weightsSHA256: String) -> CacheMetadata {
+        CacheMetadata(backbone: request.backbone.rawValue, weightsSHA256: weightsSHA256,
+                      inputSize: request.backbone.inputSize, normalization: request.backbone.normalizationDescription,
+                      frames: request.frames, embeddingDimension: request.backbone.embeddingDimension,
+                      samplingPolicy: Self.samplingPolicy, cropPolicy: request.crop.rawValue,
+                      toolVersion: ToolVersion.string, dataset: request.dataset)
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+import Testing
+import Shared
+import Extract
+
+/// End-to-end tests of the `extract` executable on real clips: bad inputs, reuse, updates, kill -9 resume.
+/// They run the release binary that `make test` builds next to the tests.
+@Suite(.serialized) struct ExtractCommandTests {
+    let work: URL
+    let media = URL(fileURLWithPath: "/usr/share/doc/opencv-doc/examples/data")
+
+    init() throws {
+        work = FileManager.default.temporaryDirectory.appendingPathComponent("extract-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+    }
+
+    // MARK: helpers
+
+    struct Outcome { var status: Int32; var stdout: String; var stderr: String }
+
+    private func extract(_ arguments: [String], cacheDirectory: String = "cache") throws -> Outcome {
+        let process = try extractProcess(arguments, cacheDirectory: cacheDirectory)
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                       stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    private func extractProcess(_ arguments: [String], cacheDirectory: String = "cache") throws -> Process {
+        let binary = WeightsTestSupport.packageRoot.appendingPathComponent(".build/release/extract")
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+            throw PipelineError("\(binary.path) is missing: run the tests with `make test` (it builds the release binaries)")
+        }
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments + ["--data-dir", work.appendingPathComponent("data").path,
+                                         "--cache-dir", work.appendingPathComponent(cacheDirectory).path,
+                                         "--models-dir", WeightsTestSupport.packageRoot.appendingPathComponent("models").path,
+                                         "--config", work.appendingPathComponent("no-config.yaml").path]
+        return process
+    }
+
+    /// A short clip of a real opencv-doc video, cut and scaled by the ffmpeg CLI.
+    private func makeClip(_ relative: String, source: String = "Megamind.avi", start: Double, seconds: Double = 1) throws {
+        let url = work.appendingPathComponent("data").appendingPathComponent(relative)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try VideoTestSupport.run("ffmpeg", ["-v", "error", "-y", "-ss", String(start), "-t", String(seconds),
+                                              "-i", media.appendingPathComponent(source).path,
+                                              "-vf", "scale=160:120", "-c:v", "mpeg4", "-an", url.path])
+    }
+
+    private func write(_ bytes: [UInt8], to relative: String) throws {
+        let url = work.appendingPathComponent("data").appendingPathComponent(relative)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(bytes).write(to: url)
+    }
+
+    private func cacheURL(_ dataset: String, frames: Int) -> URL {
+        work.appendingPathComponent("cache/\(dataset)/mobilenetv2_f\(frames).h5")
+    }
+
+    /// Every dataset of a cache, as comparable values.
+    private func contents(of url: URL) throws -> (videos: [String], labels: [Int8], indices: [Int32], embeddings: [Float], failures: [String]) {
+        let file = try HDF5File.open(url)
+        let failures = try file.contains("failures") ? try file.group("failures").dataset("videos").readStrings() : []
+        return (try file.dataset("videos").readStrings(), try file.dataset("labels").read(as: Int8.self),
+                try file.dataset("frame_indices").read(as: Int32.self), try file.dataset("embeddings").read(as: Float.self),
+                failures)
+    }
+
+    // MARK: tests
+
+    @Test func badInputsAreSkippedAndNamedWhileGoodVideosAreCached() throws {
+        try makeClip("D/real/a.avi", start: 0)
+        try makeClip("D/fake/b.avi", start: 3)
+        try write((0..<5000).map { UInt8(truncatingIfNeeded: $0 &* 7919) }, to: "D/fake/noise.mp4")
+        try write([], to: "D/real/empty.mp4")
+        let result = try extract(["--data", "D", "--frames", "8"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stderr.contains("fake/noise.mp4"))
+        #expect(result.stderr.contains("real/empty.mp4"))
+        #expect(result.stdout.contains("2 failures"))
+        let cache = try contents(of: cacheURL("D", frames: 8))
+        #expect(cache.videos == ["fake/b.avi", "real/a.avi"])
+        #expect(cache.labels == [1, 0])
+        #expect(cache.embeddings.count == 2 * 8 * 1280)
+        let finite = cache.embeddings.allSatisfy { $0.isFinite }
+        let nonZero = cache.embeddings.contains { $0 != 0 }
+        #expect(finite)
+        #expect(nonZero)
+        #expect(Set(cache.failures) == ["fake/noise.mp4", "real/empty.mp4"])
+    }
+
+    @Test func rerunsReuseTheCacheAppendNewVideosAndDropDeletedOnes() throws {
+        try makeClip("D/real/a.avi", start: 0)
+        try makeClip("D/fake/b.avi", start: 3)
+        #expect(try extract(["--data", "D", "--frames", "4"]).status == 0)
+        let first = try contents(of: cacheURL("D", frames: 4))
+
+        let again = try extract(["--data", "D", "--frames", "4"])
+        #expect(again.status == 0)
+        #expect(again.stdout.contains("up to date"))
+
+        try makeClip("D/real/c.avi", start: 6)
+        try FileManager.default.removeItem(at: work.appendingPathComponent("data/D/fake/b.avi"))
+        let update = try extract(["--data", "D", "--frames", "4"])
+        #expect(update.status == 0, "stderr: \(update.stderr)")
+        #expect(update.stdout.contains("1 extracted, 1 reused"))
+        let second = try contents(of: cacheURL("D", frames: 4))
+        #expect(second.videos == ["real/a.avi", "real/c.avi"])
+        let dim = 4 * 1280
+        #expect(Array(second.embeddings[0..<dim]) == Array(first.embeddings[dim..<2 * dim]))
+    }
+
+    @Test func aRunKilledWithSigkillResumesToTheSameCache() throws {
+        for i in 0..<6 {
+            try makeClip("K/\(i % 2 == 0 ? "real" : "fake")/clip\(i).avi", source: "vtest.avi", start: Double(i * 5), seconds: 2)
+        }
+        #expect(try extract(["--data", "K", "--frames", "16"], cacheDirectory: "reference").status == 0)
+        let reference = try contents(of: work.appendingPathComponent("reference/K/mobilenetv2_f16.h5"))
+
+        let cache = cacheURL("K", frames: 16)
+        let journal = URL(fileURLWithPath: cache.path + ".journal")
+        let victim = try extractProcess(["--data", "K", "--frames", "16"])
+        victim.standardError = FileHandle.nullDevice
+        victim.standardOutput = FileHandle.nullDevice
+        try victim.run()
+        let deadline = Date().addingTimeInterval(60)
+        // Kill once the journal holds at least one finished video, mid-way through the rest.
+        while Date() < deadline, victim.isRunning,
+              ((try? FileManager.default.attributesOfItem(atPath: journal.path)[.size] as? Int) ?? nil ?? 0) < 16 * 1280 * 4 {
+            usleep(2_000)
+        }
+        kill(victim.processIdentifier, SIGKILL)
+        victim.waitUntilExit()
+        #expect(!FileManager.default.fileExists(atPath: cache.path), "a killed run must not leave a cache that looks complete")
+
+        let resumed = try extract(["--data", "K", "--frames", "16"])
+        #expect(resumed.status == 0, "stderr: \(resumed.stderr)")
+        #expect(!resumed.stderr.contains(", 0 already cached"), "the resumed run should reuse journaled videos: \(resumed.stderr)")
+        let final = try contents(of: cache)
+        #expect(final.videos == reference.videos)
+        #expect(final.labels == reference.labels)
+        #expect(final.indices == reference.indices)
+        let worst = zip(final.embeddings, reference.embeddings).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(worst <= 1e-5)
+    }
+
+    @Test func badArgumentsStopWithOneClearLine() throws {
+        try makeClip("D/real/a.avi", start: 0)
+        let backbone = try extract(["--data", "D", "--backbone", "resnet9000"])
+        #expect(backbone.status != 0)
+        #expect(backbone.stderr.contains("unknown backbone 'resnet9000'"))
+        let frames = try extract(["--data", "D", "--frames", "0"])
+        #expect(frames.status != 0)
+        #expect(frames.stderr.contains("FRAMES=0"))
+        let missing = try extract(["--data", "Nowhere"])
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("Nowhere"))
+        #expect(missing.stderr.split(separator: "\n").count == 1)
+    }
+}
