@@ -38,6 +38,7 @@ import Shared
 
     @Test func truncatingTheLastRecordAtEveryByteKeepsAllEarlierRecords() throws {
         let directory = try CacheFixtures.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let (cache, full, lastStart, wanted) = try journalAfterThreeVideos(in: directory)
         let journalURL = CacheSchema.journalURL(for: cache)
         for cut in lastStart..<full.count {
@@ -56,6 +57,7 @@ import Shared
 
     @Test func resumingAfterATornRecordGivesTheUninterruptedCache() throws {
         let directory = try CacheFixtures.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let (cache, full, lastStart, wanted) = try journalAfterThreeVideos(in: directory)
         let reference = directory.appendingPathComponent("reference/mobilenet_v2_f4.h5")
         try CacheFixtures.buildUninterrupted(at: reference, wanted: wanted)
@@ -73,6 +75,7 @@ import Shared
 
     @Test func aCorruptedByteInsideTheLastRecordIsDetected() throws {
         let directory = try CacheFixtures.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let (cache, full, lastStart, _) = try journalAfterThreeVideos(in: directory)
         for position in [lastStart + 2, lastStart + 30, full.count - 10, full.count - 1] {
             var damaged = full
@@ -85,6 +88,7 @@ import Shared
 
     @Test func aTornHeaderStartsAFreshJournal() throws {
         let directory = try CacheFixtures.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let (cache, full, _, _) = try journalAfterThreeVideos(in: directory)
         let header = try CacheJournal.headerBytes(for: CacheFixtures.metadata())
         #expect(Array(full.prefix(header.count)) == header)
@@ -97,6 +101,7 @@ import Shared
 
     @Test func aJournalFromOtherSettingsIsRefused() throws {
         let directory = try CacheFixtures.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let (cache, _, _, _) = try journalAfterThreeVideos(in: directory)
         do {
             _ = try CacheWriteSession(cacheURL: cache, metadata: CacheFixtures.metadata(weights: "other"))
