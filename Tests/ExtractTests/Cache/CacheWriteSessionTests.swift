@@ -190,6 +190,19 @@ import Shared
         #expect(!FileManager.default.fileExists(atPath: CacheSchema.journalURL(for: url).path))
     }
 
+    @Test func aSecondConcurrentSessionOnTheSameCacheIsRefused() throws {
+        let directory = try CacheFixtures.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = cacheURL(directory)
+        var first = try CacheWriteSession(cacheURL: url, metadata: CacheFixtures.metadata())
+        #expect(throws: CacheBusyError.self) { try CacheWriteSession(cacheURL: url, metadata: CacheFixtures.metadata()) }
+        try first.append(CacheFixtures.extracted(dataset[0]))
+        try first.finish(keeping: [dataset[0]])
+        // Once finished, the lock is gone and a new run may start.
+        let next = try CacheWriteSession(cacheURL: url, metadata: CacheFixtures.metadata())
+        #expect(next.pendingVideos(dataset).count == 3)
+    }
+
     @Test func finishRefusesVideosThatWereNeverExtracted() throws {
         let directory = try CacheFixtures.directory()
         defer { try? FileManager.default.removeItem(at: directory) }
