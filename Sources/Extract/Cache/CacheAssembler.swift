@@ -105,6 +105,9 @@ struct CacheAssembler {
             return video
         case .previousCache(let index):
             guard let previousCache else { preconditionFailure("a previous-cache row without a previous cache") }
+            guard previousCache.videoPaths.indices.contains(index), previousCache.videoPaths[index] == path else {
+                throw CacheFormatError(file: previousCache.url.path, problem: "it changed while being updated")
+            }
             return try previousCache.video(at: index)
         }
     }
@@ -118,6 +121,9 @@ struct CacheAssembler {
             return failure.reason
         case .previousCache(let index):
             guard let previousCache else { preconditionFailure("a previous-cache failure without a previous cache") }
+            guard previousCache.failures.indices.contains(index), previousCache.failures[index].path == path else {
+                throw CacheFormatError(file: previousCache.url.path, problem: "it changed while being updated")
+            }
             return previousCache.failures[index].reason
         }
     }

@@ -55,3 +55,13 @@ public struct CacheIncompleteError: DiagnosedError {
             + "Run extract again; it resumes where it stopped."
     }
 }
+
+/// Another run (or session) is already building this cache.
+public struct CacheBusyError: DiagnosedError {
+    public let file: String
+
+    public var description: String {
+        "\(file) is locked by another extract run writing the same cache. Wait for it to finish or stop it, "
+            + "then run again."
+    }
+}

@@ -32,6 +32,10 @@ final class CacheJournal {
         guard descriptor >= 0 else { throw CacheIOError(file: url.path, operation: "opening", code: errno) }
         endOffset = 0
         do {
+            // Two runs appending to one journal would interleave records; the lock dies with its process.
+            guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+                throw CacheBusyError(file: url.path)
+            }
             if let afterHeader = try readHeader(expecting: metadata) {
                 endOffset = try scanRecords(from: afterHeader)
                 guard ftruncate(descriptor, off_t(endOffset)) == 0 else {

@@ -15,8 +15,12 @@ struct JournalByteWriter {
     }
 
     mutating func append(_ values: [Float]) {
-        bytes.reserveCapacity(bytes.count + values.count * 4)
+        #if _endian(little)
+        // Host order is the file order: copy the floats' bytes in one go.
+        values.withUnsafeBytes { bytes.append(contentsOf: $0) }
+        #else
         for value in values { append(value.bitPattern) }
+        #endif
     }
 }
 
@@ -57,9 +61,16 @@ struct JournalByteReader {
     mutating func readFloats(count: Int) -> [Float]? {
         guard count >= 0, bytes.endIndex - position >= count * 4 else { return nil }
         var values = [Float](repeating: 0, count: count)
+        #if _endian(little)
+        values.withUnsafeMutableBytes { destination in
+            bytes[position..<position + count * 4].withUnsafeBytes { destination.copyMemory(from: $0) }
+        }
+        position += count * 4
+        #else
         for index in 0..<count {
             values[index] = Float(bitPattern: read(UInt32.self)!)
         }
+        #endif
         return values
     }
 }

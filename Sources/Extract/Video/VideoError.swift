@@ -35,9 +35,11 @@ public enum VideoError: DiagnosedError, Equatable {
             return "\(path): FFmpeg cannot open it as media (\(reason)); it is probably not a video/photo or is damaged "
                 + "(truncated download?); check it with `ffprobe \"\(path)\"` and re-download or exclude it"
         case .noVideoStream(let path):
-            return "\(path): contains no video stream (audio-only or data file); exclude it from the dataset list"
+            return "\(path): contains no video stream (\(ffmpegReason(cffmpeg_averror_stream_not_found())); "
+                + "audio-only or data file); exclude it from the dataset list"
         case .unsupportedCodec(let path, let codec):
-            return "\(path): no decoder for codec '\(codec)' in this FFmpeg build; install an FFmpeg with that decoder "
+            return "\(path): no decoder for codec '\(codec)' (\(ffmpegReason(cffmpeg_averror_decoder_not_found()))); "
+                + "install an FFmpeg with that decoder "
                 + "or transcode it, e.g. `ffmpeg -i \"\(path)\" -c:v libx264 out.mp4`"
         case .decoderSetupFailed(let path, let reason):
             return "\(path): FFmpeg could not open the video decoder (\(reason)); check it with `ffprobe \"\(path)\"` "

@@ -21,13 +21,18 @@ public struct CheckpointError: DiagnosedError, Equatable {
     static let resaveFix = "re-save it with torch.save(model.state_dict(), path)"
 
     static func unreadable(_ file: String, _ problem: String) -> CheckpointError {
-        CheckpointError(file: file, problem: problem, fix: resaveFix)
+        // A cut-off download is far more likely than a bad writer, so say so first.
+        let fix = problem.contains("truncated") ? "the file is incomplete: fetch it again (`make setup`) or \(resaveFix)" : resaveFix
+        return CheckpointError(file: file, problem: problem, fix: fix)
     }
 
     static func missingKey(_ file: String, key: String, available: [String]) -> CheckpointError {
-        let near = available.filter { $0.hasSuffix(key.split(separator: ".").last.map(String.init) ?? key) }
-        let hint = near.isEmpty ? "" : " (keys with the same last component: \(near.prefix(5).joined(separator: ", ")))"
-        return CheckpointError(file: file, problem: "no tensor named '\(key)' among \(available.count) tensors\(hint)",
+        // A wrapper prefix such as DataParallel's "module." is the usual reason a name is off.
+        let related = available.filter { $0.hasSuffix("." + key) || key.hasSuffix("." + $0) }
+        let hint = related.isEmpty
+            ? " (for example: \(available.prefix(3).joined(separator: ", ")))"
+            : " (similar: \(related.prefix(3).joined(separator: ", ")))"
+        return CheckpointError(file: file, problem: "no tensor named '\(key)' among its \(available.count) tensors\(hint)",
                                fix: "check the parameter name against the network definition that produced this file")
     }
 }

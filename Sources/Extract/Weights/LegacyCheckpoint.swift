@@ -45,7 +45,7 @@ enum LegacyCheckpoint {
         for key in keys {
             let count = try reader.int64()
             guard let bytesPerElement = storageTypes[key]?.bytesPerElement else {
-                throw CheckpointFormatProblem("storage key '\(key)' is listed but no tensor refers to it")
+                throw CheckpointFormatProblem("storage key '\(key)' is listed but no persistent id in the pickle names it")
             }
             guard count >= 0, count <= (bytes.count - reader.offset) / bytesPerElement else {
                 throw CheckpointFormatProblem("file is truncated: storage '\(key)' declares \(count) elements at offset \(reader.offset - 8), only \(bytes.count - reader.offset) bytes remain")

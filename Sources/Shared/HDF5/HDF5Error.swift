@@ -24,7 +24,7 @@ public struct HDF5Error: DiagnosedError {
 @discardableResult
 func hdf5Call<Status: SignedInteger>(_ operation: @autoclosure () -> String, path: String,
                                      _ call: () -> Status) throws(HDF5Error) -> Status {
-    H5Eset_auto2(hid_t(0), nil, nil)
+    H5Eset_auto2(chdf5_e_default(), nil, nil)
     let status = call()
     if status < 0 {
         throw HDF5Error(path: path, operation: operation(), message: takeHDF5ErrorStack())
@@ -32,11 +32,11 @@ func hdf5Call<Status: SignedInteger>(_ operation: @autoclosure () -> String, pat
     return status
 }
 
-/// Collects and clears the calling thread's HDF5 error stack, innermost cause last.
+/// Collects and clears the calling thread's HDF5 error stack, innermost cause first.
 func takeHDF5ErrorStack() -> String {
     var lines: [String] = []
     withUnsafeMutablePointer(to: &lines) { linesPointer in
-        _ = H5Ewalk2(hid_t(0), H5E_WALK_UPWARD, { _, entry, clientData in
+        _ = H5Ewalk2(chdf5_e_default(), H5E_WALK_UPWARD, { _, entry, clientData in
             guard let entry, let clientData else { return 0 }
             let lines = clientData.assumingMemoryBound(to: [String].self)
             let function = entry.pointee.func_name.map { String(cString: $0) } ?? "?"
@@ -45,6 +45,6 @@ func takeHDF5ErrorStack() -> String {
             return 0
         }, linesPointer)
     }
-    H5Eclear2(hid_t(0))
+    H5Eclear2(chdf5_e_default())
     return lines.isEmpty ? "no details from HDF5" : lines.joined(separator: "; ")
 }

@@ -27,7 +27,7 @@ public final class HDF5Handle {
 
     deinit {
         if isOpen {
-            H5Eset_auto2(hid_t(0), nil, nil)
+            H5Eset_auto2(chdf5_e_default(), nil, nil)
             _ = closeFunction(id)
         }
     }

@@ -38,6 +38,7 @@ import Shared
 
     @Test func truncatingTheLastRecordAtEveryByteKeepsAllEarlierRecords() throws {
         let directory = try CacheFixtures.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let (cache, full, lastStart, wanted) = try journalAfterThreeVideos(in: directory)
         let journalURL = CacheSchema.journalURL(for: cache)
         for cut in lastStart..<full.count {
@@ -56,6 +57,7 @@ import Shared
 
     @Test func resumingAfterATornRecordGivesTheUninterruptedCache() throws {
         let directory = try CacheFixtures.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let (cache, full, lastStart, wanted) = try journalAfterThreeVideos(in: directory)
         let reference = directory.appendingPathComponent("reference/mobilenet_v2_f4.h5")
         try CacheFixtures.buildUninterrupted(at: reference, wanted: wanted)
@@ -73,6 +75,7 @@ import Shared
 
     @Test func aCorruptedByteInsideTheLastRecordIsDetected() throws {
         let directory = try CacheFixtures.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let (cache, full, lastStart, _) = try journalAfterThreeVideos(in: directory)
         for position in [lastStart + 2, lastStart + 30, full.count - 10, full.count - 1] {
             var damaged = full
@@ -85,6 +88,7 @@ import Shared
 
     @Test func aTornHeaderStartsAFreshJournal() throws {
         let directory = try CacheFixtures.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let (cache, full, _, _) = try journalAfterThreeVideos(in: directory)
         let header = try CacheJournal.headerBytes(for: CacheFixtures.metadata())
         #expect(Array(full.prefix(header.count)) == header)
@@ -97,6 +101,7 @@ import Shared
 
     @Test func aJournalFromOtherSettingsIsRefused() throws {
         let directory = try CacheFixtures.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let (cache, _, _, _) = try journalAfterThreeVideos(in: directory)
         do {
             _ = try CacheWriteSession(cacheURL: cache, metadata: CacheFixtures.metadata(weights: "other"))
@@ -109,5 +114,63 @@ import Shared
         // A new tool version alone is compatible.
         let upgraded = try CacheWriteSession(cacheURL: cache, metadata: CacheFixtures.metadata(toolVersion: "9.9.9"))
         #expect(upgraded.completedPaths.count == 3)
+    }
+}
+
+@Suite struct CacheJournalReferenceTests {
+    /// The journal layout in docs/cache-format.md, checked by an independent Python reader.
+    @Test func pythonReferenceReaderAgreesWithTheDocumentedLayout() throws {
+        var root = URL(fileURLWithPath: #filePath)
+        while !FileManager.default.fileExists(atPath: root.appendingPathComponent("Package.swift").path) {
+            root.deleteLastPathComponent()
+        }
+        let script = root.appendingPathComponent("scripts/reference/read_cache_journal.py")
+        let directory = try CacheFixtures.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let cache = directory.appendingPathComponent("toy/mobilenet_v2_f4.h5")
+        let videos = [CacheFixtures.wanted("real/ä.mp4", seed: 2, split: "train"), CacheFixtures.wanted("fake/b.mp4", seed: 3)]
+        let failure = CacheFailure(path: "fake/broken.mp4", reason: "no video stream", bytes: 77, mtime: 12.5)
+        do {
+            var session = try CacheWriteSession(cacheURL: cache, metadata: CacheFixtures.metadata())
+            try session.append(CacheFixtures.extracted(videos[0]))
+            try session.recordFailure(failure)
+            try session.append(CacheFixtures.extracted(videos[1]))
+        }
+        let journalURL = CacheSchema.journalURL(for: cache)
+        let intactBytes = try Data(contentsOf: journalURL).count
+        // A torn record at the end, as a crash mid-write leaves it.
+        let handle = try FileHandle(forWritingTo: journalURL)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data([200, 0, 0, 0, 2, 9, 9]))
+        try handle.close()
+
+        let result = try runCommand("/usr/bin/env", ["python3", script.path, journalURL.path])
+        #expect(result.status == 0, "python said: \(result.output)")
+        let decoded = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+        #expect(decoded["valid_bytes"] as? Int == intactBytes)
+        let metadata = decoded["metadata"] as? [String: Any]
+        #expect(metadata?["backbone"] as? String == "mobilenet_v2")
+        #expect(metadata?["frames"] as? Int == CacheFixtures.frames)
+        let entries = try #require(decoded["entries"] as? [[String: Any]])
+        #expect(entries.count == 3)
+        for (entry, wanted) in [(entries[0], videos[0]), (entries[2], videos[1])] {
+            let video = CacheFixtures.extracted(wanted)
+            #expect(entry["kind"] as? String == "video")
+            #expect(entry["path"] as? String == video.path)
+            #expect(entry["label"] as? Int == Int(video.label))
+            #expect(entry["split"] as? String == video.split)
+            #expect(entry["bytes"] as? Int == Int(video.bytes))
+            #expect(entry["mtime"] as? Double == video.mtime)
+            #expect(entry["total_frames"] as? Int == Int(video.totalFrames))
+            #expect(entry["frame_indices"] as? [Int] == video.frameIndices.map(Int.init))
+            #expect(entry["valid"] as? [Bool] == video.valid)
+            #expect(entry["embeddings"] as? [Double] == video.embeddings.map(Double.init))
+        }
+        #expect(entries[2]["split"] is NSNull)
+        #expect(entries[1]["kind"] as? String == "failure")
+        #expect(entries[1]["path"] as? String == failure.path)
+        #expect(entries[1]["reason"] as? String == failure.reason)
+        #expect(entries[1]["bytes"] as? Int == 77)
+        #expect(entries[1]["mtime"] as? Double == 12.5)
     }
 }

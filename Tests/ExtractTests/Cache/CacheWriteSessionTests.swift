@@ -17,6 +17,7 @@ import Shared
 
     @Test func appendFinishAndReadBackEveryField() throws {
         let directory = try CacheFixtures.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let url = cacheURL(directory)
         #expect(url.path.hasSuffix("toy/mobilenet_v2_f4.h5"))
         try CacheFixtures.buildUninterrupted(at: url, wanted: dataset, failing: ["real/c d.mp4"])
@@ -44,6 +45,7 @@ import Shared
 
     @Test func embeddingsAreChunkedOneVideoPerChunk() throws {
         let directory = try CacheFixtures.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let url = cacheURL(directory)
         try CacheFixtures.buildUninterrupted(at: url, wanted: dataset)
         let dump = try runCommand("/usr/bin/h5dump", ["-p", "-H", url.path])
@@ -59,6 +61,7 @@ import Shared
 
     @Test func anInterruptedRunResumesWithoutRedoingAndMatchesAnUninterruptedRun() throws {
         let directory = try CacheFixtures.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let reference = directory.appendingPathComponent("reference/toy.h5")
         try CacheFixtures.buildUninterrupted(at: reference, wanted: dataset, failing: ["fake/z.mp4"])
 
@@ -85,6 +88,7 @@ import Shared
 
     @Test func aCrashAfterTheRenameButBeforeTheJournalIsDeletedIsHarmless() throws {
         let directory = try CacheFixtures.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let reference = directory.appendingPathComponent("reference/toy.h5")
         try CacheFixtures.buildUninterrupted(at: reference, wanted: dataset)
         let url = cacheURL(directory)
@@ -104,6 +108,7 @@ import Shared
 
     @Test func updatingAppendsNewDropsDeletedAndReextractsChanged() throws {
         let directory = try CacheFixtures.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let url = cacheURL(directory)
         try CacheFixtures.buildUninterrupted(at: url, wanted: dataset, failing: ["fake/z.mp4"])
 
@@ -135,6 +140,7 @@ import Shared
 
     @Test func isUpToDateNoticesEveryKindOfChange() throws {
         let directory = try CacheFixtures.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let url = cacheURL(directory)
         let metadata = CacheFixtures.metadata()
         #expect(!CacheWriteSession.isUpToDate(cacheURL: url, metadata: metadata, videos: dataset))
@@ -165,6 +171,7 @@ import Shared
 
     @Test func aCacheBuiltWithOtherSettingsIsRefusedWithAFix() throws {
         let directory = try CacheFixtures.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let url = cacheURL(directory)
         try CacheFixtures.buildUninterrupted(at: url, wanted: dataset)
         let before = try Data(contentsOf: url)
@@ -183,8 +190,22 @@ import Shared
         #expect(!FileManager.default.fileExists(atPath: CacheSchema.journalURL(for: url).path))
     }
 
+    @Test func aSecondConcurrentSessionOnTheSameCacheIsRefused() throws {
+        let directory = try CacheFixtures.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = cacheURL(directory)
+        var first = try CacheWriteSession(cacheURL: url, metadata: CacheFixtures.metadata())
+        #expect(throws: CacheBusyError.self) { try CacheWriteSession(cacheURL: url, metadata: CacheFixtures.metadata()) }
+        try first.append(CacheFixtures.extracted(dataset[0]))
+        try first.finish(keeping: [dataset[0]])
+        // Once finished, the lock is gone and a new run may start.
+        let next = try CacheWriteSession(cacheURL: url, metadata: CacheFixtures.metadata())
+        #expect(next.pendingVideos(dataset).count == 3)
+    }
+
     @Test func finishRefusesVideosThatWereNeverExtracted() throws {
         let directory = try CacheFixtures.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let url = cacheURL(directory)
         var session = try CacheWriteSession(cacheURL: url, metadata: CacheFixtures.metadata())
         try session.append(CacheFixtures.extracted(dataset[0]))
@@ -195,6 +216,7 @@ import Shared
 
     @Test func appendRejectsResultsOfTheWrongShape() throws {
         let directory = try CacheFixtures.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         var session = try CacheWriteSession(cacheURL: cacheURL(directory), metadata: CacheFixtures.metadata())
         var video = CacheFixtures.extracted(dataset[0])
         video.embeddings.removeLast()
@@ -204,6 +226,7 @@ import Shared
 
     @Test func anEmptyDatasetGivesAnEmptyButValidCache() throws {
         let directory = try CacheFixtures.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let url = cacheURL(directory)
         try CacheFixtures.buildUninterrupted(at: url, wanted: [])
         let reader = try EmbeddingCacheReader(url: url)
@@ -215,6 +238,7 @@ import Shared
 
     @Test func aDamagedCacheFileIsReportedNotOverwritten() throws {
         let directory = try CacheFixtures.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let url = cacheURL(directory)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data("garbage".utf8).write(to: url)
@@ -230,6 +254,7 @@ import Shared
     @Test func h5pyReadsTheCacheAsDocumented() throws {
         guard try runCommand("/usr/bin/env", ["python3", "-c", "import h5py"]).status == 0 else { return }
         let directory = try CacheFixtures.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let url = cacheURL(directory)
         try CacheFixtures.buildUninterrupted(at: url, wanted: dataset, failing: ["real/c d.mp4"])
         let script = """

@@ -43,4 +43,26 @@ import Shared
         let header = try [UInt8](Data(contentsOf: url)).prefix(137)  // magic, protocol version, sys_info pickles
         try expectCheckpointError(Array(header) + [0x80, 0x02, 0x8F, 0x2E], mentioning: ["EMPTY_SET"])
     }
+
+    @Test func missingFileSaysHowToFetchWeights() throws {
+        let url = URL(fileURLWithPath: "/nonexistent/weights/model.pth")
+        do {
+            _ = try Checkpoint.load(contentsOf: url)
+            Issue.record("expected a CheckpointError")
+        } catch let error as CheckpointError {
+            #expect(error.description.contains(url.path) && error.description.contains("make setup"), "\(error)")
+        }
+    }
+
+    /// A DataParallel-style "module." prefix is the common naming slip; the error points at the real name.
+    @Test func missingKeySuggestsNameWithoutWrapperPrefix() throws {
+        guard let url = WeightsTestSupport.model("mobilenet_v2-b0353104.pth") else { return }
+        let checkpoint = try Checkpoint.load(contentsOf: url)
+        #expect(throws: CheckpointError.self) { try checkpoint.tensor("module.features.0.0.weight") }
+        do {
+            _ = try checkpoint.tensor("module.features.0.0.weight")
+        } catch let error as CheckpointError {
+            #expect(error.description.contains("similar: features.0.0.weight"), "\(error)")
+        }
+    }
 }

@@ -5,6 +5,7 @@ import Testing
 @Suite struct HDF5RoundTripTests {
     @Test func everyNumericTypeRoundTripsWhole() throws {
         let directory = try makeHDF5TestDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("numbers.h5")
         let floats: [Float] = (0..<24).map { Float($0) * 0.5 - 3.25 }
         let doubles: [Double] = [1e-300, -2.5, .pi, 1e300]
@@ -36,6 +37,7 @@ import Testing
 
     @Test func hyperslabRowsWriteAndReadBack() throws {
         let directory = try makeHDF5TestDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("rows.h5")
         let file = try HDF5File.create(at: url)
         let dataset = try file.createDataset("m", of: Int32.self, shape: [5, 3])
@@ -50,6 +52,7 @@ import Testing
 
     @Test func unlimitedChunkedDatasetGrows() throws {
         let directory = try makeHDF5TestDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("grow.h5")
         do {
             let file = try HDF5File.create(at: url)
@@ -74,6 +77,7 @@ import Testing
 
     @Test func readingWithTheWrongTypeClassFails() throws {
         let directory = try makeHDF5TestDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let file = try HDF5File.create(at: directory.appendingPathComponent("t.h5"))
         try file.createDataset("f", of: Float.self, shape: [2]).write([Float(1), 2])
         #expect(throws: HDF5Error.self) { try file.dataset("f").read(as: Int32.self) }
@@ -82,6 +86,7 @@ import Testing
 
     @Test func groupsNestAndAreFound() throws {
         let directory = try makeHDF5TestDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("groups.h5")
         do {
             let file = try HDF5File.create(at: url)
@@ -98,6 +103,7 @@ import Testing
 
     @Test func errorsNameTheFileAndCarryHDF5sMessage() throws {
         let directory = try makeHDF5TestDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("e.h5")
         let file = try HDF5File.create(at: url)
         do {
@@ -117,6 +123,7 @@ import Testing
 
     @Test func readOnlyFilesRefuseWrites() throws {
         let directory = try makeHDF5TestDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("ro.h5")
         try HDF5File.create(at: url).createDataset("a", of: Int32.self, shape: [1]).write([Int32(1)])
         let readOnly = try HDF5File.open(url, access: .readOnly)

@@ -7,6 +7,7 @@ import Testing
 
     @Test func variableLengthStringsRoundTripAndReadRows() throws {
         let directory = try makeHDF5TestDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("s.h5")
         do {
             let file = try HDF5File.create(at: url)
@@ -33,6 +34,7 @@ import Testing
 
     @Test func attributesRoundTripOnRootGroupsAndDatasets() throws {
         let directory = try makeHDF5TestDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("a.h5")
         do {
             let file = try HDF5File.create(at: url)
@@ -75,6 +77,7 @@ import Testing
         let probe = try runTool("/usr/bin/env", ["python3", "-c", "import h5py"])
         guard probe.status == 0 else { return }
         let directory = try makeHDF5TestDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("py.h5")
         do {
             let file = try HDF5File.create(at: url)
