@@ -1,0 +1,164 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A Keras-compatible GRU (reset_after=True, recurrent_activation sigmoid, activation tanh).
+/// Gate columns are ordered [z | r | h] in every kernel and bias row:
+///   z  = sigmoid(x W_z + b_iz + h_prev U_z + b_rz)
+///   r  = sigmoid(x W_r + b_ir + h_prev U_r + b_rr)
+///   hh = tanh(x W_h + b_ih + r * (h_prev U_h + b_rh))
+///   h  = z * h_prev + (1 - z) * hh
+/// A masked step (mask 0) keeps h_prev, and with return_sequences outputs it again, as Keras does.
+public struct GRU: Sendable {
+    public let inputDim: Int
+    public let units: Int
+    public let returnSequences: Bool
+    public var kernel: [Float]           // [inputDim, 3*units]
+    public var recurrentKernel: [Float]  // [units, 3*units]
+    public var bias: [Float]             // [2, 3*units]: row 0 input bias, row 1 recurrent bias
+
+    /// Keras defaults: Glorot-uniform kernel, orthogonal recurrent kernel, zero bias.
+    public init(inputDim: Int, units: Int, returnSequences: Bool, random: inout SeededRandom) {
+        self.inputDim = inputDim
+        self.units = units
+        self.returnSequences = returnSequences
+        kernel = Initializers.glorotUniform(fanIn: inputDim, fanOut: 3 * units, random: &random)
+        recurrentKernel = Initializers.orthogonal(rows: units, cols: 3 * units, random: &random)
+        bias = [Float](repeating: 0, count: 6 * units)
+    }
+
+    public init(inputDim: Int, units: Int, returnSequences: Bool,
+                kernel: [Float], recurrentKernel: [Float], bias: [Float]) {
+        precondition(kernel.count == inputDim * 3 * units, "GRU kernel must be [inputDim, 3*units]")
+        precondition(recurrentKernel.count == units * 3 * units, "GRU recurrent kernel must be [units, 3*units]")
+        precondition(bias.count == 6 * units, "GRU bias must be [2, 3*units]")
+        self.inputDim = inputDim
+        self.units = units
+        self.returnSequences = returnSequences
+        self.kernel = kernel
+        self.recurrentKernel = recurrentKernel
+        self.bias = bias
+    }
+
+    /// What backward needs, laid out per time step: [steps, batch, units] unless noted.
+    public struct Cache: Sendable {
+        let input: Activations
+        let previousState: [Float]   // h_prev per step
+        let update: [Float]          // z
+        let reset: [Float]           // r
+        let candidate: [Float]       // hh
+        let recurrentCandidate: [Float]  // h_prev U_h + b_rh
+    }
+
+    /// input [batch, steps, inputDim] -> [batch, steps, units] (returnSequences) or [batch, units].
+    public func forward(_ input: Activations) -> (Activations, Cache) {
+        precondition(input.features == inputDim, "GRU expects \(inputDim) features, got \(input.features)")
+        let batch = input.batch, steps = input.steps, u = units, g = 3 * units
+        // Input projections of all time steps at once: [batch*steps, 3u].
+        var projected = Matrix.product(input.values, kernel, m: batch * steps, n: g, k: inputDim)
+        for row in 0..<(batch * steps) {
+            for c in 0..<g { projected[row * g + c] += bias[c] }
+        }
+        var state = [Float](repeating: 0, count: batch * u)           // [batch, u]
+        var recurrent = [Float](repeating: 0, count: batch * g)       // [batch, 3u]
+        let perStep = batch * u
+        var previousState = [Float](repeating: 0, count: steps * perStep)
+        var update = previousState, reset = previousState, candidate = previousState, recurrentCandidate = previousState
+        var output = [Float](repeating: 0, count: returnSequences ? batch * steps * u : batch * u)
+
+        for t in 0..<steps {
+            for i in 0..<perStep { previousState[t * perStep + i] = state[i] }
+            Matrix.multiply(state, recurrentKernel, into: &recurrent, m: batch, n: g, k: u)
+            for b in 0..<batch {
+                let valid = input.mask[b * steps + t] > 0
+                let xRow = (b * steps + t) * g
+                for j in 0..<u {
+                    let cacheIndex = t * perStep + b * u + j
+                    let hPrev = state[b * u + j]
+                    let z = sigmoid(projected[xRow + j] + recurrent[b * g + j] + bias[g + j])
+                    let r = sigmoid(projected[xRow + u + j] + recurrent[b * g + u + j] + bias[g + u + j])
+                    let recH = recurrent[b * g + 2 * u + j] + bias[g + 2 * u + j]
+                    let hh = tanhf(projected[xRow + 2 * u + j] + r * recH)
+                    update[cacheIndex] = z
+                    reset[cacheIndex] = r
+                    candidate[cacheIndex] = hh
+                    recurrentCandidate[cacheIndex] = recH
+                    if valid { state[b * u + j] = z * hPrev + (1 - z) * hh }
+                }
+            }
+            if returnSequences {
+                for b in 0..<batch {
+                    for j in 0..<u { output[(b * steps + t) * u + j] = state[b * u + j] }
+                }
+            }
+        }
+        if !returnSequences { output = state }
+        let result = returnSequences
+            ? Activations(values: output, mask: input.mask, batch: batch, steps: steps, features: u)
+            : Activations(flat: output, batch: batch, features: u)
+        return (result, Cache(input: input, previousState: previousState, update: update, reset: reset,
+                              candidate: candidate, recurrentCandidate: recurrentCandidate))
+    }
+
+    /// Gradients in parameter order [kernel, recurrentKernel, bias], plus the input gradient when asked.
+    /// outputGradient has the forward output's shape.
+    public func backward(_ cache: Cache, outputGradient: [Float], needsInputGradient: Bool)
+        -> (input: [Float]?, parameters: [[Float]]) {
+        let input = cache.input
+        let batch = input.batch, steps = input.steps, u = units, g = 3 * units, perStep = batch * u
+        var projectedGradient = [Float](repeating: 0, count: batch * steps * g)   // d(x W + b_i): [batch*steps, 3u]
+        var recurrentGradient = [Float](repeating: 0, count: steps * batch * g)   // d(h_prev U + b_r): [steps, batch, 3u]
+        var stateGradient = returnSequences ? [Float](repeating: 0, count: perStep) : outputGradient  // [batch, u]
+
+        for t in stride(from: steps - 1, through: 0, by: -1) {
+            if returnSequences {
+                for b in 0..<batch {
+                    for j in 0..<u { stateGradient[b * u + j] += outputGradient[(b * steps + t) * u + j] }
+                }
+            }
+            for b in 0..<batch where input.mask[b * steps + t] > 0 {
+                let xRow = (b * steps + t) * g
+                let hRow = (t * batch + b) * g
+                for j in 0..<u {
+                    let c = t * perStep + b * u + j
+                    let z = cache.update[c], r = cache.reset[c], hh = cache.candidate[c]
+                    let dh = stateGradient[b * u + j]
+                    let dz = dh * (cache.previousState[c] - hh)
+                    let dCandidatePre = dh * (1 - z) * (1 - hh * hh)
+                    let dr = dCandidatePre * cache.recurrentCandidate[c]
+                    let dUpdatePre = dz * z * (1 - z)
+                    let dResetPre = dr * r * (1 - r)
+                    projectedGradient[xRow + j] = dUpdatePre
+                    projectedGradient[xRow + u + j] = dResetPre
+                    projectedGradient[xRow + 2 * u + j] = dCandidatePre
+                    recurrentGradient[hRow + j] = dUpdatePre
+                    recurrentGradient[hRow + u + j] = dResetPre
+                    recurrentGradient[hRow + 2 * u + j] = dCandidatePre * r
+                    stateGradient[b * u + j] = dh * z   // the direct path through z * h_prev
+                }
+            }
+            // Masked rows have zero recurrent gradient, so their state gradient passes through unchanged.
+            recurrentGradient.withUnsafeBufferPointer { dr in
+                Matrix.multiply(dr.baseAddress! + t * batch * g, recurrentKernel, into: &stateGradient,
+                                m: batch, n: u, k: g, transposeB: true, accumulate: true)
+            }
+        }
+
+        let kernelGradient = Matrix.product(input.values, projectedGradient, m: inputDim, n: g, k: batch * steps,
+                                            transposeA: true)
+        let recurrentKernelGradient = Matrix.product(cache.previousState, recurrentGradient, m: u, n: g,
+                                                     k: steps * batch, transposeA: true)
+        let biasGradient = Matrix.columnSums(projectedGradient, rows: batch * steps, cols: g)
+            + Matrix.columnSums(recurrentGradient, rows: steps * batch, cols: g)
+        let inputGradient = needsInputGradient
+            ? Matrix.product(projectedGradient, kernel, m: batch * steps, n: inputDim, k: g, transposeB: true)
+            : nil
+        return (inputGradient, [kernelGradient, recurrentKernelGradient, biasGradient])
+    }
+}
+
+@inline(__always) func sigmoid(_ x: Float) -> Float {
+    x >= 0 ? 1 / (1 + expf(-x)) : { let e = expf(x); return e / (1 + e) }()
+}
