@@ -58,43 +58,57 @@ public struct GRU: Sendable {
         let batch = input.batch, steps = input.steps, u = units, g = 3 * units
         // Input projections of all time steps at once: [batch*steps, 3u].
         var projected = Matrix.product(input.values, kernel, m: batch * steps, n: g, k: inputDim)
-        for row in 0..<(batch * steps) {
-            for c in 0..<g { projected[row * g + c] += bias[c] }
+        projected.withUnsafeMutableBufferPointer { xp in
+            for row in 0..<(batch * steps) {
+                for c in 0..<g { xp[row * g + c] += bias[c] }
+            }
         }
-        var state = [Float](repeating: 0, count: batch * u)           // [batch, u]
-        var recurrent = [Float](repeating: 0, count: batch * g)       // [batch, 3u]
         let perStep = batch * u
         var previousState = [Float](repeating: 0, count: steps * perStep)
         var update = previousState, reset = previousState, candidate = previousState, recurrentCandidate = previousState
         var output = [Float](repeating: 0, count: returnSequences ? batch * steps * u : batch * u)
 
-        for t in 0..<steps {
-            for i in 0..<perStep { previousState[t * perStep + i] = state[i] }
-            Matrix.multiply(state, recurrentKernel, into: &recurrent, m: batch, n: g, k: u)
-            for b in 0..<batch {
-                let valid = input.mask[b * steps + t] > 0
-                let xRow = (b * steps + t) * g
-                for j in 0..<u {
-                    let cacheIndex = t * perStep + b * u + j
-                    let hPrev = state[b * u + j]
-                    let z = sigmoid(projected[xRow + j] + recurrent[b * g + j] + bias[g + j])
-                    let r = sigmoid(projected[xRow + u + j] + recurrent[b * g + u + j] + bias[g + u + j])
-                    let recH = recurrent[b * g + 2 * u + j] + bias[g + 2 * u + j]
-                    let hh = tanhf(projected[xRow + 2 * u + j] + r * recH)
-                    update[cacheIndex] = z
-                    reset[cacheIndex] = r
-                    candidate[cacheIndex] = hh
-                    recurrentCandidate[cacheIndex] = recH
-                    if valid { state[b * u + j] = z * hPrev + (1 - z) * hh }
-                }
-            }
-            if returnSequences {
+        // Raw pointers in the step loop: array writes there would re-check uniqueness on every element.
+        let rec = UnsafeMutablePointer<Float>.allocate(capacity: batch * g)
+        let h = UnsafeMutablePointer<Float>.allocate(capacity: perStep)
+        h.initialize(repeating: 0, count: perStep)
+        defer { rec.deallocate(); h.deallocate() }
+        let recurrentBias = Array(bias[g..<(2 * g)])
+        projected.withUnsafeBufferPointer { xpb in
+        let xp = xpb.baseAddress!
+        previousState.withUnsafeMutableBufferPointer { hp in
+        update.withUnsafeMutableBufferPointer { zs in
+        reset.withUnsafeMutableBufferPointer { rs in
+        candidate.withUnsafeMutableBufferPointer { hhs in
+        recurrentCandidate.withUnsafeMutableBufferPointer { recs in
+        output.withUnsafeMutableBufferPointer { out in
+            for t in 0..<steps {
+                (hp.baseAddress! + t * perStep).update(from: h, count: perStep)
+                Matrix.multiply(h, recurrentKernel, into: rec, m: batch, n: g, k: u)
                 for b in 0..<batch {
-                    for j in 0..<u { output[(b * steps + t) * u + j] = state[b * u + j] }
+                    let valid = input.mask[b * steps + t] > 0
+                    let x = xp + (b * steps + t) * g, r0 = rec + b * g, hb = h + b * u
+                    let c = t * perStep + b * u
+                    for j in 0..<u {
+                        let z = sigmoid(x[j] + r0[j] + recurrentBias[j])
+                        let r = sigmoid(x[u + j] + r0[u + j] + recurrentBias[u + j])
+                        let recH = r0[2 * u + j] + recurrentBias[2 * u + j]
+                        let hh = fastTanh(x[2 * u + j] + r * recH)
+                        zs[c + j] = z
+                        rs[c + j] = r
+                        hhs[c + j] = hh
+                        recs[c + j] = recH
+                        if valid { hb[j] = z * hb[j] + (1 - z) * hh }
+                    }
+                }
+                if returnSequences {
+                    for b in 0..<batch {
+                        (out.baseAddress! + (b * steps + t) * u).update(from: h + b * u, count: u)
+                    }
                 }
             }
-        }
-        if !returnSequences { output = state }
+            if !returnSequences { out.baseAddress!.update(from: h, count: perStep) }
+        }}}}}}}
         let result = returnSequences
             ? Activations(values: output, mask: input.mask, batch: batch, steps: steps, features: u)
             : Activations(flat: output, batch: batch, features: u)
@@ -112,39 +126,47 @@ public struct GRU: Sendable {
         var recurrentGradient = [Float](repeating: 0, count: steps * batch * g)   // d(h_prev U + b_r): [steps, batch, 3u]
         var stateGradient = returnSequences ? [Float](repeating: 0, count: perStep) : outputGradient  // [batch, u]
 
-        for t in stride(from: steps - 1, through: 0, by: -1) {
-            if returnSequences {
-                for b in 0..<batch {
-                    for j in 0..<u { stateGradient[b * u + j] += outputGradient[(b * steps + t) * u + j] }
+        projectedGradient.withUnsafeMutableBufferPointer { dxp in
+        recurrentGradient.withUnsafeMutableBufferPointer { dhp in
+        stateGradient.withUnsafeMutableBufferPointer { dhs in
+        cache.update.withUnsafeBufferPointer { zs in
+        cache.reset.withUnsafeBufferPointer { rs in
+        cache.candidate.withUnsafeBufferPointer { hhs in
+        cache.recurrentCandidate.withUnsafeBufferPointer { recs in
+        cache.previousState.withUnsafeBufferPointer { hps in
+        outputGradient.withUnsafeBufferPointer { dout in
+            for t in stride(from: steps - 1, through: 0, by: -1) {
+                if returnSequences {
+                    for b in 0..<batch {
+                        for j in 0..<u { dhs[b * u + j] += dout[(b * steps + t) * u + j] }
+                    }
                 }
-            }
-            for b in 0..<batch where input.mask[b * steps + t] > 0 {
-                let xRow = (b * steps + t) * g
-                let hRow = (t * batch + b) * g
-                for j in 0..<u {
-                    let c = t * perStep + b * u + j
-                    let z = cache.update[c], r = cache.reset[c], hh = cache.candidate[c]
-                    let dh = stateGradient[b * u + j]
-                    let dz = dh * (cache.previousState[c] - hh)
-                    let dCandidatePre = dh * (1 - z) * (1 - hh * hh)
-                    let dr = dCandidatePre * cache.recurrentCandidate[c]
-                    let dUpdatePre = dz * z * (1 - z)
-                    let dResetPre = dr * r * (1 - r)
-                    projectedGradient[xRow + j] = dUpdatePre
-                    projectedGradient[xRow + u + j] = dResetPre
-                    projectedGradient[xRow + 2 * u + j] = dCandidatePre
-                    recurrentGradient[hRow + j] = dUpdatePre
-                    recurrentGradient[hRow + u + j] = dResetPre
-                    recurrentGradient[hRow + 2 * u + j] = dCandidatePre * r
-                    stateGradient[b * u + j] = dh * z   // the direct path through z * h_prev
+                for b in 0..<batch where input.mask[b * steps + t] > 0 {
+                    let dx = dxp.baseAddress! + (b * steps + t) * g
+                    let dr0 = dhp.baseAddress! + (t * batch + b) * g
+                    let c = t * perStep + b * u
+                    for j in 0..<u {
+                        let z = zs[c + j], r = rs[c + j], hh = hhs[c + j]
+                        let dh = dhs[b * u + j]
+                        let dz = dh * (hps[c + j] - hh)
+                        let dCandidatePre = dh * (1 - z) * (1 - hh * hh)
+                        let dr = dCandidatePre * recs[c + j]
+                        let dUpdatePre = dz * z * (1 - z)
+                        let dResetPre = dr * r * (1 - r)
+                        dx[j] = dUpdatePre
+                        dx[u + j] = dResetPre
+                        dx[2 * u + j] = dCandidatePre
+                        dr0[j] = dUpdatePre
+                        dr0[u + j] = dResetPre
+                        dr0[2 * u + j] = dCandidatePre * r
+                        dhs[b * u + j] = dh * z   // the direct path through z * h_prev
+                    }
                 }
-            }
-            // Masked rows have zero recurrent gradient, so their state gradient passes through unchanged.
-            recurrentGradient.withUnsafeBufferPointer { dr in
-                Matrix.multiply(dr.baseAddress! + t * batch * g, recurrentKernel, into: &stateGradient,
+                // Masked rows have zero recurrent gradient, so their state gradient passes through unchanged.
+                Matrix.multiply(dhp.baseAddress! + t * batch * g, recurrentKernel, into: dhs.baseAddress!,
                                 m: batch, n: u, k: g, transposeB: true, accumulate: true)
             }
-        }
+        }}}}}}}}}
 
         let kernelGradient = Matrix.product(input.values, projectedGradient, m: inputDim, n: g, k: batch * steps,
                                             transposeA: true)
@@ -157,6 +179,11 @@ public struct GRU: Sendable {
             : nil
         return (inputGradient, [kernelGradient, recurrentKernelGradient, biasGradient])
     }
+}
+
+/// tanh through one expf: 1 - 2 / (exp(2x) + 1); saturates cleanly to +-1 for large |x|.
+@inline(__always) func fastTanh(_ x: Float) -> Float {
+    1 - 2 / (expf(2 * x) + 1)
 }
 
 @inline(__always) func sigmoid(_ x: Float) -> Float {

@@ -36,15 +36,16 @@ public struct Adam: Sendable {
             let g = gradients[slot]
             precondition(g.count == values.count, "gradient \(slot) does not match its parameter")
             firstMoments[slot].withUnsafeMutableBufferPointer { m in
-                secondMoments[slot].withUnsafeMutableBufferPointer { v in
-                    for i in 0..<values.count {
-                        if decay != 0 { values[i] -= decay * values[i] }
-                        m[i] += (g[i] - m[i]) * (1 - b1)
-                        v[i] += (g[i] * g[i] - v[i]) * (1 - b2)
-                        values[i] -= alpha * m[i] / (v[i].squareRoot() + eps)
-                    }
+            secondMoments[slot].withUnsafeMutableBufferPointer { v in
+            values.withUnsafeMutableBufferPointer { p in
+            g.withUnsafeBufferPointer { g in
+                for i in 0..<p.count {
+                    if decay != 0 { p[i] -= decay * p[i] }
+                    m[i] += (g[i] - m[i]) * (1 - b1)
+                    v[i] += (g[i] * g[i] - v[i]) * (1 - b2)
+                    p[i] -= alpha * m[i] / (v[i].squareRoot() + eps)
                 }
-            }
+            }}}}
         }
     }
 }
