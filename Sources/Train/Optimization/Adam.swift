@@ -39,8 +39,10 @@ public struct Adam: Sendable {
             secondMoments[slot].withUnsafeMutableBufferPointer { v in
             values.withUnsafeMutableBufferPointer { p in
             g.withUnsafeBufferPointer { g in
+                if decay != 0 {
+                    for i in 0..<p.count { p[i] -= decay * p[i] }
+                }
                 for i in 0..<p.count {
-                    if decay != 0 { p[i] -= decay * p[i] }
                     m[i] += (g[i] - m[i]) * (1 - b1)
                     v[i] += (g[i] * g[i] - v[i]) * (1 - b2)
                     p[i] -= alpha * m[i] / (v[i].squareRoot() + eps)
