@@ -52,7 +52,7 @@ import Testing
     }
 
     @Test(arguments: ["gru2-fx2", "gr2-fc2", "gru2-fc2-", "gru(64,)-fc1", "fc2-gru1", "gru2-drop(1.5)-fc1",
-                      "gru4-fc1", "", "drop-fc1", "gru(64-fc1", "gru2--fc2", "gru2-fc(0)"])
+                      "gru4-fc1", "", "drop-fc1", "gru1-bn-fc1", "gru(64-fc1", "gru2--fc2", "gru2-fc(0)"])
     func typosShowTheGrammar(_ text: String) {
         do {
             _ = try ArchitectureGrammar.parse(text)
@@ -64,6 +64,14 @@ import Testing
         } catch {
             Issue.record("unexpected error \(error)")
         }
+    }
+
+    @Test func summaryCountsParameters() throws {
+        var random = SeededRandom(seed: 1)
+        let head = try Head(architecture: "gru1-fc1", inputDim: 10, random: &random)
+        // GRU(64): 10*192 + 64*192 + 2*192 = 14592; Dense(32): 64*32 + 32 = 2080; Dense(1): 33.
+        #expect(head.parameterCount == 14592 + 2080 + 33)
+        #expect(head.summary.contains("GRU(64)") && head.summary.contains("14592"))
     }
 
     @Test func headBuildsTheParsedStackWithShapes() throws {

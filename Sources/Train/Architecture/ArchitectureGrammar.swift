@@ -48,6 +48,9 @@ public enum ArchitectureGrammar {
         guard let gruUnits = defaultGRUUnits[n], let denseUnits = defaultDenseUnits[m] else {
             throw ArchitectureError(architecture: original, problem: "presets have 1 to 3 GRUs and 1 to 3 FCs")
         }
+        if parts.count == 3 && n == 1 {
+            throw ArchitectureError(architecture: original, problem: "'-bn' goes between GRUs, so it needs gru2 or gru3")
+        }
         let joiner = parts.count == 3 ? "-bn-" : "-"
         let grus = gruUnits.map { "gru(\($0))" }.joined(separator: joiner)
         let fcs = denseUnits.map { "fc(\($0))" }.joined(separator: "-drop(\(defaultDropout))-")

@@ -79,6 +79,21 @@ public struct Head: Sendable {
         return out
     }
 
+    /// Number of weights, running statistics included (as Keras's total params).
+    public var parameterCount: Int { namedParameters.reduce(0) { $0 + $1.tensor.count } }
+
+    /// One line per layer with its weight count, for logs and reports.
+    public var summary: String {
+        var lines = ["\(architecture) on \(inputDim)-dim inputs:"]
+        let parameters = namedParameters
+        for (i, layer) in layers.enumerated() {
+            let count = parameters.filter { $0.name.hasPrefix("\(i)_") }.reduce(0) { $0 + $1.tensor.count }
+            lines.append("  \(i): \(layer.spec) \(count)")
+        }
+        lines.append("  total parameters: \(parameterCount)")
+        return lines.joined(separator: "\n")
+    }
+
     private mutating func setParameter(_ name: String, _ values: [Float]) throws {
         guard let slash = name.firstIndex(of: "/"), let underscore = name.firstIndex(of: "_"),
               let index = Int(name[..<underscore]), layers.indices.contains(index) else {
