@@ -27,7 +27,7 @@ let package = Package(
         // Stage 1: video decoding, weight loading, CNN kernels and backbones, the embedding cache.
         .target(name: "Extract", dependencies: ["Shared", "CFFmpeg", "CBLAS"]),
         // Stage 2: recurrent heads, optimisation, evaluation and reports.
-        .target(name: "Train", dependencies: ["Shared", "CBLAS"]),
+        .target(name: "Train", dependencies: ["Shared", "Extract", "CBLAS"]),
 
         .executableTarget(name: "ExtractCLI", dependencies: [
             "Extract", "Shared", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -36,6 +36,6 @@ let package = Package(
 
         .testTarget(name: "SharedTests", dependencies: ["Shared"]),
         .testTarget(name: "ExtractTests", dependencies: ["Extract", "Shared"], exclude: ["Fixtures"]),
-        .testTarget(name: "TrainTests", dependencies: ["Train", "Shared"]),
+        .testTarget(name: "TrainTests", dependencies: ["Train", "Extract", "Shared"], exclude: ["Fixtures"]),
     ]
 )
