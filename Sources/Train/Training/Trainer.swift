@@ -10,7 +10,8 @@
 /// ```
 public enum Trainer {
     public static func train(training: TrainingData, validation: TrainingData,
-                             configuration c: TrainingConfiguration) throws -> TrainingResult {
+                             configuration c: TrainingConfiguration,
+                             onEpoch: (EpochRecord) -> Void = { _ in }) throws -> TrainingResult {
         guard training.videoCount > 0, validation.videoCount > 0 else {
             throw DataError(problem: "training and validation sets must not be empty")
         }
@@ -50,6 +51,7 @@ public enum Trainer {
                                        trainAccuracy: Double(correct) / Double(training.videoCount),
                                        validationLoss: evaluation.loss, validationAccuracy: evaluation.accuracy,
                                        validationAUC: evaluation.auc))
+            onEpoch(history[history.count - 1])
             scheduler.observe(validationLoss: Float(evaluation.loss))
             if stopping.observe(epoch: epoch, validationLoss: Float(evaluation.loss)) { best = head }
             if stopping.shouldStop && epoch + 1 < c.epochs {

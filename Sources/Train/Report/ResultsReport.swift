@@ -1,0 +1,67 @@
+import Foundation
+
+/// Rebuilds `results/<DATA>/leaderboard.csv`, `leaderboard.md` and `report.html` from every run folder's
+/// metrics.json, so the leaderboard is always exactly what is on disk.
+public enum ResultsReport {
+    @discardableResult
+    public static func update(dataset: String, resultsDirectory: URL) throws -> Leaderboard {
+        let root = RunFolder.datasetResults(resultsDirectory, dataset: dataset)
+        var rows: [LeaderboardRow] = []
+        let fm = FileManager.default
+        for stem in (try? fm.contentsOfDirectory(atPath: root.path))?.sorted() ?? [] {
+            for run in (try? fm.contentsOfDirectory(atPath: root.appendingPathComponent(stem).path))?.sorted() ?? []
+            where !run.hasSuffix(".partial") {
+                guard let metrics = try? RunFolder.readMetrics(root.appendingPathComponent(stem).appendingPathComponent(run)) else { continue }
+                var row = metrics.leaderboardRow
+                row.runDirectory = "\(stem)/\(run)"
+                rows.append(row)
+            }
+        }
+        let board = Leaderboard(rows: rows)
+        try fm.createDirectory(at: root, withIntermediateDirectories: true)
+        try board.csv().write(to: root.appendingPathComponent("leaderboard.csv"), atomically: true, encoding: .utf8)
+        try ("# \(dataset) leaderboard\n\n" + board.markdown())
+            .write(to: root.appendingPathComponent("leaderboard.md"), atomically: true, encoding: .utf8)
+        try html(dataset: dataset, board: board).write(to: root.appendingPathComponent("report.html"), atomically: true, encoding: .utf8)
+        return board
+    }
+
+    static func html(dataset: String, board: Leaderboard) -> String {
+        let best = board.bestPerArch
+        var table = "<tr><th>rank</th><th>run</th><th>backbone</th><th>frames</th><th>arch</th><th>seed</th><th>lr</th><th>epochs</th><th>train s</th><th>val AUC</th><th>val acc</th><th>test AUC</th><th>test acc</th></tr>\n"
+        for (rank, row) in board.rows.enumerated() {
+            let mark = rank == 0 ? " class=\"best\"" : (best.contains(row.runDirectory) ? " class=\"arch-best\"" : "")
+            table += "<tr\(mark)><td>\(rank + 1)</td><td><a href=\"#\(anchor(row.runDirectory))\">\(escape(row.runDirectory))</a></td><td>\(escape(row.backbone))</td><td>\(row.frames)</td><td>\(escape(row.arch))</td><td>\(row.seed)</td><td>\(String(format: "%g", row.learningRate))</td><td>\(row.epochs)</td><td>\(String(format: "%.2f", row.trainSeconds))</td><td>\(String(format: "%.3f", row.valAUC))</td><td>\(String(format: "%.3f", row.valAccuracy))</td><td>\(String(format: "%.3f", row.testAUC))</td><td>\(String(format: "%.3f", row.testAccuracy))</td></tr>\n"
+        }
+        var sections = ""
+        for row in board.rows {
+            sections += """
+            <section id="\(anchor(row.runDirectory))"><h2>\(escape(row.runDirectory))</h2>
+            <p>val AUC \(String(format: "%.3f", row.valAUC)), test AUC \(String(format: "%.3f", row.testAUC)), test accuracy \(String(format: "%.3f", row.testAccuracy))</p>
+            <img src="\(escape(row.runDirectory))/learning_curves.svg" alt="learning curves">
+            <img src="\(escape(row.runDirectory))/roc_test.svg" alt="test ROC"></section>
+
+            """
+        }
+        return """
+        <!DOCTYPE html>
+        <html><head><meta charset="utf-8"><title>\(escape(dataset)) results</title>
+        <style>
+        body { font-family: sans-serif; margin: 2em; } table { border-collapse: collapse; }
+        td, th { border: 1px solid #ccc; padding: 3px 8px; text-align: right; } th { background: #f3f3f3; }
+        tr.best { background: #d9f2d9; font-weight: bold; } tr.arch-best { background: #eef8ee; }
+        img { max-width: 100%; } section { margin-top: 2em; }
+        </style></head><body>
+        <h1>\(escape(dataset)): \(board.rows.count) trained heads</h1>
+        <p>Ranked by validation AUC (then validation loss); the test columns are for reading, never for choosing.
+        Green: the best run overall; light green: the best of each architecture.</p>
+        <table>
+        \(table)</table>
+        \(sections)</body></html>
+
+        """
+    }
+
+    static func anchor(_ text: String) -> String { text.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined() }
+    static func escape(_ text: String) -> String { LineChart.escape(text) }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import Shared
+
+/// A trained head on disk (HDF5, docs/model-format.md): the weights, the standardizer, the architecture
+/// and everything needed to embed new videos the same way (backbone, weights SHA-256, frames, crop).
+public struct ModelFile: Sendable {
+    public static let formatVersion = 1
+
+    public var head: Head
+    public var standardizer: Standardizer?
+    /// The cache metadata the head was trained on: backbone, weights, frames, input size, crop, sampling.
+    public var backbone: String
+    public var weightsSHA256: String
+    public var frames: Int
+    public var inputSize: Int
+    public var cropPolicy: String
+    public var samplingPolicy: String
+    public var dataset: String
+    /// Probability at or above which a video is called fake.
+    public var threshold: Double
+    /// The TrainingRequest as JSON, for the record.
+    public var requestJSON: String
+
+    public init(head: Head, standardizer: Standardizer?, backbone: String, weightsSHA256: String, frames: Int,
+                inputSize: Int, cropPolicy: String, samplingPolicy: String, dataset: String, threshold: Double = 0.5,
+                requestJSON: String) {
+        self.head = head
+        self.standardizer = standardizer
+        self.backbone = backbone
+        self.weightsSHA256 = weightsSHA256
+        self.frames = frames
+        self.inputSize = inputSize
+        self.cropPolicy = cropPolicy
+        self.samplingPolicy = samplingPolicy
+        self.dataset = dataset
+        self.threshold = threshold
+        self.requestJSON = requestJSON
+    }
+
+    public func write(to url: URL) throws {
+        let file = try HDF5File.create(at: url)
+        try file.setAttribute("format_version", Int64(Self.formatVersion))
+        try file.setAttribute("kind", "deepfake-video-head")
+        try file.setAttribute("architecture", head.architecture)
+        try file.setAttribute("input_dim", Int64(head.inputDim))
+        try file.setAttribute("backbone", backbone)
+        try file.setAttribute("weights_sha256", weightsSHA256)
+        try file.setAttribute("frames", Int64(frames))
+        try file.setAttribute("input_size", Int64(inputSize))
+        try file.setAttribute("crop_policy", cropPolicy)
+        try file.setAttribute("sampling_policy", samplingPolicy)
+        try file.setAttribute("dataset", dataset)
+        try file.setAttribute("threshold", threshold)
+        try file.setAttribute("training_request", requestJSON)
+        try file.setAttribute("tool_version", ToolVersion.string)
+        try file.setAttribute("created_at", ISO8601DateFormatter().string(from: Date()))
+        try file.setAttribute("standardized", Int64(standardizer == nil ? 0 : 1))
+        let parameters = try file.createGroup("parameters")
+        for (name, tensor) in head.namedParameters {
+            // "0_gru/kernel" -> group "0_gru", dataset "kernel": the Keras-like layer/weight naming.
+            let parts = name.split(separator: "/").map(String.init)
+            let group = try parameters.contains(parts[0]) ? try parameters.group(parts[0]) : try parameters.createGroup(parts[0])
+            try group.createDataset(parts[1], of: Float.self, shape: tensor.shape).write(tensor.data)
+        }
+        if let standardizer {
+            let group = try file.createGroup("standardizer")
+            try group.createDataset("mean", of: Float.self, shape: [standardizer.mean.count]).write(standardizer.mean)
+            try group.createDataset("std", of: Float.self, shape: [standardizer.std.count]).write(standardizer.std)
+        }
+        try file.close()
+    }
+
+    public static func read(from url: URL) throws -> ModelFile {
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw PipelineError("no model file at \(url.path): give the model.h5 of a run under results/")
+        }
+        let file = try HDF5File.open(url)
+        guard try file.hasAttribute("kind"), try file.stringAttribute("kind") == "deepfake-video-head" else {
+            throw PipelineError("\(url.path) is not a model file written by `train` (no kind=deepfake-video-head attribute)")
+        }
+        let version = Int(try file.attribute("format_version", as: Int64.self))
+        guard version == formatVersion else {
+            throw PipelineError("\(url.path) has model format \(version); this tool reads format \(formatVersion): retrain it with this version")
+        }
+        let architecture = try file.stringAttribute("architecture")
+        let inputDim = Int(try file.attribute("input_dim", as: Int64.self))
+        var parameters: [String: Tensor] = [:]
+        var random = SeededRandom(seed: 0)
+        let template = try Head(architecture: architecture, inputDim: inputDim, random: &random)
+        for (name, _) in template.namedParameters {
+            guard try file.contains("parameters/" + name) else {
+                throw PipelineError("\(url.path) lacks parameters/\(name) for architecture \(architecture): the file is damaged; retrain it")
+            }
+            let dataset = try file.dataset("parameters/" + name)
+            parameters[name] = Tensor(shape: try dataset.shape(), data: try dataset.read(as: Float.self))
+        }
+        var standardizer: Standardizer?
+        if try file.attribute("standardized", as: Int64.self) == 1 {
+            standardizer = Standardizer(mean: try file.dataset("standardizer/mean").read(as: Float.self),
+                                        std: try file.dataset("standardizer/std").read(as: Float.self))
+        }
+        return ModelFile(
+            head: try Head(architecture: architecture, inputDim: inputDim, parameters: parameters),
+            standardizer: standardizer,
+            backbone: try file.stringAttribute("backbone"), weightsSHA256: try file.stringAttribute("weights_sha256"),
+            frames: Int(try file.attribute("frames", as: Int64.self)),
+            inputSize: Int(try file.attribute("input_size", as: Int64.self)),
+            cropPolicy: try file.stringAttribute("crop_policy"), samplingPolicy: try file.stringAttribute("sampling_policy"),
+            dataset: try file.stringAttribute("dataset"), threshold: try file.attribute("threshold", as: Double.self),
+            requestJSON: try file.stringAttribute("training_request"))
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import Shared
+
+/// Stage 2 for one head: cache -> split -> standardize -> fit -> evaluate -> run folder -> leaderboard.
+public struct TrainingRun: Sendable {
+    public let request: TrainingRequest
+    public let resultsDirectory: URL
+
+    public init(request: TrainingRequest, resultsDirectory: URL) {
+        self.request = request
+        self.resultsDirectory = resultsDirectory
+    }
+
+    public struct Outcome: Sendable {
+        public var folder: URL
+        public var metrics: RunMetrics
+        /// True when an identical run already had results and nothing was trained.
+        public var reused: Bool
+
+        public var line: String {
+            String(format: "train: %@ %@ %@: val AUC %.3f acc %.3f, test AUC %.3f acc %.3f, best epoch %d of %d, %.1f s%@ -> %@",
+                   metrics.request.dataset, metrics.request.cacheStem, metrics.request.architecture,
+                   metrics.validation.auc, metrics.validation.accuracy, metrics.test.auc, metrics.test.accuracy,
+                   metrics.bestEpoch, metrics.epochsRun, metrics.trainSeconds, reused ? " (existing results)" : "", folder.path)
+        }
+    }
+
+    /// `cache` lets a sweep load one cache for many heads.
+    public func run(cache: CachedTrainingSet, force: Bool = false) throws -> Outcome {
+        let configuration = try request.trainingConfiguration()
+        _ = try ArchitectureGrammar.parse(request.architecture)
+        let location = RunFolder.locate(request, resultsDirectory: resultsDirectory)
+        if location.existing && !force {
+            return Outcome(folder: location.url, metrics: try RunFolder.readMetrics(location.url), reused: true)
+        }
+        let data = cache.data
+        let split = try SplitPlan(labels: data.labels, fixed: cache.fixedSplits, seed: UInt64(truncatingIfNeeded: request.seed))
+        printError("train: \(request.dataset) \(request.cacheStem) \(request.architecture): \(split.summary(labels: data.labels))")
+
+        let rawTrain = data.subset(split.train)
+        let standardizer = request.standardize ? Standardizer(fitting: rawTrain) : nil
+        func prepared(_ part: TrainingData) -> TrainingData { standardizer?.apply(to: part) ?? part }
+        let train = prepared(rawTrain), validation = prepared(data.subset(split.validation)), test = prepared(data.subset(split.test))
+
+        let started = Date()
+        let result = try Trainer.train(training: train, validation: validation, configuration: configuration) { record in
+            printError(String(format: "  epoch %3d/%d  loss %.4f  acc %.3f  val_loss %.4f  val_acc %.3f  val_auc %.3f  %.1f s",
+                              record.epoch + 1, configuration.epochs, record.trainLoss, record.trainAccuracy,
+                              record.validationLoss, record.validationAccuracy, record.validationAUC,
+                              Date().timeIntervalSince(started)))
+        }
+        let seconds = Date().timeIntervalSince(started)
+        let evaluations = (Evaluation(head: result.bestHead, data: train), Evaluation(head: result.bestHead, data: validation),
+                           Evaluation(head: result.bestHead, data: test))
+        let metrics = RunMetrics(request: request, evaluations: evaluations,
+                                 sizes: (split.train.count, split.validation.count, split.test.count),
+                                 result: result, trainSeconds: seconds, cacheFile: cache.cacheURL.path)
+        let requestJSON = String(decoding: try JSONEncoder().encode(request), as: UTF8.self)
+        let model = ModelFile(head: result.bestHead, standardizer: standardizer, backbone: cache.metadata.backbone,
+                              weightsSHA256: cache.metadata.weightsSHA256, frames: cache.metadata.frames,
+                              inputSize: cache.metadata.inputSize, cropPolicy: cache.metadata.cropPolicy,
+                              samplingPolicy: cache.metadata.samplingPolicy, dataset: request.dataset,
+                              requestJSON: requestJSON)
+        let testROC = Metrics.rocCurve(scores: evaluations.2.probabilities, labels: test.labels)
+        try RunFolder.write(to: location.url, model: model, metrics: metrics, history: result.history, testROC: testROC)
+        return Outcome(folder: location.url, metrics: metrics, reused: false)
+    }
+}

@@ -1,0 +1,166 @@
+import ArgumentParser
+import Extract
+import Foundation
+import Shared
+import Train
+
+@main
+struct TrainCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train GRU/FC heads on cached embedding sequences, evaluate them and keep the best.",
+        discussion: """
+        `train fit` (the default) trains one head on cache/<DATA>/<backbone>_f<FRAMES>.h5 (extracting it first
+        if it is missing) and writes results/<DATA>/<backbone>_f<FRAMES>/<ARCH>/. `train sweep` runs the grid
+        of pipeline.yaml's sweep section. Both update results/<DATA>/leaderboard.{csv,md} and report.html.
+
+        \(ArchitectureGrammar.summary)
+        """,
+        version: ToolVersion.string,
+        subcommands: [Fit.self, Sweep.self, LeaderboardCommand.self],
+        defaultSubcommand: Fit.self)
+}
+
+/// Folders and the defaults file, shared by every subcommand.
+struct PathOptions: ParsableArguments {
+    @Option(help: "Folder that holds the dataset folders.") var dataDir: String?
+    @Option(help: "Folder for the embedding caches.") var cacheDir: String?
+    @Option(help: "Folder for trained heads, metrics and leaderboards.") var resultsDir: String?
+    @Option(help: "Folder with the pretrained weight files.") var modelsDir: String?
+    @Option(help: "Pipeline defaults file.") var config: String = "pipeline.yaml"
+
+    func loadConfig() throws -> PipelineConfig { try PipelineConfig.load(URL(fileURLWithPath: config)) }
+    func url(_ value: String?, _ fallback: String) -> URL { URL(fileURLWithPath: value ?? fallback, isDirectory: true) }
+}
+
+/// Loads the cache for (dataset, backbone, frames), extracting it first when it is missing or stale.
+func loadCache(dataset: String, backbone: String, frames: Int, paths: PathOptions, config: PipelineConfig) async throws -> CachedTrainingSet {
+    guard let kind = BackboneKind(rawValue: backbone.lowercased()) else {
+        throw PipelineError("unknown backbone '\(backbone)': choose one of \(BackboneKind.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+    let cacheDirectory = paths.url(paths.cacheDir, config.paths.cacheDir)
+    let cacheURL = ExtractionRequest.cacheURL(cacheDirectory: cacheDirectory, dataset: dataset, backbone: kind, frames: frames)
+    if !FileManager.default.fileExists(atPath: cacheURL.path) {
+        printError("train: \(cacheURL.path) is missing: extracting it first")
+        let request = ExtractionRequest(
+            dataset: dataset, dataDirectory: paths.url(paths.dataDir, config.paths.dataDir), cacheDirectory: cacheDirectory,
+            modelsDirectory: paths.url(paths.modelsDir, config.paths.modelsDir), frames: frames, backbone: kind,
+            crop: CropPolicy(rawValue: config.extract.crop) ?? .wholeFrame, batchSize: config.extract.batchSize)
+        print(try await ExtractionRun(request: request).run().line)
+    }
+    return try CachedTrainingSet(cacheURL: cacheURL, backbone: kind.rawValue, frames: frames)
+}
+
+/// Runs `body`, turning diagnosed errors into one line on stderr and a non-zero exit.
+func reportingErrors(_ command: String, _ body: () async throws -> Void) async throws {
+    do { try await body() } catch let error as DiagnosedError {
+        printError("\(command): error: \(error)")
+        throw ExitCode.failure
+    }
+}
+
+struct Fit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Train one head (the default subcommand).")
+
+    @Option(help: "Dataset name: the folder <data-dir>/<name>/.") var data: String?
+    @Option(help: "Frames per video (picks the cache).") var frames: Int?
+    @Option(help: "Backbone whose embeddings to use (picks the cache).") var backbone: String?
+    @Option(help: "Head architecture, e.g. gru2-fc2 (see `train --help` for the grammar).") var arch: String?
+    @Option(help: "Adam learning rate (the notebook's 1e-5 converges far more slowly).") var lr: Double?
+    @Option(help: "Maximum epochs.") var epochs: Int?
+    @Option(help: "Videos per minibatch.") var batchSize: Int?
+    @Option(help: "Seed for the split, initial weights, shuffling and dropout.") var seed: Int?
+    @Option(help: "Early-stopping patience in epochs (0: train every epoch; the best weights are kept anyway).") var patience: Int?
+    @Option(help: "Decoupled weight decay (AdamW style).") var weightDecay: Double = 0
+    @Option(help: "Learning-rate schedule: constant, step:<factor>:<every>, plateau:<factor>:<patience>.") var schedule: String = "constant"
+    @Flag(help: "Skip per-feature standardization (raw CNN features, as the notebook did).") var noStandardize = false
+    @Flag(help: "Do not weight the loss by inverse class frequency.") var noClassWeights = false
+    @Flag(help: "Train again even if identical results exist (into a new run folder).") var force = false
+    @OptionGroup var paths: PathOptions
+
+    func run() async throws {
+        try await reportingErrors("train") {
+            let config = try paths.loadConfig()
+            let request = TrainingRequest(
+                dataset: data ?? config.extract.dataset, backbone: (backbone ?? config.extract.backbone).lowercased(),
+                frames: frames ?? config.extract.frames, architecture: arch ?? config.train.arch,
+                learningRate: lr ?? config.train.learningRate, epochs: epochs ?? config.train.epochs,
+                batchSize: batchSize ?? config.train.batchSize, seed: seed ?? config.train.seed,
+                standardize: noStandardize ? false : config.train.standardize, patience: patience ?? config.train.patience,
+                weightDecay: weightDecay, schedule: schedule, balanceClasses: !noClassWeights)
+            _ = try request.trainingConfiguration()
+            _ = try ArchitectureGrammar.parse(request.architecture)
+            let cache = try await loadCache(dataset: request.dataset, backbone: request.backbone, frames: request.frames,
+                                            paths: paths, config: config)
+            let resultsDirectory = paths.url(paths.resultsDir, config.paths.resultsDir)
+            let outcome = try TrainingRun(request: request, resultsDirectory: resultsDirectory).run(cache: cache, force: force)
+            print(outcome.line)
+            try ResultsReport.update(dataset: request.dataset, resultsDirectory: resultsDirectory)
+        }
+    }
+}
+
+struct Sweep: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train every combination in pipeline.yaml's sweep section, skipping runs that already have results.")
+
+    @Option(help: "Only these datasets (comma-separated) instead of the sweep's list.") var data: String?
+    @Option(help: "Maximum epochs per run (default: pipeline.yaml train.epochs).") var epochs: Int?
+    @OptionGroup var paths: PathOptions
+
+    func run() async throws {
+        try await reportingErrors("sweep") {
+            let config = try paths.loadConfig()
+            let sweep = config.sweep
+            let datasets = data.map { $0.split(separator: ",").map(String.init) } ?? sweep.datasets
+            guard !datasets.isEmpty, !sweep.archs.isEmpty else {
+                throw PipelineError("the sweep section of \(paths.config) needs at least one dataset and one arch")
+            }
+            let frameCounts = sweep.frames.isEmpty ? [config.extract.frames] : sweep.frames
+            let backbones = sweep.backbones.isEmpty ? [config.extract.backbone] : sweep.backbones
+            let resultsDirectory = paths.url(paths.resultsDir, config.paths.resultsDir)
+            let total = datasets.count * frameCounts.count * backbones.count * sweep.archs.count * sweep.seeds.count * sweep.learningRates.count
+            var done = 0
+            for dataset in datasets {
+                for frames in frameCounts {
+                    for backbone in backbones {
+                        let cache = try await loadCache(dataset: dataset, backbone: backbone, frames: frames, paths: paths, config: config)
+                        for arch in sweep.archs {
+                            for seed in sweep.seeds {
+                                for lr in sweep.learningRates {
+                                    done += 1
+                                    let request = TrainingRequest(
+                                        dataset: dataset, backbone: backbone.lowercased(), frames: frames, architecture: arch,
+                                        learningRate: lr, epochs: epochs ?? config.train.epochs, batchSize: config.train.batchSize,
+                                        seed: seed, standardize: config.train.standardize, patience: config.train.patience)
+                                    let outcome = try TrainingRun(request: request, resultsDirectory: resultsDirectory).run(cache: cache)
+                                    print("[\(done)/\(total)] " + outcome.line)
+                                }
+                            }
+                        }
+                    }
+                }
+                let board = try ResultsReport.update(dataset: dataset, resultsDirectory: resultsDirectory)
+                print("\n" + board.markdown())
+                print("sweep: \(dataset): leaderboard and report in \(RunFolder.datasetResults(resultsDirectory, dataset: dataset).path)/")
+            }
+        }
+    }
+}
+
+struct LeaderboardCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "leaderboard",
+        abstract: "Rebuild and print a dataset's leaderboard from its run folders.")
+
+    @Option(help: "Dataset name.") var data: String?
+    @OptionGroup var paths: PathOptions
+
+    func run() async throws {
+        try await reportingErrors("leaderboard") {
+            let config = try paths.loadConfig()
+            let dataset = data ?? config.extract.dataset
+            let board = try ResultsReport.update(dataset: dataset, resultsDirectory: paths.url(paths.resultsDir, config.paths.resultsDir))
+            print(board.markdown())
+        }
+    }
+}
