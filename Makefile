@@ -2,6 +2,8 @@
 #   make setup                                  install system packages, fetch weights (idempotent)
 #   make demo                                   build the demo dataset and run the pipeline on it
 #   make extract DATA=CelebDF FRAMES=32 [BACKBONE=efficientnet-lite0] [DATA_DIR=/path] [CROP=center-crop]
+#   make train DATA=CelebDF FRAMES=32 ARCH=gru2-fc2 [LR=1e-3] [EPOCHS=100] [SEED=42] [BACKBONE=...]
+#   make sweep [DATA=DFD]                       the grid in pipeline.yaml's sweep section
 #   make test                                   the test suite (optimized build)
 BIN := .build/release
 # One build configuration for binaries and tests (testable imports on), so `make test` and `make extract` share it.
@@ -9,10 +11,10 @@ SWIFT_BUILD := swift build -c release -Xswiftc -enable-testing
 SETUP_STAMP := .build/.setup-done
 DEMO_DIR := data/demo
 
-.PHONY: setup build test demo demo-data extract train clean help
+.PHONY: setup build test demo demo-data extract train sweep leaderboard clean help
 
 help:
-	@sed -n '1,6p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '1,8p' Makefile | sed 's/^# \{0,1\}//'
 
 # Re-checked every time (it is quick when all is there), so a fresh machine never misses a step.
 setup:
@@ -29,16 +31,30 @@ test: setup
 demo-data: setup
 	@[ -d $(DEMO_DIR) ] || python3 scripts/make_demo_data.py --out $(DEMO_DIR)
 
+# The whole pipeline on the built-in demo: extract, three heads, leaderboard + report.html.
+DEMO_ARCHS := gru1-fc1,gru2-fc2,gru3-bn-fc2
 demo: build demo-data
 	$(BIN)/extract --data demo --frames 16
+	$(BIN)/train sweep --data demo --frames 16 --archs $(DEMO_ARCHS) --epochs 60
+	@echo "demo: open results/demo/report.html"
 
 extract: build
 	$(BIN)/extract $(if $(DATA),--data $(DATA)) $(if $(FRAMES),--frames $(FRAMES)) \
 	    $(if $(BACKBONE),--backbone $(BACKBONE)) $(if $(DATA_DIR),--data-dir $(DATA_DIR)) \
 	    $(if $(CROP),--crop $(CROP)) $(if $(BATCH),--batch-size $(BATCH))
 
+TRAIN_FLAGS = $(if $(DATA),--data $(DATA)) $(if $(FRAMES),--frames $(FRAMES)) $(if $(BACKBONE),--backbone $(BACKBONE)) \
+	$(if $(DATA_DIR),--data-dir $(DATA_DIR))
+
 train: build
-	$(BIN)/train
+	$(BIN)/train fit $(TRAIN_FLAGS) $(if $(ARCH),--arch $(ARCH)) $(if $(LR),--lr $(LR)) $(if $(EPOCHS),--epochs $(EPOCHS)) \
+	    $(if $(SEED),--seed $(SEED)) $(if $(BATCH),--batch-size $(BATCH))
+
+sweep: build
+	$(BIN)/train sweep $(if $(DATA),--data $(DATA)) $(if $(DATA_DIR),--data-dir $(DATA_DIR)) $(if $(EPOCHS),--epochs $(EPOCHS))
+
+leaderboard: build
+	$(BIN)/train leaderboard $(if $(DATA),--data $(DATA))
 
 clean:
 	rm -rf .build

@@ -105,19 +105,31 @@ struct Sweep: AsyncParsableCommand {
         abstract: "Train every combination in pipeline.yaml's sweep section, skipping runs that already have results.")
 
     @Option(help: "Only these datasets (comma-separated) instead of the sweep's list.") var data: String?
+    @Option(help: "These frame counts (comma-separated) instead of the sweep's list.") var frames: String?
+    @Option(help: "These backbones (comma-separated) instead of the sweep's list.") var backbones: String?
+    @Option(help: "These architectures (comma-separated) instead of the sweep's list.") var archs: String?
     @Option(help: "Maximum epochs per run (default: pipeline.yaml train.epochs).") var epochs: Int?
     @OptionGroup var paths: PathOptions
 
     func run() async throws {
         try await reportingErrors("sweep") {
             let config = try paths.loadConfig()
-            let sweep = config.sweep
-            let datasets = data.map { $0.split(separator: ",").map(String.init) } ?? sweep.datasets
+            var sweep = config.sweep
+            func list(_ text: String?) -> [String]? { text.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } }
+            let datasets = list(data) ?? sweep.datasets
+            sweep.archs = list(archs) ?? sweep.archs
+            if let given = list(frames) {
+                sweep.frames = try given.map { text in
+                    guard let value = Int(text) else { throw PipelineError("--frames '\(text)' is not a number") }
+                    return value
+                }
+            }
             guard !datasets.isEmpty, !sweep.archs.isEmpty else {
                 throw PipelineError("the sweep section of \(paths.config) needs at least one dataset and one arch")
             }
+            for arch in sweep.archs { _ = try ArchitectureGrammar.parse(arch) }
             let frameCounts = sweep.frames.isEmpty ? [config.extract.frames] : sweep.frames
-            let backbones = sweep.backbones.isEmpty ? [config.extract.backbone] : sweep.backbones
+            let backbones = list(self.backbones) ?? (sweep.backbones.isEmpty ? [config.extract.backbone] : sweep.backbones)
             let resultsDirectory = paths.url(paths.resultsDir, config.paths.resultsDir)
             let total = datasets.count * frameCounts.count * backbones.count * sweep.archs.count * sweep.seeds.count * sweep.learningRates.count
             var done = 0
@@ -142,6 +154,10 @@ struct Sweep: AsyncParsableCommand {
                 }
                 let board = try ResultsReport.update(dataset: dataset, resultsDirectory: resultsDirectory)
                 print("\n" + board.markdown())
+                if let best = board.best {
+                    print(String(format: "sweep: %@: best by validation AUC is %@ (val AUC %.3f); its test AUC is %.3f, test accuracy %.3f",
+                                 dataset, best.runDirectory, best.valAUC, best.testAUC, best.testAccuracy))
+                }
                 print("sweep: \(dataset): leaderboard and report in \(RunFolder.datasetResults(resultsDirectory, dataset: dataset).path)/")
             }
         }
