@@ -1,5 +1,5 @@
 /// Depthwise convolution (groups == channels) over NHWC with fused bias and activation.
-/// Vectorised over channels: each output pixel accumulates kh * kw SIMD8 multiply-adds per channel block.
+/// Vectorised over channels: each output pixel accumulates kh * kw channel-contiguous multiply-add runs.
 public struct DepthwiseConvolution: Sendable {
     public let channels: Int
     public let kernelSize: Int
@@ -56,12 +56,11 @@ public struct DepthwiseConvolution: Sendable {
 
     private func convolveImage(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, height: Int, width: Int,
                                outputHeight: Int, outputWidth: Int) {
-        let vectorChannels = channels - channels % 8
-        let clamp = activation
+        let channels = channels
         weights.withUnsafeBufferPointer { w in
             bias.withUnsafeBufferPointer { b in
-                let w = UnsafeRawPointer(w.baseAddress!)
-                let b = UnsafeRawPointer(b.baseAddress!)
+                let w = w.baseAddress!
+                let b = b.baseAddress!
                 for oy in 0..<outputHeight {
                     let firstRow = oy * stride - padding.top
                     let kyStart = max(0, -firstRow)
@@ -71,44 +70,27 @@ public struct DepthwiseConvolution: Sendable {
                         let kxStart = max(0, -firstColumn)
                         let kxEnd = min(kernelSize, width - firstColumn)
                         let out = y + (oy * outputWidth + ox) * channels
-                        var c = 0
-                        while c < vectorChannels {
-                            var sum = b.loadUnaligned(fromByteOffset: c * 4, as: SIMD8<Float>.self)
-                            for ky in kyStart..<kyEnd {
-                                let row = UnsafeRawPointer(x + ((firstRow + ky) * width + firstColumn) * channels + c)
-                                let tapRow = (ky * kernelSize) * channels + c
-                                for kx in kxStart..<kxEnd {
-                                    let pixel = row.loadUnaligned(fromByteOffset: kx * channels * 4, as: SIMD8<Float>.self)
-                                    let tap = w.loadUnaligned(fromByteOffset: (tapRow + kx * channels) * 4,
-                                                              as: SIMD8<Float>.self)
-                                    sum = sum.addingProduct(pixel, tap)
-                                }
+                        out.update(from: b, count: channels)
+                        for ky in kyStart..<kyEnd {
+                            for kx in kxStart..<kxEnd {
+                                // Contiguous over channels in input, taps and output: the compiler vectorises this.
+                                let pixel = x + ((firstRow + ky) * width + firstColumn + kx) * channels
+                                let tap = w + (ky * kernelSize + kx) * channels
+                                for c in 0..<channels { out[c] += pixel[c] * tap[c] }
                             }
-                            switch clamp {
-                            case .identity: break
-                            case .relu: sum = sum.replacing(with: 0, where: sum .< 0)
-                            case .relu6:
-                                sum = sum.replacing(with: 0, where: sum .< 0)
-                                sum = sum.replacing(with: 6, where: sum .> 6)
-                            }
-                            UnsafeMutableRawPointer(out + c).storeBytes(of: sum, as: SIMD8<Float>.self)
-                            c += 8
-                        }
-                        while c < channels {
-                            var sum = b.load(fromByteOffset: c * 4, as: Float.self)
-                            for ky in kyStart..<kyEnd {
-                                for kx in kxStart..<kxEnd {
-                                    let pixel = x[((firstRow + ky) * width + firstColumn + kx) * channels + c]
-                                    sum += pixel * w.load(fromByteOffset: (((ky * kernelSize) + kx) * channels + c) * 4,
-                                                          as: Float.self)
-                                }
-                            }
-                            out[c] = clamp(sum)
-                            c += 1
                         }
                     }
                 }
+                activate(y, count: outputHeight * outputWidth * channels)
             }
+        }
+    }
+
+    private func activate(_ values: UnsafeMutablePointer<Float>, count: Int) {
+        switch activation {
+        case .identity: break
+        case .relu: for i in 0..<count { values[i] = max(values[i], 0) }
+        case .relu6: for i in 0..<count { values[i] = min(max(values[i], 0), 6) }
         }
     }
 }
