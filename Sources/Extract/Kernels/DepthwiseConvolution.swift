@@ -71,12 +71,30 @@ public struct DepthwiseConvolution: Sendable {
                         let kxEnd = min(kernelSize, width - firstColumn)
                         let out = y + (oy * outputWidth + ox) * channels
                         out.update(from: b, count: channels)
+                        let fullRow = kxStart == 0 && kxEnd == kernelSize
                         for ky in kyStart..<kyEnd {
-                            for kx in kxStart..<kxEnd {
-                                // Contiguous over channels in input, taps and output: the compiler vectorises this.
-                                let pixel = x + ((firstRow + ky) * width + firstColumn + kx) * channels
-                                let tap = w + (ky * kernelSize + kx) * channels
-                                for c in 0..<channels { out[c] += pixel[c] * tap[c] }
+                            let pixels = x + ((firstRow + ky) * width + firstColumn) * channels
+                            let taps = w + ky * kernelSize * channels
+                            // Loops run contiguously over channels so the compiler vectorises them; a whole
+                            // kernel row per pass saves reloading and storing the output for every tap.
+                            if fullRow && kernelSize == 3 {
+                                let (p0, p1, p2) = (pixels, pixels + channels, pixels + 2 * channels)
+                                let (t0, t1, t2) = (taps, taps + channels, taps + 2 * channels)
+                                for c in 0..<channels { out[c] += p0[c] * t0[c] + p1[c] * t1[c] + p2[c] * t2[c] }
+                            } else if fullRow && kernelSize == 5 {
+                                let (p0, p1, p2, p3, p4) = (pixels, pixels + channels, pixels + 2 * channels,
+                                                            pixels + 3 * channels, pixels + 4 * channels)
+                                let (t0, t1, t2, t3, t4) = (taps, taps + channels, taps + 2 * channels,
+                                                            taps + 3 * channels, taps + 4 * channels)
+                                for c in 0..<channels {
+                                    out[c] += p0[c] * t0[c] + p1[c] * t1[c] + p2[c] * t2[c] + p3[c] * t3[c] + p4[c] * t4[c]
+                                }
+                            } else {
+                                for kx in kxStart..<kxEnd {
+                                    let pixel = pixels + kx * channels
+                                    let tap = taps + kx * channels
+                                    for c in 0..<channels { out[c] += pixel[c] * tap[c] }
+                                }
                             }
                         }
                     }
