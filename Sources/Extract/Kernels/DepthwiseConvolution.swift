@@ -40,12 +40,11 @@ public struct DepthwiseConvolution: Sendable {
                                 channels: channels)
         let imageInput = input.height * input.width * channels
         let imageOutput = outputHeight * outputWidth * channels
+        // Sequential over images: callers (the backbones) already spread frames over the cores.
         input.data.withUnsafeBufferPointer { x in
             output.data.withUnsafeMutableBufferPointer { y in
-                let source = SendablePointer(x.baseAddress!)
-                let destination = SendableMutablePointer(y.baseAddress!)
-                parallelFor(count: input.batch) { n in
-                    convolveImage(source.pointer + n * imageInput, into: destination.pointer + n * imageOutput,
+                for n in 0..<input.batch {
+                    convolveImage(x.baseAddress! + n * imageInput, into: y.baseAddress! + n * imageOutput,
                                   height: input.height, width: input.width,
                                   outputHeight: outputHeight, outputWidth: outputWidth)
                 }

@@ -64,6 +64,8 @@ import Shared
                 #expect(maxAbsoluteDifference(slice, alone) <= 1e-5 * max(1, alone.map(abs).max()!))
             }
         }
+        #expect(backbone.embed([]).shape == [0, dimension])
+        #expect(backbone.classify([]).shape == [0, 1000])
     }
 
     @Test func registryDescribesBothNets() throws {
