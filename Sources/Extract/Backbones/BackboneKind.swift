@@ -34,6 +34,12 @@ public enum BackboneKind: String, CaseIterable, Sendable {
         }
     }
 
+    /// Reads the checkpoint at `url` and builds the network, folding batch norm into the convolutions.
+    public func load(weightsAt url: URL) throws -> any Backbone {
+        let checkpoint = try Checkpoint.load(contentsOf: url)
+        return try make(weights: checkpoint.tensors, source: checkpoint.path)
+    }
+
     /// Builds the network from an already-read state dict; `source` names the file in errors.
     public func make(weights: [String: Tensor], source: String) throws -> any Backbone {
         switch self {

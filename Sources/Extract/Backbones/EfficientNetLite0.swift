@@ -84,7 +84,7 @@ public struct EfficientNetLite0: Backbone {
     }
 
     public func embed(_ images: [RGBImage]) -> Tensor {
-        embedInBatches(images, inputSize: kind.inputSize) { globalAveragePool(features($0)) }
+        embedInBatches(images, inputSize: kind.inputSize, dimension: kind.embeddingDimension) { globalAveragePool(features($0)) }
     }
 
     public func classify(_ images: [RGBImage]) -> Tensor {

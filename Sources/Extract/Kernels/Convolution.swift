@@ -91,8 +91,16 @@ public struct Convolution: Sendable {
             for oy in 0..<outputHeight {
                 for ox in 0..<outputWidth {
                     let row = columns + ((n * outputHeight + oy) * outputWidth + ox) * patch
+                    let firstColumn = ox * stride - padding.left
+                    let columnsInside = firstColumn >= 0 && firstColumn + kernelWidth <= input.width
                     for ky in 0..<kernelHeight {
                         let iy = oy * stride - padding.top + ky
+                        if groups == 1 && columnsInside && iy >= 0 && iy < input.height {
+                            // NHWC keeps a whole kernel row of pixels contiguous: one copy per row.
+                            let source = x + ((n * input.height + iy) * input.width + firstColumn) * inputChannels
+                            (row + ky * kernelWidth * groupInputs).update(from: source, count: kernelWidth * inputChannels)
+                            continue
+                        }
                         for kx in 0..<kernelWidth {
                             let ix = ox * stride - padding.left + kx
                             let destination = row + (ky * kernelWidth + kx) * groupInputs

@@ -1,5 +1,5 @@
 /// Depthwise convolution (groups == channels) over NHWC with fused bias and activation.
-/// Vectorised over channels: each output pixel accumulates kh * kw SIMD8 multiply-adds per channel block.
+/// Vectorised over channels: each output pixel accumulates kh * kw channel-contiguous multiply-add runs.
 public struct DepthwiseConvolution: Sendable {
     public let channels: Int
     public let kernelSize: Int
@@ -40,12 +40,11 @@ public struct DepthwiseConvolution: Sendable {
                                 channels: channels)
         let imageInput = input.height * input.width * channels
         let imageOutput = outputHeight * outputWidth * channels
+        // Sequential over images: callers (the backbones) already spread frames over the cores.
         input.data.withUnsafeBufferPointer { x in
             output.data.withUnsafeMutableBufferPointer { y in
-                let source = SendablePointer(x.baseAddress!)
-                let destination = SendableMutablePointer(y.baseAddress!)
-                parallelFor(count: input.batch) { n in
-                    convolveImage(source.pointer + n * imageInput, into: destination.pointer + n * imageOutput,
+                for n in 0..<input.batch {
+                    convolveImage(x.baseAddress! + n * imageInput, into: y.baseAddress! + n * imageOutput,
                                   height: input.height, width: input.width,
                                   outputHeight: outputHeight, outputWidth: outputWidth)
                 }
@@ -56,12 +55,11 @@ public struct DepthwiseConvolution: Sendable {
 
     private func convolveImage(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, height: Int, width: Int,
                                outputHeight: Int, outputWidth: Int) {
-        let vectorChannels = channels - channels % 8
-        let clamp = activation
+        let channels = channels
         weights.withUnsafeBufferPointer { w in
             bias.withUnsafeBufferPointer { b in
-                let w = UnsafeRawPointer(w.baseAddress!)
-                let b = UnsafeRawPointer(b.baseAddress!)
+                let w = w.baseAddress!
+                let b = b.baseAddress!
                 for oy in 0..<outputHeight {
                     let firstRow = oy * stride - padding.top
                     let kyStart = max(0, -firstRow)
@@ -71,44 +69,45 @@ public struct DepthwiseConvolution: Sendable {
                         let kxStart = max(0, -firstColumn)
                         let kxEnd = min(kernelSize, width - firstColumn)
                         let out = y + (oy * outputWidth + ox) * channels
-                        var c = 0
-                        while c < vectorChannels {
-                            var sum = b.loadUnaligned(fromByteOffset: c * 4, as: SIMD8<Float>.self)
-                            for ky in kyStart..<kyEnd {
-                                let row = UnsafeRawPointer(x + ((firstRow + ky) * width + firstColumn) * channels + c)
-                                let tapRow = (ky * kernelSize) * channels + c
+                        out.update(from: b, count: channels)
+                        let fullRow = kxStart == 0 && kxEnd == kernelSize
+                        for ky in kyStart..<kyEnd {
+                            let pixels = x + ((firstRow + ky) * width + firstColumn) * channels
+                            let taps = w + ky * kernelSize * channels
+                            // Loops run contiguously over channels so the compiler vectorises them; a whole
+                            // kernel row per pass saves reloading and storing the output for every tap.
+                            if fullRow && kernelSize == 3 {
+                                let (p0, p1, p2) = (pixels, pixels + channels, pixels + 2 * channels)
+                                let (t0, t1, t2) = (taps, taps + channels, taps + 2 * channels)
+                                for c in 0..<channels { out[c] += p0[c] * t0[c] + p1[c] * t1[c] + p2[c] * t2[c] }
+                            } else if fullRow && kernelSize == 5 {
+                                let (p0, p1, p2, p3, p4) = (pixels, pixels + channels, pixels + 2 * channels,
+                                                            pixels + 3 * channels, pixels + 4 * channels)
+                                let (t0, t1, t2, t3, t4) = (taps, taps + channels, taps + 2 * channels,
+                                                            taps + 3 * channels, taps + 4 * channels)
+                                for c in 0..<channels {
+                                    out[c] += p0[c] * t0[c] + p1[c] * t1[c] + p2[c] * t2[c] + p3[c] * t3[c] + p4[c] * t4[c]
+                                }
+                            } else {
                                 for kx in kxStart..<kxEnd {
-                                    let pixel = row.loadUnaligned(fromByteOffset: kx * channels * 4, as: SIMD8<Float>.self)
-                                    let tap = w.loadUnaligned(fromByteOffset: (tapRow + kx * channels) * 4,
-                                                              as: SIMD8<Float>.self)
-                                    sum = sum.addingProduct(pixel, tap)
+                                    let pixel = pixels + kx * channels
+                                    let tap = taps + kx * channels
+                                    for c in 0..<channels { out[c] += pixel[c] * tap[c] }
                                 }
                             }
-                            switch clamp {
-                            case .identity: break
-                            case .relu: sum = sum.replacing(with: 0, where: sum .< 0)
-                            case .relu6:
-                                sum = sum.replacing(with: 0, where: sum .< 0)
-                                sum = sum.replacing(with: 6, where: sum .> 6)
-                            }
-                            UnsafeMutableRawPointer(out + c).storeBytes(of: sum, as: SIMD8<Float>.self)
-                            c += 8
-                        }
-                        while c < channels {
-                            var sum = b.load(fromByteOffset: c * 4, as: Float.self)
-                            for ky in kyStart..<kyEnd {
-                                for kx in kxStart..<kxEnd {
-                                    let pixel = x[((firstRow + ky) * width + firstColumn + kx) * channels + c]
-                                    sum += pixel * w.load(fromByteOffset: (((ky * kernelSize) + kx) * channels + c) * 4,
-                                                          as: Float.self)
-                                }
-                            }
-                            out[c] = clamp(sum)
-                            c += 1
                         }
                     }
                 }
+                activate(y, count: outputHeight * outputWidth * channels)
             }
+        }
+    }
+
+    private func activate(_ values: UnsafeMutablePointer<Float>, count: Int) {
+        switch activation {
+        case .identity: break
+        case .relu: for i in 0..<count { values[i] = max(values[i], 0) }
+        case .relu6: for i in 0..<count { values[i] = min(max(values[i], 0), 6) }
         }
     }
 }

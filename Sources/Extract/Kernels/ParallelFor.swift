@@ -1,19 +1,7 @@
 import Dispatch
 import Foundation
 
-/// Raw pointers handed to worker threads that write disjoint ranges (one image each).
-struct SendablePointer: @unchecked Sendable {
-    let pointer: UnsafePointer<Float>
-    init(_ pointer: UnsafePointer<Float>) { self.pointer = pointer }
-}
-
-struct SendableMutablePointer: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<Float>
-    init(_ pointer: UnsafeMutablePointer<Float>) { self.pointer = pointer }
-}
-
-/// Runs body(0..<count) spread over the machine's cores in contiguous chunks; the non-GEMM layers
-/// would otherwise leave all but one core idle between OpenBLAS calls.
+/// Runs body(0..<count) spread over the machine's cores in contiguous chunks of indices.
 func parallelFor(count: Int, _ body: (Int) -> Void) {
     let workers = min(count, ProcessInfo.processInfo.activeProcessorCount)
     if workers <= 1 {
