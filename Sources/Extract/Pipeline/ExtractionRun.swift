@@ -49,8 +49,7 @@ public struct ExtractionRun: Sendable {
         var framesEmbedded = 0
         var failures = 0
         if !pending.isEmpty {
-            let weights = try Checkpoint.load(contentsOf: request.weightsURL)
-            let backbone = try request.backbone.make(weights: weights.tensors, source: request.weightsURL.path)
+            let backbone = try request.backbone.load(weightsAt: request.weightsURL)
             let sampler = VideoFrameSampler(frameCount: request.frames, outputSize: request.backbone.inputSize,
                                             crop: request.crop)
             var progress = ProgressLine(label: "extract", total: pending.count, unit: "frames")
