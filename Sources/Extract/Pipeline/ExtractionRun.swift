@@ -27,7 +27,7 @@ public struct ExtractionRun: Sendable {
         }
         let listing = try DatasetLayout(name: request.dataset, dataDirectory: request.dataDirectory).list()
         let videos = listing.videos
-        let weightsSHA = try verifiedWeightsSHA256()
+        let weightsSHA = try request.backbone.verifyWeights(at: request.weightsURL)
         let metadata = cacheMetadata(weightsSHA256: weightsSHA)
         let cacheURL = request.cacheURL
         let wanted = videos.map { WantedVideo(path: $0.relativePath, label: $0.label.rawValue, split: $0.split,
@@ -57,7 +57,7 @@ public struct ExtractionRun: Sendable {
             try await forEachDecoded(pending, sampler: sampler) { video, result in
                 switch result {
                 case .success(let sampled):
-                    let embeddings = embed(sampled, with: backbone)
+                    let embeddings = sampled.embeddings(with: backbone, batchSize: request.batchSize)
                     for warning in sampled.warnings { progress.finish(); printError("extract: \(video.relativePath): \(warning)") }
                     try writer.append(CachedVideo(
                         path: video.relativePath, label: video.label.rawValue, split: video.split, bytes: video.bytes,
@@ -106,33 +106,6 @@ public struct ExtractionRun: Sendable {
                 }
             }
         }
-    }
-
-    /// [FRAMES * dim] embeddings; padded slots of short videos stay zero and cost no CNN time.
-    private func embed(_ sampled: SampledFrames, with backbone: any Backbone) -> [Float] {
-        let dim = request.backbone.embeddingDimension
-        var embeddings = [Float](repeating: 0, count: sampled.images.count * dim)
-        let slots = sampled.valid.indices.filter { sampled.valid[$0] }
-        for batchStart in stride(from: 0, to: slots.count, by: request.batchSize) {
-            let batch = Array(slots[batchStart..<min(batchStart + request.batchSize, slots.count)])
-            let output = backbone.embed(batch.map { sampled.images[$0] })   // [batch, dim]
-            for (row, slot) in batch.enumerated() {
-                embeddings.replaceSubrange(slot * dim..<(slot + 1) * dim, with: output.data[row * dim..<(row + 1) * dim])
-            }
-        }
-        return embeddings
-    }
-
-    private func verifiedWeightsSHA256() throws -> String {
-        let url = request.weightsURL
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw PipelineError("weights for \(request.backbone.rawValue) are missing: \(url.path) not found; run `make setup` to fetch them")
-        }
-        let sha = try SHA256.hexDigest(ofFile: url)
-        guard sha == request.backbone.weightSHA256 else {
-            throw PipelineError("\(url.path) has SHA-256 \(sha), not the expected \(request.backbone.weightSHA256): delete it and run `make setup` to fetch the right file")
-        }
-        return sha
     }
 
     private func cacheMetadata(weightsSHA256: String) -> CacheMetadata {

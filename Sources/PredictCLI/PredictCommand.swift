@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import Shared
+import Train
+
+/// `predict`: a trained head scores new videos, embedded exactly as its training cache was.
+@main
+struct PredictCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict",
+        abstract: "Score videos with a trained head: fake probability and label per video.",
+        discussion: "Uses the backbone, frame count and preprocessing recorded in the model file (results/.../model.h5).",
+        version: ToolVersion.string)
+
+    @Option(help: "A model.h5 written by `train`.") var model: String
+    @Argument(help: "Video files or folders (searched recursively).") var videos: [String]
+    @Option(help: "Folder with the pretrained weight files.") var modelsDir: String = "models"
+    @Flag(help: "Print JSON instead of a table.") var json = false
+
+    func run() throws {
+        do {
+            let predictor = try VideoPredictor(modelURL: URL(fileURLWithPath: model),
+                                               modelsDirectory: URL(fileURLWithPath: modelsDir, isDirectory: true))
+            let files = try videos.flatMap { try VideoPredictor.videos(at: URL(fileURLWithPath: $0)) }
+            var predictions: [VideoPrediction] = []
+            for (index, file) in files.enumerated() {
+                predictions.append(predictor.predict(file, displayName: file.relativePath))
+                if files.count > 1 { printError("predict: \(index + 1)/\(files.count)") }
+            }
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                print(String(decoding: try encoder.encode(predictions), as: UTF8.self))
+            } else {
+                print(table(predictions, threshold: predictor.model.threshold))
+            }
+            if predictions.contains(where: { $0.error != nil }) { throw ExitCode.failure }
+        } catch let error as DiagnosedError {
+            printError("predict: error: \(error)")
+            throw ExitCode.failure
+        }
+    }
+
+    private func table(_ predictions: [VideoPrediction], threshold: Double) -> String {
+        let width = max(5, predictions.map(\.video.count).max() ?? 5)
+        var lines = ["video".padding(toLength: width, withPad: " ", startingAt: 0) + "  p(fake)  label (threshold \(threshold))"]
+        for p in predictions {
+            let name = p.video.padding(toLength: width, withPad: " ", startingAt: 0)
+            if let probability = p.fakeProbability, let label = p.label {
+                lines.append(name + String(format: "  %7.4f  %@", probability, label))
+            } else {
+                lines.append(name + "        -  error: " + (p.error ?? "unknown"))
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}

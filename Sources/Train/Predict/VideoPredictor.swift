@@ -1,0 +1,76 @@
+import Foundation
+import Extract
+import Shared
+
+/// One scored video: the head's fake probability, or why the video could not be scored.
+public struct VideoPrediction: Sendable, Codable, Equatable {
+    public var video: String
+    public var fakeProbability: Double?
+    public var label: String?          // "fake" / "real" at the model's threshold
+    public var validFrames: Int
+    public var error: String?
+
+    enum CodingKeys: String, CodingKey {
+        case video, fakeProbability = "fake_probability", label, validFrames = "valid_frames", error
+    }
+}
+
+/// Scores new videos with a trained head, embedding them exactly as its training cache was made:
+/// the backbone (weights checked by SHA-256), frame count, input size and crop recorded in the model file.
+public struct VideoPredictor: Sendable {
+    public let model: ModelFile
+    private let backbone: any Backbone
+    private let sampler: VideoFrameSampler
+
+    public init(modelURL: URL, modelsDirectory: URL) throws {
+        model = try ModelFile.read(from: modelURL)
+        guard let kind = BackboneKind(rawValue: model.backbone) else {
+            throw PipelineError("\(modelURL.path) was trained on \(model.backbone) embeddings, a backbone this version does not have")
+        }
+        let weightsURL = modelsDirectory.appendingPathComponent(kind.weightFileName)
+        let sha = try kind.verifyWeights(at: weightsURL)
+        guard sha == model.weightsSHA256 else {
+            throw PipelineError("\(modelURL.path) was trained on embeddings from weights with SHA-256 \(model.weightsSHA256), but \(weightsURL.path) has \(sha): its predictions would be meaningless; use the weights it was trained with")
+        }
+        guard let crop = CropPolicy(rawValue: model.cropPolicy) else {
+            throw PipelineError("\(modelURL.path) records crop policy '\(model.cropPolicy)', which this version does not know")
+        }
+        backbone = try kind.load(weightsAt: weightsURL)
+        sampler = VideoFrameSampler(frameCount: model.frames, outputSize: model.inputSize, crop: crop)
+    }
+
+    public func predict(_ url: URL, displayName: String? = nil) -> VideoPrediction {
+        let name = displayName ?? url.path
+        do {
+            let sampled = try sampler.sample(url)
+            let dim = backbone.kind.embeddingDimension
+            let embeddings = sampled.embeddings(with: backbone, batchSize: 32)
+            var data = try TrainingData(sequences: Tensor(shape: [1, model.frames, dim], data: embeddings),
+                                        mask: Tensor(shape: [1, model.frames], data: sampled.valid.map { $0 ? 1 : 0 }),
+                                        labels: [0])
+            if let standardizer = model.standardizer { data = standardizer.apply(to: data) }
+            let probability = Double(model.head.predict(data.batch([0]))[0])
+            return VideoPrediction(video: name, fakeProbability: probability,
+                                   label: probability >= model.threshold ? "fake" : "real",
+                                   validFrames: sampled.valid.filter { $0 }.count, error: nil)
+        } catch {
+            return VideoPrediction(video: name, fakeProbability: nil, label: nil, validFrames: 0, error: "\(error)")
+        }
+    }
+
+    /// A video file, or every video file under a folder (recursively, sorted).
+    public static func videos(at path: URL) throws -> [URL] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path.path, isDirectory: &isDirectory) else {
+            throw PipelineError("\(path.path) does not exist: give a video file or a folder of videos")
+        }
+        guard isDirectory.boolValue else { return [path] }
+        let walker = FileManager.default.enumerator(at: path, includingPropertiesForKeys: nil, options: [.skipsHiddenFiles])
+        let found = (walker?.allObjects as? [URL] ?? []).filter { VideoFileTypes.isVideo($0.lastPathComponent) }
+            .sorted { $0.path < $1.path }
+        guard !found.isEmpty else {
+            throw PipelineError("\(path.path) holds no video files (\(VideoFileTypes.extensions.sorted().joined(separator: ", ")))")
+        }
+        return found
+    }
+}
