@@ -52,6 +52,13 @@ import Testing
         #expect(Set(listing.videos.compactMap(\.group)).count == 4 + 10 + 1)
     }
 
+    @Test func withoutJoiningSwapPartnersAFakeFollowsItsTargetOnly() throws {
+        let listing = try mini.list("Celeb-DF-v2", options: LayoutOptions(joinSwapPartners: false))
+        #expect(listing.video("Celeb-synthesis/id2_id3_0000.mp4")?.group == "celeb:id2")
+        #expect(listing.video("Celeb-real/id3_0000.mp4")?.group == "celeb:id3")
+        #expect(Set(listing.videos.compactMap(\.group)).count == 10 + 10 + 1)
+    }
+
     @Test func theOfficialTestSplitIsKeptAndTrainValAreSplitByCelebrity() throws {
         let listing = try mini.list("Celeb-DF-v2")
         let result = try VideoSplitter().split(listing.videos, seed: 42)

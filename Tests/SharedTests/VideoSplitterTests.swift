@@ -127,6 +127,15 @@ import Testing
         }
     }
 
+    @Test func tooFewGroupsLeaveASplitEmptyAndTheSummaryShowsIt() throws {
+        let paths = (0..<20).map { "v\($0).mp4" }
+        let labels = (0..<20).map { Int8($0 % 2) }
+        let groups = (0..<20).map { Optional($0 < 10 ? "actorsA" : "actorsB") }
+        let result = try VideoSplitter().split(paths: paths, labels: labels, groups: groups, fixed: [String?](repeating: nil, count: 20), seed: 1)
+        #expect(result.summary.rows.filter { $0.videos == 0 }.count == 1, "\(result.summary.line)")
+        #expect(result.summary.line.contains(" 0 (0 real, 0 fake, 0 groups)"))
+    }
+
     @Test func badInputsAreClearErrors() throws {
         let splitter = try VideoSplitter()
         let mismatch = #expect(throws: SplitError.self) {

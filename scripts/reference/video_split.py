@@ -46,18 +46,17 @@ def split(paths, labels, groups, fixed, seed, fractions=(0.7, 0.15, 0.15)):
         filled[best][1] += cnt[1]
     wanted = [s for s in open_ if fractions[s] > 0]
     sizes = [c[0] + c[1] for c in counts]
-    if len(placed) >= len(wanted):
-        for empty in wanted:
-            if empty in placed:
-                continue
-            per = [placed.count(s) for s in wanted]
-            donor_pos = max(range(len(per)), key=lambda j: (per[j], -j))
-            if per[donor_pos] <= 1:
-                break
-            donor = wanted[donor_pos]
-            cands = [j for j in range(len(placed)) if placed[j] == donor]
-            smallest = min(cands, key=lambda j: (sizes[j], j))
-            placed[smallest] = empty
+    for empty in wanted:
+        if empty in placed:
+            continue
+        per = [placed.count(s) for s in wanted]
+        donor_pos = max(range(len(per)), key=lambda j: (per[j], -j))
+        if per[donor_pos] <= 1:
+            break
+        donor = wanted[donor_pos]
+        cands = [j for j in range(len(placed)) if placed[j] == donor]
+        smallest = min(cands, key=lambda j: (sizes[j], j))
+        placed[smallest] = empty
     for k, s in zip(order, placed):
         for i in members[k]:
             out[i] = NAMES[s]

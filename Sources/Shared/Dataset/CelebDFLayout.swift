@@ -31,7 +31,7 @@ enum CelebDFLayout {
         let ids: [String]?
     }
 
-    static func list(_ root: URL) throws -> DatasetLayout.Listing {
+    static func list(_ root: URL, options: LayoutOptions) throws -> DatasetLayout.Listing {
         var found: [Found] = []
         var ignored = 0
         var warnings: [String] = []
@@ -69,7 +69,8 @@ enum CelebDFLayout {
             source = "Celeb-DF folders (no \(testListName))"
         }
 
-        let groups = IdentityGroups.assign(ids: found.map(\.ids), paths: found.map(\.relativePath))
+        let groups = IdentityGroups.assign(ids: found.map(\.ids), paths: found.map(\.relativePath),
+                                            joinAll: options.joinSwapPartners)
         var videos: [DatasetVideo] = []
         videos.reserveCapacity(found.count)
         for (index, entry) in found.enumerated() {

@@ -17,6 +17,7 @@ import Foundation
 ///    source of a fake joined, as the official split pairs do), DFD actor ids (both actors of a fake joined).
 /// 4. `real/` and `fake/` sub-folders, searched recursively. No groups.
 /// File names that do not follow a dataset's convention become their own group, with a warning.
+/// `LayoutOptions.joinSwapPartners = false` groups a fake with its target identity only.
 public struct DatasetLayout: Sendable {
     public let name: String
     public let root: URL
@@ -45,7 +46,7 @@ public struct DatasetLayout: Sendable {
         if FileManager.default.fileExists(atPath: labelsFile.path) {
             listing = Listing(videos: try LabelsCSV.read(labelsFile, datasetRoot: root), ignoredFiles: 0, source: "labels.csv")
         } else if CelebDFLayout.matches(root) {
-            listing = try CelebDFLayout.list(root)
+            listing = try CelebDFLayout.list(root, options: options)
         } else if FaceForensicsLayout.matches(root) {
             listing = try FaceForensicsLayout.list(root, options: options)
         } else if hasFolder("real") || hasFolder("fake") {

@@ -172,7 +172,8 @@ enum FaceForensicsLayout {
             usedFamilies.insert(sequence.family)
         }
 
-        let groups = IdentityGroups.assign(ids: found.map(\.ids), paths: found.map(\.relativePath))
+        let groups = IdentityGroups.assign(ids: found.map(\.ids), paths: found.map(\.relativePath),
+                                            joinAll: options.joinSwapPartners)
         var videos: [DatasetVideo] = []
         videos.reserveCapacity(found.count)
         for (index, entry) in found.enumerated() {

@@ -26,12 +26,13 @@ struct IdentityGroups {
     }
 
     /// The group of each video: the root of its first id, or `file:<path>` when its name gave no ids.
-    /// ids: per video, the identities its file name names (1 or 2), nil when the name did not parse.
-    static func assign(ids: [[String]?], paths: [String]) -> [String] {
+    /// ids: per video, the identities its file name names (target first), nil when the name did not parse;
+    /// joinAll false keeps only the first (target) id of each video.
+    static func assign(ids: [[String]?], paths: [String], joinAll: Bool) -> [String] {
         var groups = IdentityGroups()
         for case let names? in ids {
             for name in names { groups.add(name) }
-            for name in names.dropFirst() { groups.link(names[0], name) }
+            if joinAll { for name in names.dropFirst() { groups.link(names[0], name) } }
         }
         var result: [String] = []
         result.reserveCapacity(ids.count)

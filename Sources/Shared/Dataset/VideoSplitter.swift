@@ -8,7 +8,7 @@
 /// 2. Free videos are cut into units: one per group, one per video without a group. Units are sorted by
 ///    key, shuffled with SplitMix64(seed), then placed one by one in the open split that keeps each class's
 ///    share closest to its target (least squared relative deviation, reals and fakes counted separately).
-/// 3. An open split left empty takes the smallest unit of the fullest split, when there are enough units.
+/// 3. An open split left empty takes the smallest unit of the split with most units, while that has two or more.
 /// The result depends only on (paths, labels, groups, fixed, seed): not on input order, backbone, frames or
 /// machine.
 public struct VideoSplitter: Sendable {
@@ -117,10 +117,9 @@ public struct VideoSplitter: Sendable {
     }
 
     /// Moves the smallest unit of the split with most units into any open split with a positive fraction
-    /// that got none, so val and test exist whenever there are enough units.
+    /// that got none, so val and test exist whenever there are enough units; stops when no split can spare one.
     private func fillEmptySplits(_ placed: inout [Int], sizes: [Double], open: [Int]) {
         let wanted = open.filter { fractions[$0] > 0 }
-        guard placed.count >= wanted.count else { return }
         for empty in wanted where !placed.contains(empty) {
             let unitsPerSplit = wanted.map { split in placed.filter { $0 == split }.count }
             guard let donorPosition = unitsPerSplit.indices.max(by: { unitsPerSplit[$0] < unitsPerSplit[$1] }),
