@@ -84,7 +84,7 @@ import Testing
     @Test func theSameSeedGivesTheSameSplitWhateverTheInputOrder() throws {
         let (paths, labels, groups) = groupedVideos(seed: 9)
         let none = [String?](repeating: nil, count: paths.count)
-        let splitter = try VideoSplitter()
+        let splitter = VideoSplitter()
         let first = try splitter.split(paths: paths, labels: labels, groups: groups, fixed: none, seed: 42)
         let again = try splitter.split(paths: paths, labels: labels, groups: groups, fixed: none, seed: 42)
         #expect(first.assignments == again.assignments)
@@ -137,7 +137,7 @@ import Testing
     }
 
     @Test func badInputsAreClearErrors() throws {
-        let splitter = try VideoSplitter()
+        let splitter = VideoSplitter()
         let mismatch = #expect(throws: SplitError.self) {
             try splitter.split(paths: ["a.mp4"], labels: [0, 1], groups: [nil], fixed: [nil], seed: 1)
         }

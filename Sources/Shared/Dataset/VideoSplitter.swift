@@ -18,7 +18,12 @@ public struct VideoSplitter: Sendable {
 
     public let fractions: [Double]
 
-    public init(fractions: [Double] = VideoSplitter.defaultFractions) throws {
+    /// The default 0.7 / 0.15 / 0.15.
+    public init() {
+        fractions = Self.defaultFractions
+    }
+
+    public init(fractions: [Double]) throws {
         guard fractions.count == 3, fractions.allSatisfy({ $0 >= 0 && $0.isFinite }), fractions.reduce(0, +) > 0 else {
             throw SplitError.badFractions(fractions)
         }
