@@ -1,11 +1,23 @@
 import Foundation
 
-/// Finds a dataset's videos and labels on disk.
+/// Finds a dataset's videos, labels, fixed splits and identity groups on disk (docs/datasets.md).
 ///
-/// Supported layouts of `<data-dir>/<name>/`:
-/// - `labels.csv` with a header `path,label[,split]`: paths relative to the dataset folder, label 0/1 or
-///   real/fake, split train/val/test. When labels.csv exists it wins over folders: it is the explicit one.
-/// - `real/` and `fake/` sub-folders, searched recursively for video files.
+/// `list()` looks at `<data-dir>/<name>/` and takes the first layout that matches, in this order:
+/// 1. `labels.csv` (header `path,label[,split]`): paths relative to the dataset folder, label 0/1 or
+///    real/fake, split train/val/test. It wins over everything else because it is the explicit one.
+///    No groups.
+/// 2. Celeb-DF v1/v2 as unpacked (`Celeb-real/` or `Celeb-synthesis/` present, plus `YouTube-real/`):
+///    labels from the folder (Celeb-real, YouTube-real real; Celeb-synthesis fake). The videos named in
+///    `List_of_testing_videos.txt` get split "test"; that list writes 1 = real, 0 = fake, the opposite of
+///    this project's 1 = fake, and is checked against the folders. Groups: celebrity ids, target and
+///    source of a swap joined (union-find); each YouTube-real video is its own group.
+/// 3. FaceForensics++ / DFD as downloaded (`original_sequences/` or `manipulated_sequences/` present):
+///    `original_sequences/{youtube,actors}/<c>/videos` real, `manipulated_sequences/<Method>/<c>/videos`
+///    fake; `LayoutOptions` picks methods and compression. Groups: FF++ source-video ids (target and
+///    source of a fake joined, as the official split pairs do), DFD actor ids (both actors of a fake joined).
+/// 4. `real/` and `fake/` sub-folders, searched recursively. No groups.
+/// File names that do not follow a dataset's convention become their own group, with a warning.
+/// `LayoutOptions.joinSwapPartners = false` groups a fake with its target identity only.
 public struct DatasetLayout: Sendable {
     public let name: String
     public let root: URL
@@ -19,18 +31,24 @@ public struct DatasetLayout: Sendable {
     public struct Listing: Sendable {
         public var videos: [DatasetVideo]
         public var ignoredFiles: Int
+        /// Which layout was recognised, in words (e.g. "Celeb-DF folders + List_of_testing_videos.txt").
         public var source: String
+        /// Things worth a look that did not stop the listing (unparsed names, skipped folders), one per line.
+        public var warnings: [String] = []
+        /// Videos whose file name did not follow the dataset's convention; each became its own group.
+        public var unparsedNames: Int = 0
     }
 
-    public func list() throws -> Listing {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw DatasetError.missingFolder(root.path)
-        }
+    public func list(options: LayoutOptions = LayoutOptions()) throws -> Listing {
+        guard Self.isFolder(root) else { throw DatasetError.missingFolder(root.path) }
         let labelsFile = root.appendingPathComponent("labels.csv")
         var listing: Listing
         if FileManager.default.fileExists(atPath: labelsFile.path) {
             listing = Listing(videos: try LabelsCSV.read(labelsFile, datasetRoot: root), ignoredFiles: 0, source: "labels.csv")
+        } else if CelebDFLayout.matches(root) {
+            listing = try CelebDFLayout.list(root, options: options)
+        } else if FaceForensicsLayout.matches(root) {
+            listing = try FaceForensicsLayout.list(root, options: options)
         } else if hasFolder("real") || hasFolder("fake") {
             listing = try listFolders()
         } else {
@@ -42,26 +60,46 @@ public struct DatasetLayout: Sendable {
     }
 
     private func hasFolder(_ name: String) -> Bool {
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: root.appendingPathComponent(name).path, isDirectory: &isDirectory)
-            && isDirectory.boolValue
+        Self.isFolder(root.appendingPathComponent(name))
     }
 
     private func listFolders() throws -> Listing {
         var videos: [DatasetVideo] = []
         var ignored = 0
         for (folder, label) in [("real", VideoLabel.real), ("fake", VideoLabel.fake)] where hasFolder(folder) {
-            let base = root.appendingPathComponent(folder, isDirectory: true)
-            guard let walker = FileManager.default.enumerator(at: base, includingPropertiesForKeys: [.isRegularFileKey],
-                                                              options: [.skipsHiddenFiles]) else { continue }
-            for case let url as URL in walker {
-                guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
-                guard VideoFileTypes.isVideo(url.lastPathComponent) else { ignored += 1; continue }
-                let relative = Self.relativePath(of: url, under: root)
-                videos.append(try Self.describe(url: url, relativePath: relative, label: label, split: nil))
+            let found = Self.videoFiles(under: root.appendingPathComponent(folder, isDirectory: true))
+            ignored += found.ignored
+            for url in found.videos {
+                videos.append(try Self.describe(url: url, relativePath: Self.relativePath(of: url, under: root),
+                                                label: label, split: nil))
             }
         }
         return Listing(videos: videos, ignoredFiles: ignored, source: "real/ and fake/ folders")
+    }
+
+    static func isFolder(_ url: URL) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+
+    /// Sub-folder names of `url`, sorted, hidden ones left out.
+    static func subfolders(of url: URL) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+        return names.filter { !$0.hasPrefix(".") && isFolder(url.appendingPathComponent($0)) }.sorted()
+    }
+
+    /// Video files below `folder` (recursive, sorted by path) and how many other files were passed over.
+    static func videoFiles(under folder: URL) -> (videos: [URL], ignored: Int) {
+        guard let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey],
+                                                          options: [.skipsHiddenFiles]) else { return ([], 0) }
+        var videos: [URL] = []
+        var ignored = 0
+        for case let url as URL in walker {
+            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
+            if VideoFileTypes.isVideo(url.lastPathComponent) { videos.append(url) } else { ignored += 1 }
+        }
+        videos.sort { $0.path < $1.path }
+        return (videos, ignored)
     }
 
     static func relativePath(of url: URL, under root: URL) -> String {
@@ -70,11 +108,18 @@ public struct DatasetLayout: Sendable {
         return components.dropFirst(rootComponents.count).joined(separator: "/")
     }
 
-    static func describe(url: URL, relativePath: String, label: VideoLabel, split: String?) throws -> DatasetVideo {
+    static func describe(url: URL, relativePath: String, label: VideoLabel, split: String?,
+                         group: String? = nil) throws -> DatasetVideo {
         let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
         let bytes = (attributes[.size] as? NSNumber)?.int64Value ?? 0
         let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
         return DatasetVideo(relativePath: relativePath, url: url, label: label, split: split,
-                            bytes: bytes, modificationTime: modified)
+                            bytes: bytes, modificationTime: modified, group: group)
+    }
+
+    /// One warning line for the names in one folder that did not parse.
+    static func unparsedWarning(folder: String, names: [String], convention: String) -> String? {
+        guard let first = names.first else { return nil }
+        return "\(names.count) file name(s) under \(folder)/ do not follow \(convention) (first: \(first)): each is its own group"
     }
 }
