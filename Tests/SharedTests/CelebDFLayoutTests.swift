@@ -37,7 +37,7 @@ import Testing
     }
 
     @Test func groupsJoinSwappedCelebritiesAndKeepYouTubeVideosApart() throws {
-        let listing = try mini.list("Celeb-DF-v2")
+        let listing = try mini.list("Celeb-DF-v2", options: LayoutOptions(joinSwapPartners: true))
         let group = { (path: String) in listing.video(path)?.group }
         // id0 and id3 meet only through id0-id1, id1-id2, id2-id3 swaps (and id3_id0).
         #expect(group("Celeb-real/id0_0000.mp4") == group("Celeb-real/id3_0002.mp4"))
@@ -52,8 +52,9 @@ import Testing
         #expect(Set(listing.videos.compactMap(\.group)).count == 4 + 10 + 1)
     }
 
-    @Test func withoutJoiningSwapPartnersAFakeFollowsItsTargetOnly() throws {
-        let listing = try mini.list("Celeb-DF-v2", options: LayoutOptions(joinSwapPartners: false))
+    @Test(arguments: [LayoutOptions(joinSwapPartners: false), LayoutOptions()])
+    func byDefaultOrOnRequestAFakeFollowsItsTargetOnly(options: LayoutOptions) throws {
+        let listing = try mini.list("Celeb-DF-v2", options: options)
         #expect(listing.video("Celeb-synthesis/id2_id3_0000.mp4")?.group == "celeb:id2")
         #expect(listing.video("Celeb-real/id3_0000.mp4")?.group == "celeb:id3")
         #expect(Set(listing.videos.compactMap(\.group)).count == 10 + 10 + 1)

@@ -121,8 +121,8 @@ import Testing
         #expect(listing.videos.filter { $0.label == .fake }.count == 24)
     }
 
-    @Test func groupsJoinSourcePairsAndBothActorsOfAFake() throws {
-        let listing = try mini.list("FF")
+    @Test func groupsJoinSourcePairsAndBothActorsOfAFakeOnRequest() throws {
+        let listing = try mini.list("FF", options: LayoutOptions(joinSwapPartners: true))
         let group = { (path: String) in listing.video(path)?.group }
         let youtube = "original_sequences/youtube/c23/videos/"
         #expect(group(youtube + "000.mp4") == "ffpp:000")
@@ -134,6 +134,15 @@ import Testing
         #expect(group(actors + "02__exit_phone_room.mp4") == "dfd:01")
         #expect(group("manipulated_sequences/DeepFakeDetection/c23/videos/04_03__kitchen_pan__0A1B2C3D.mp4") == "dfd:03")
         #expect(Set(listing.videos.compactMap(\.group)).count == 10 + 4)
+    }
+
+    @Test func byDefaultFFPairsJoinAndDFDFakesFollowTheirTargetActor() throws {
+        try Self.makeDFD(mini, in: "DFD")
+        let dfd = try mini.list("DFD")
+        #expect(dfd.video("manipulated_sequences/DeepFakeDetection/c23/videos/04_03__kitchen_pan__0A1B2C3D.mp4")?.group == "dfd:04")
+        let ff = try mini.list("FF", options: LayoutOptions(methods: ["FF++"]))
+        #expect(ff.video("manipulated_sequences/Face2Face/c23/videos/003_000.mp4")?.group == "ffpp:000")
+        #expect(ff.video("original_sequences/youtube/c23/videos/003.mp4")?.group == "ffpp:000")
     }
 
     @Test func unparsedNamesGetTheirOwnGroupAndAWarning() throws {

@@ -3,27 +3,6 @@ import Shared
 @testable import Train
 
 @Suite struct DataTests {
-    @Test func stratifiedSplitOf200Videos() {
-        let labels = (0..<200).map { $0 % 2 }
-        let split = DatasetSplit(labels: labels, seed: 42)
-        #expect(split.train.count == 140 && split.validation.count == 30 && split.test.count == 30)
-        #expect(split.train.filter { labels[$0] == 1 }.count == 70)
-        #expect(split.validation.filter { labels[$0] == 1 }.count == 15)
-        #expect(split.test.filter { labels[$0] == 1 }.count == 15)
-        #expect(Set(split.train + split.validation + split.test) == Set(0..<200))
-        #expect(DatasetSplit(labels: labels, seed: 42) == split)
-        #expect(DatasetSplit(labels: labels, seed: 43) != split)
-    }
-
-    @Test func unbalancedSplitKeepsRatios() {
-        let labels = [Int](repeating: 1, count: 160) + [Int](repeating: 0, count: 40)
-        let split = DatasetSplit(labels: labels, seed: 7)
-        #expect(split.train.filter { labels[$0] == 0 }.count == 28)
-        #expect(split.validation.filter { labels[$0] == 0 }.count == 6)
-        #expect(split.test.filter { labels[$0] == 0 }.count == 6)
-        #expect(split.train.count + split.validation.count + split.test.count == 200)
-    }
-
     @Test func standardizerUsesValidTrainingFramesOnly() throws {
         // One feature; video 0 frames 1, 3 (valid) and 50 (padding); video 1 frames 5, 7, 9 - mean 5, std 2 * sqrt(2).
         let data = try TrainingData(sequences: Tensor(shape: [2, 3, 1], data: [1, 3, 50, 5, 7, 9]),

@@ -26,9 +26,11 @@ import Shared
     }
 
     static func prepared(_ data: TrainingData, seed: UInt64 = 42) -> (train: TrainingData, validation: TrainingData) {
-        let prepared = PreparedSplits(data: data, seed: seed)
-        #expect(prepared.train.videoCount + prepared.validation.videoCount + prepared.test.videoCount == data.videoCount)
-        return (prepared.train, prepared.validation)
+        let split = try! SplitPlan(paths: data.videoIDs, labels: data.labels, groups: Array(repeating: nil, count: data.videoCount),
+                                   fixed: Array(repeating: nil, count: data.videoCount), seed: seed)
+        #expect(split.train.count + split.validation.count + split.test.count == data.videoCount)
+        let standardizer = Standardizer(fitting: data.subset(split.train))
+        return (standardizer.apply(to: data.subset(split.train)), standardizer.apply(to: data.subset(split.validation)))
     }
 
     @Test func sameSeedIsBitIdenticalAndAnotherSeedDiffers() throws {

@@ -67,6 +67,9 @@ struct CacheAssembler {
         if rows.contains(where: { $0.wanted.split != nil }) {
             try makeVector(file, Name.splits, count: count).writeStrings(rows.map { $0.wanted.split ?? "" })
         }
+        if rows.contains(where: { $0.wanted.group != nil }) {
+            try makeVector(file, Name.groups, count: count).writeStrings(rows.map { $0.wanted.group ?? "" })
+        }
 
         _ = try file.createGroup(Name.failures)
         var reasons: [String] = []

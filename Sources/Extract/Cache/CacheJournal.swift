@@ -33,7 +33,12 @@ final class CacheJournal {
         endOffset = 0
         do {
             // Two runs appending to one journal would interleave records; the lock dies with its process.
-            guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            // A POSIX record lock belongs to the process, so sessions reopened within one process (tests,
+            // a sweep) never block on a handle of their own that is still being released.
+            var lock = flock()
+            lock.l_type = Int16(F_WRLCK)
+            lock.l_whence = Int16(SEEK_SET)
+            guard fcntl(descriptor, F_SETLK, &lock) == 0 else {
                 throw CacheBusyError(file: url.path)
             }
             if let afterHeader = try readHeader(expecting: metadata) {

@@ -30,6 +30,7 @@ public enum CacheSchema {
         public static let videoMtimes = "video_mtimes"
         public static let totalFrames = "total_frames"
         public static let splits = "splits"
+        public static let groups = "groups"
         public static let failures = "failures"
         public static let failureVideos = "failures/videos"
         public static let failureReasons = "failures/reasons"

@@ -155,8 +155,9 @@ public struct CacheWriteSession {
         for video in videos {
             if let index = rowIndex.removeValue(forKey: video.path) {
                 let split = reader.splits.flatMap { $0[index].isEmpty ? nil : $0[index] }
+                let group = reader.groups.flatMap { $0[index].isEmpty ? nil : $0[index] }
                 guard reader.videoBytes[index] == video.bytes, reader.videoMtimes[index] == video.mtime,
-                      reader.labels[index] == video.label, split == video.split else { return false }
+                      reader.labels[index] == video.label, split == video.split, group == video.group else { return false }
             } else if let stamp = failureStamps.removeValue(forKey: video.path) {
                 guard stamp == video.stamp else { return false }
             } else {

@@ -69,13 +69,16 @@ public struct WantedVideo: Sendable, Equatable {
     public var split: String?
     public var bytes: Int64
     public var mtime: Double
+    /// Identity group (actor, celebrity, source video) for leak-free splits; nil when the layout has none.
+    public var group: String?
 
-    public init(path: String, label: Int8, split: String?, bytes: Int64, mtime: Double) {
+    public init(path: String, label: Int8, split: String?, bytes: Int64, mtime: Double, group: String? = nil) {
         self.path = path
         self.label = label
         self.split = split
         self.bytes = bytes
         self.mtime = mtime
+        self.group = group
     }
 
     public var stamp: VideoFileStamp { VideoFileStamp(bytes: bytes, mtime: mtime) }

@@ -13,6 +13,8 @@ public struct EmbeddingCacheReader {
     public let labels: [Int8]
     /// [videos] "train"/"val"/"test", "" for a video without one; nil when the dataset gives no splits.
     public let splits: [String]?
+    /// [videos] identity group of each video ("" for none); nil when the dataset layout defines no groups.
+    public let groups: [String]?
     public let videoBytes: [Int64]
     public let videoMtimes: [Double]
     public let totalFrames: [Int32]
@@ -34,6 +36,7 @@ public struct EmbeddingCacheReader {
         videoPaths = try file.dataset(Name.videos).readStrings()
         labels = try file.dataset(Name.labels).read(as: Int8.self)
         splits = try file.contains(Name.splits) ? file.dataset(Name.splits).readStrings() : nil
+        groups = try file.contains(Name.groups) ? file.dataset(Name.groups).readStrings() : nil
         videoBytes = try file.dataset(Name.videoBytes).read(as: Int64.self)
         videoMtimes = try file.dataset(Name.videoMtimes).read(as: Double.self)
         totalFrames = try file.dataset(Name.totalFrames).read(as: Int32.self)
@@ -56,6 +59,7 @@ public struct EmbeddingCacheReader {
             (Name.videoMtimes, [videoMtimes.count], [count]),
             (Name.totalFrames, [totalFrames.count], [count]),
             (Name.splits, [splits?.count ?? count], [count]),
+            (Name.groups, [groups?.count ?? count], [count]),
             (Name.failureReasons, [reasons.count], [failurePaths.count]),
             (Name.failureBytes, [failureBytes.count], [failurePaths.count]),
             (Name.failureMtimes, [failureMtimes.count], [failurePaths.count]),

@@ -31,7 +31,7 @@ public struct ExtractionRun: Sendable {
         let metadata = cacheMetadata(weightsSHA256: weightsSHA)
         let cacheURL = request.cacheURL
         let wanted = videos.map { WantedVideo(path: $0.relativePath, label: $0.label.rawValue, split: $0.split,
-                                              bytes: $0.bytes, mtime: $0.modificationTime) }
+                                              bytes: $0.bytes, mtime: $0.modificationTime, group: $0.group) }
 
         if CacheWriteSession.isUpToDate(cacheURL: cacheURL, metadata: metadata, videos: wanted) {
             return ExtractionSummary(cacheURL: cacheURL, videosInDataset: videos.count, videosExtracted: 0,

@@ -70,7 +70,7 @@ enum CelebDFLayout {
         }
 
         let groups = IdentityGroups.assign(ids: found.map(\.ids), paths: found.map(\.relativePath),
-                                            joinAll: options.joinSwapPartners)
+                                            joinAll: options.joinSwapPartners ?? false)
         var videos: [DatasetVideo] = []
         videos.reserveCapacity(found.count)
         for (index, entry) in found.enumerated() {

@@ -173,7 +173,7 @@ enum FaceForensicsLayout {
         }
 
         let groups = IdentityGroups.assign(ids: found.map(\.ids), paths: found.map(\.relativePath),
-                                            joinAll: options.joinSwapPartners)
+                                            joinAll: options.joinSwapPartners ?? (usedFamilies == [.youtube]))
         var videos: [DatasetVideo] = []
         videos.reserveCapacity(found.count)
         for (index, entry) in found.enumerated() {

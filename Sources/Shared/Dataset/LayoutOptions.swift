@@ -10,9 +10,12 @@ public struct LayoutOptions: Sendable, Equatable {
     /// true: a fake joins the groups of both its target and its source identity (union-find), so no face is
     /// on both sides of a split. false: a fake belongs to its target only (the original it was made from),
     /// which keeps more, smaller groups when swaps chain most identities into one (Celeb-DF, DFD).
-    public var joinSwapPartners: Bool
+    /// nil: the dataset's own convention: joined for FaceForensics++ (its official split keeps each
+    /// target/source pair together, and the pairs are disjoint), target only for Celeb-DF and DFD (joining
+    /// there chains the 59 celebrities into about 4 clusters and the 28 actors likewise).
+    public var joinSwapPartners: Bool?
 
-    public init(methods: [String]? = nil, compression: String? = nil, joinSwapPartners: Bool = true) {
+    public init(methods: [String]? = nil, compression: String? = nil, joinSwapPartners: Bool? = nil) {
         self.methods = methods
         self.compression = compression
         self.joinSwapPartners = joinSwapPartners

@@ -9,6 +9,8 @@ public struct CachedTrainingSet: Sendable {
     public let data: TrainingData
     /// Per video: "train"/"val"/"test" when the dataset fixed it (labels.csv's split column), else nil.
     public let fixedSplits: [String?]
+    /// Per video: identity group (actor, celebrity, source video) from the dataset layout, else nil.
+    public let groups: [String?]
 
     /// Reads the whole cache into memory ([videos, frames, dim] float32) and checks it can be trained on.
     public init(cacheURL: URL, backbone: String, frames: Int) throws {
@@ -46,5 +48,6 @@ public struct CachedTrainingSet: Sendable {
                                      mask: Tensor(shape: [count, frames], data: mask),
                                      labels: labels, videoIDs: reader.videoPaths)
         self.fixedSplits = reader.splits.map { $0.map { $0.isEmpty ? nil : $0 } } ?? Array(repeating: nil, count: count)
+        self.groups = reader.groups.map { $0.map { $0.isEmpty ? nil : $0 } } ?? Array(repeating: nil, count: count)
     }
 }

@@ -34,8 +34,8 @@ public struct TrainingRun: Sendable {
             return Outcome(folder: location.url, metrics: try RunFolder.readMetrics(location.url), reused: true)
         }
         let data = cache.data
-        let split = try SplitPlan(labels: data.labels, fixed: cache.fixedSplits, seed: UInt64(truncatingIfNeeded: request.seed))
-        printError("train: \(request.dataset) \(request.cacheStem) \(request.architecture): \(split.summary(labels: data.labels))")
+        let split = try SplitPlan(cache: cache, seed: UInt64(truncatingIfNeeded: request.seed))
+        printError("train: \(request.dataset) \(request.cacheStem) \(request.architecture): \(split.summary)")
 
         let rawTrain = data.subset(split.train)
         let standardizer = request.standardize ? Standardizer(fitting: rawTrain) : nil

@@ -2,10 +2,12 @@
 /// schedule and early stopping. Data should already be standardized. Typical use:
 /// ```swift
 /// let data = try TrainingData(sequences: sequences, mask: mask, labels: labels, videoIDs: ids)
-/// let prepared = PreparedSplits(data: data, seed: 42)
-/// let result = try Trainer.train(training: prepared.train, validation: prepared.validation,
+/// let split = try SplitPlan(paths: ids, labels: labels, groups: groups, fixed: fixed, seed: 42)
+/// let standardizer = Standardizer(fitting: data.subset(split.train))
+/// let result = try Trainer.train(training: standardizer.apply(to: data.subset(split.train)),
+///                                validation: standardizer.apply(to: data.subset(split.validation)),
 ///                                configuration: TrainingConfiguration(architecture: "gru2-fc2", seed: 42))
-/// let test = Evaluation(head: result.bestHead, data: prepared.test)   // loss, accuracy, auc, confusion
+/// let test = Evaluation(head: result.bestHead, data: standardizer.apply(to: data.subset(split.test)))
 /// let tensors = result.bestHead.namedParameters                         // for the model file
 /// ```
 public enum Trainer {

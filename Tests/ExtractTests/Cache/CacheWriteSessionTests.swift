@@ -190,15 +190,31 @@ import Shared
         #expect(!FileManager.default.fileExists(atPath: CacheSchema.journalURL(for: url).path))
     }
 
-    @Test func aSecondConcurrentSessionOnTheSameCacheIsRefused() throws {
+    @Test func aSessionWhileAnotherProcessHoldsTheJournalIsRefused() throws {
         let directory = try CacheFixtures.directory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = cacheURL(directory)
-        var first = try CacheWriteSession(cacheURL: url, metadata: CacheFixtures.metadata())
+        do {  // a run that journaled one video and ended (its descriptor closed at the end of this scope)
+            var first = try CacheWriteSession(cacheURL: url, metadata: CacheFixtures.metadata())
+            try first.append(CacheFixtures.extracted(dataset[0]))
+        }
+        // Another process (as a second `extract` would) takes the journal's POSIX lock and keeps it.
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        holder.arguments = ["python3", "-c", """
+            import fcntl, sys, time
+            f = open(sys.argv[1], "r+"); fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB); print("locked", flush=True); time.sleep(60)
+            """, CacheSchema.journalURL(for: url).path]
+        let output = Pipe()
+        holder.standardOutput = output
+        try holder.run()
+        defer { holder.terminate() }
+        let said = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)  // waits for the holder
+        try #require(said.hasPrefix("locked"), "the python lock holder did not start")
         #expect(throws: CacheBusyError.self) { try CacheWriteSession(cacheURL: url, metadata: CacheFixtures.metadata()) }
-        try first.append(CacheFixtures.extracted(dataset[0]))
-        try first.finish(keeping: [dataset[0]])
-        // Once finished, the lock is gone and a new run may start.
+        holder.terminate()
+        holder.waitUntilExit()
+        // The lock died with its process: the next run resumes the journal.
         let next = try CacheWriteSession(cacheURL: url, metadata: CacheFixtures.metadata())
         #expect(next.pendingVideos(dataset).count == 3)
     }

@@ -64,7 +64,7 @@ import Shared
         // The model file alone reproduces the test probabilities.
         let model = try ModelFile.read(from: outcome.folder.appendingPathComponent("model.h5"))
         #expect(model.backbone == "mobilenetv2" && model.frames == frames && model.head.architecture == "gru1-fc1")
-        let split = try SplitPlan(labels: cache.data.labels, fixed: cache.fixedSplits, seed: 42)
+        let split = try SplitPlan(cache: cache, seed: 42)
         let test = model.standardizer!.apply(to: cache.data.subset(split.test))
         let reloaded = Evaluation(head: model.head, data: test)
         #expect(abs(reloaded.auc - metrics.test.auc) < 1e-12)
@@ -101,7 +101,7 @@ import Shared
     @Test func fixedSplitsFromTheDatasetWin() throws {
         let url = try writeCache(splits: { $0 < 28 ? "train" : ($0 < 34 ? "val" : "test") })
         let cache = try CachedTrainingSet(cacheURL: url, backbone: "mobilenetv2", frames: frames)
-        let split = try SplitPlan(labels: cache.data.labels, fixed: cache.fixedSplits, seed: 1)
+        let split = try SplitPlan(cache: cache, seed: 1)
         // Cache rows are sorted by path ("fake/v001", ..., "real/v000", ...): map them back to video numbers.
         func numbers(_ rows: [Int]) -> [Int] { rows.map { Int(cache.data.videoIDs[$0].dropFirst(6).prefix(3))! }.sorted() }
         #expect(numbers(split.train) == Array(0..<28))
