@@ -36,6 +36,6 @@ let package = Package(
 
         .testTarget(name: "SharedTests", dependencies: ["Shared"]),
         .testTarget(name: "ExtractTests", dependencies: ["Extract", "Shared"], exclude: ["Fixtures"]),
-        .testTarget(name: "TrainTests", dependencies: ["Train", "Shared"]),
+        .testTarget(name: "TrainTests", dependencies: ["Train", "Shared"], exclude: ["Fixtures"]),
     ]
 )

@@ -1,3 +1,0 @@
-import Shared
-/// Stage 2 lands with its own issue; this keeps the target building.
-public enum TrainStage {}

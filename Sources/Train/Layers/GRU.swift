@@ -1,0 +1,191 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A Keras-compatible GRU (reset_after=True, recurrent_activation sigmoid, activation tanh).
+/// Gate columns are ordered [z | r | h] in every kernel and bias row:
+///   z  = sigmoid(x W_z + b_iz + h_prev U_z + b_rz)
+///   r  = sigmoid(x W_r + b_ir + h_prev U_r + b_rr)
+///   hh = tanh(x W_h + b_ih + r * (h_prev U_h + b_rh))
+///   h  = z * h_prev + (1 - z) * hh
+/// A masked step (mask 0) keeps h_prev, and with return_sequences outputs it again, as Keras does.
+public struct GRU: Sendable {
+    public let inputDim: Int
+    public let units: Int
+    public let returnSequences: Bool
+    public var kernel: [Float]           // [inputDim, 3*units]
+    public var recurrentKernel: [Float]  // [units, 3*units]
+    public var bias: [Float]             // [2, 3*units]: row 0 input bias, row 1 recurrent bias
+
+    /// Keras defaults: Glorot-uniform kernel, orthogonal recurrent kernel, zero bias.
+    public init(inputDim: Int, units: Int, returnSequences: Bool, random: inout SeededRandom) {
+        self.inputDim = inputDim
+        self.units = units
+        self.returnSequences = returnSequences
+        kernel = Initializers.glorotUniform(fanIn: inputDim, fanOut: 3 * units, random: &random)
+        recurrentKernel = Initializers.orthogonal(rows: units, cols: 3 * units, random: &random)
+        bias = [Float](repeating: 0, count: 6 * units)
+    }
+
+    public init(inputDim: Int, units: Int, returnSequences: Bool,
+                kernel: [Float], recurrentKernel: [Float], bias: [Float]) {
+        precondition(kernel.count == inputDim * 3 * units, "GRU kernel must be [inputDim, 3*units]")
+        precondition(recurrentKernel.count == units * 3 * units, "GRU recurrent kernel must be [units, 3*units]")
+        precondition(bias.count == 6 * units, "GRU bias must be [2, 3*units]")
+        self.inputDim = inputDim
+        self.units = units
+        self.returnSequences = returnSequences
+        self.kernel = kernel
+        self.recurrentKernel = recurrentKernel
+        self.bias = bias
+    }
+
+    /// What backward needs, laid out per time step: [steps, batch, units] unless noted.
+    public struct Cache: Sendable {
+        let input: Activations
+        let previousState: [Float]   // h_prev per step
+        let update: [Float]          // z
+        let reset: [Float]           // r
+        let candidate: [Float]       // hh
+        let recurrentCandidate: [Float]  // h_prev U_h + b_rh
+    }
+
+    /// input [batch, steps, inputDim] -> [batch, steps, units] (returnSequences) or [batch, units].
+    public func forward(_ input: Activations) -> (Activations, Cache) {
+        precondition(input.features == inputDim, "GRU expects \(inputDim) features, got \(input.features)")
+        let batch = input.batch, steps = input.steps, u = units, g = 3 * units
+        // Input projections of all time steps at once: [batch*steps, 3u].
+        var projected = Matrix.product(input.values, kernel, m: batch * steps, n: g, k: inputDim)
+        projected.withUnsafeMutableBufferPointer { xp in
+            for row in 0..<(batch * steps) {
+                for c in 0..<g { xp[row * g + c] += bias[c] }
+            }
+        }
+        let perStep = batch * u
+        var previousState = [Float](repeating: 0, count: steps * perStep)
+        var update = previousState, reset = previousState, candidate = previousState, recurrentCandidate = previousState
+        var output = [Float](repeating: 0, count: returnSequences ? batch * steps * u : batch * u)
+
+        // Raw pointers in the step loop: array writes there would re-check uniqueness on every element.
+        let rec = UnsafeMutablePointer<Float>.allocate(capacity: batch * g)
+        let h = UnsafeMutablePointer<Float>.allocate(capacity: perStep)
+        h.initialize(repeating: 0, count: perStep)
+        defer { rec.deallocate(); h.deallocate() }
+        let recurrentBias = Array(bias[g..<(2 * g)])
+        projected.withUnsafeBufferPointer { xpb in
+        let xp = xpb.baseAddress!
+        previousState.withUnsafeMutableBufferPointer { hp in
+        update.withUnsafeMutableBufferPointer { zs in
+        reset.withUnsafeMutableBufferPointer { rs in
+        candidate.withUnsafeMutableBufferPointer { hhs in
+        recurrentCandidate.withUnsafeMutableBufferPointer { recs in
+        output.withUnsafeMutableBufferPointer { out in
+            for t in 0..<steps {
+                (hp.baseAddress! + t * perStep).update(from: h, count: perStep)
+                Matrix.multiply(h, recurrentKernel, into: rec, m: batch, n: g, k: u)
+                for b in 0..<batch {
+                    let valid = input.mask[b * steps + t] > 0
+                    let x = xp + (b * steps + t) * g, r0 = rec + b * g, hb = h + b * u
+                    let c = t * perStep + b * u
+                    for j in 0..<u {
+                        let z = sigmoid(x[j] + r0[j] + recurrentBias[j])
+                        let r = sigmoid(x[u + j] + r0[u + j] + recurrentBias[u + j])
+                        let recH = r0[2 * u + j] + recurrentBias[2 * u + j]
+                        let hh = fastTanh(x[2 * u + j] + r * recH)
+                        zs[c + j] = z
+                        rs[c + j] = r
+                        hhs[c + j] = hh
+                        recs[c + j] = recH
+                        if valid { hb[j] = z * hb[j] + (1 - z) * hh }
+                    }
+                }
+                if returnSequences {
+                    for b in 0..<batch {
+                        (out.baseAddress! + (b * steps + t) * u).update(from: h + b * u, count: u)
+                    }
+                }
+            }
+            if !returnSequences { out.baseAddress!.update(from: h, count: perStep) }
+        }}}}}}}
+        let result = returnSequences
+            ? Activations(values: output, mask: input.mask, batch: batch, steps: steps, features: u)
+            : Activations(flat: output, batch: batch, features: u)
+        return (result, Cache(input: input, previousState: previousState, update: update, reset: reset,
+                              candidate: candidate, recurrentCandidate: recurrentCandidate))
+    }
+
+    /// Gradients in parameter order [kernel, recurrentKernel, bias], plus the input gradient when asked.
+    /// outputGradient has the forward output's shape.
+    public func backward(_ cache: Cache, outputGradient: [Float], needsInputGradient: Bool)
+        -> (input: [Float]?, parameters: [[Float]]) {
+        let input = cache.input
+        let batch = input.batch, steps = input.steps, u = units, g = 3 * units, perStep = batch * u
+        var projectedGradient = [Float](repeating: 0, count: batch * steps * g)   // d(x W + b_i): [batch*steps, 3u]
+        var recurrentGradient = [Float](repeating: 0, count: steps * batch * g)   // d(h_prev U + b_r): [steps, batch, 3u]
+        var stateGradient = returnSequences ? [Float](repeating: 0, count: perStep) : outputGradient  // [batch, u]
+
+        projectedGradient.withUnsafeMutableBufferPointer { dxp in
+        recurrentGradient.withUnsafeMutableBufferPointer { dhp in
+        stateGradient.withUnsafeMutableBufferPointer { dhs in
+        cache.update.withUnsafeBufferPointer { zs in
+        cache.reset.withUnsafeBufferPointer { rs in
+        cache.candidate.withUnsafeBufferPointer { hhs in
+        cache.recurrentCandidate.withUnsafeBufferPointer { recs in
+        cache.previousState.withUnsafeBufferPointer { hps in
+        outputGradient.withUnsafeBufferPointer { dout in
+            for t in stride(from: steps - 1, through: 0, by: -1) {
+                if returnSequences {
+                    for b in 0..<batch {
+                        for j in 0..<u { dhs[b * u + j] += dout[(b * steps + t) * u + j] }
+                    }
+                }
+                for b in 0..<batch where input.mask[b * steps + t] > 0 {
+                    let dx = dxp.baseAddress! + (b * steps + t) * g
+                    let dr0 = dhp.baseAddress! + (t * batch + b) * g
+                    let c = t * perStep + b * u
+                    for j in 0..<u {
+                        let z = zs[c + j], r = rs[c + j], hh = hhs[c + j]
+                        let dh = dhs[b * u + j]
+                        let dz = dh * (hps[c + j] - hh)
+                        let dCandidatePre = dh * (1 - z) * (1 - hh * hh)
+                        let dr = dCandidatePre * recs[c + j]
+                        let dUpdatePre = dz * z * (1 - z)
+                        let dResetPre = dr * r * (1 - r)
+                        dx[j] = dUpdatePre
+                        dx[u + j] = dResetPre
+                        dx[2 * u + j] = dCandidatePre
+                        dr0[j] = dUpdatePre
+                        dr0[u + j] = dResetPre
+                        dr0[2 * u + j] = dCandidatePre * r
+                        dhs[b * u + j] = dh * z   // the direct path through z * h_prev
+                    }
+                }
+                // Masked rows have zero recurrent gradient, so their state gradient passes through unchanged.
+                Matrix.multiply(dhp.baseAddress! + t * batch * g, recurrentKernel, into: dhs.baseAddress!,
+                                m: batch, n: u, k: g, transposeB: true, accumulate: true)
+            }
+        }}}}}}}}}
+
+        let kernelGradient = Matrix.product(input.values, projectedGradient, m: inputDim, n: g, k: batch * steps,
+                                            transposeA: true)
+        let recurrentKernelGradient = Matrix.product(cache.previousState, recurrentGradient, m: u, n: g,
+                                                     k: steps * batch, transposeA: true)
+        let biasGradient = Matrix.columnSums(projectedGradient, rows: batch * steps, cols: g)
+            + Matrix.columnSums(recurrentGradient, rows: steps * batch, cols: g)
+        let inputGradient = needsInputGradient
+            ? Matrix.product(projectedGradient, kernel, m: batch * steps, n: inputDim, k: g, transposeB: true)
+            : nil
+        return (inputGradient, [kernelGradient, recurrentKernelGradient, biasGradient])
+    }
+}
+
+/// tanh through one expf: 1 - 2 / (exp(2x) + 1); saturates cleanly to +-1 for large |x|.
+@inline(__always) func fastTanh(_ x: Float) -> Float {
+    1 - 2 / (expf(2 * x) + 1)
+}
+
+@inline(__always) func sigmoid(_ x: Float) -> Float {
+    x >= 0 ? 1 / (1 + expf(-x)) : { let e = expf(x); return e / (1 + e) }()
+}

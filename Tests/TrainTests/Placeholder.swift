@@ -1,9 +1,0 @@
-import Testing
-import Shared
-import Train
-
-@Test func trainTensorZerosHasShapeAndCount() {
-    let t = Tensor(zeros: [2, 3, 4])
-    #expect(t.count == 24)
-    #expect(t.rank == 3)
-}
