@@ -76,6 +76,24 @@ import Shared
         #expect(Evaluation(head: result.bestHead, data: validation).loss == best.validationLoss)
     }
 
+    @Test func scheduleSetsEachEpochsRateAndBadSettingsAreDiagnosed() throws {
+        let (train, validation) = Self.prepared(Self.synthetic(videos: 40, seed: 4))
+        var config = TrainingConfiguration(architecture: "gru1-fc1", epochs: 3, schedule: .stepDecay(factor: 0.5, every: 1),
+                                           earlyStoppingPatience: nil)
+        let result = try Trainer.train(training: train, validation: validation, configuration: config)
+        #expect(result.history.map(\.learningRate) == [1e-3, 5e-4, 2.5e-4])
+        #expect(result.history.allSatisfy { $0.trainAccuracy >= 0 && $0.trainAccuracy <= 1 && $0.trainLoss.isFinite })
+        config.batchSize = 0
+        #expect(throws: TrainingConfigurationError.self) {
+            try Trainer.train(training: train, validation: validation, configuration: config)
+        }
+        config.batchSize = 8
+        config.architecture = "gru2-fx2"
+        #expect(throws: ArchitectureError.self) {
+            try Trainer.train(training: train, validation: validation, configuration: config)
+        }
+    }
+
     /// The lead's speed target: gru2-fc2, 140 videos x 32 frames x 1280, batch 8. Reports; asserts only a loose bound.
     @Test func epochTimeAtEmbeddingScale() throws {
         let (videos, frames, dim) = (140, 32, 1280)

@@ -25,6 +25,3 @@ public struct Activations: Sendable, Equatable {
 
     public var rows: Int { batch * steps }
 }
-
-/// Training mode enables dropout and batch statistics; inference uses running statistics and no dropout.
-public enum Mode: Sendable { case training, inference }

@@ -180,12 +180,3 @@ public struct GRU: Sendable {
         return (inputGradient, [kernelGradient, recurrentKernelGradient, biasGradient])
     }
 }
-
-/// tanh through one expf: 1 - 2 / (exp(2x) + 1); saturates cleanly to +-1 for large |x|.
-@inline(__always) func fastTanh(_ x: Float) -> Float {
-    1 - 2 / (expf(2 * x) + 1)
-}
-
-@inline(__always) func sigmoid(_ x: Float) -> Float {
-    x >= 0 ? 1 / (1 + expf(-x)) : { let e = expf(x); return e / (1 + e) }()
-}

@@ -11,6 +11,7 @@
 public enum Trainer {
     public static func train(training: TrainingData, validation: TrainingData,
                              configuration c: TrainingConfiguration) throws -> TrainingResult {
+        try validate(c)
         guard training.videoCount > 0, validation.videoCount > 0 else {
             throw DataError(problem: "training and validation sets must not be empty")
         }
@@ -58,5 +59,29 @@ public enum Trainer {
             }
         }
         return TrainingResult(history: history, bestEpoch: stopping.bestEpoch, bestHead: best, stoppedEarly: stoppedEarly)
+    }
+
+    static func validate(_ c: TrainingConfiguration) throws {
+        func fail(_ setting: String, _ value: Any, _ requirement: String) -> TrainingConfigurationError {
+            TrainingConfigurationError(setting: setting, value: "\(value)", requirement: requirement)
+        }
+        guard c.epochs >= 1 else { throw fail("epochs", c.epochs, "at least 1") }
+        guard c.batchSize >= 1 else { throw fail("batch size", c.batchSize, "at least 1") }
+        guard c.learningRate > 0, c.learningRate.isFinite else { throw fail("learning rate", c.learningRate, "positive") }
+        guard c.weightDecay >= 0 else { throw fail("weight decay", c.weightDecay, "zero or positive") }
+        if let patience = c.earlyStoppingPatience, patience < 1 {
+            throw fail("early stopping patience", patience, "at least 1 (or unset to train all epochs)")
+        }
+        switch c.schedule {
+        case .constant: break
+        case let .stepDecay(factor, every):
+            guard factor > 0, factor <= 1 else { throw fail("step decay factor", factor, "in (0, 1]") }
+            guard every >= 1 else { throw fail("step decay interval", every, "at least 1 epoch") }
+        case let .reduceOnPlateau(factor, patience, _, cooldown, minimum):
+            guard factor > 0, factor < 1 else { throw fail("plateau factor", factor, "in (0, 1)") }
+            guard patience >= 1, cooldown >= 0, minimum >= 0 else {
+                throw fail("plateau patience/cooldown/minimum", "\(patience)/\(cooldown)/\(minimum)", "patience >= 1, others >= 0")
+            }
+        }
     }
 }
