@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .executable(name: "extract", targets: ["ExtractCLI"]),
         .executable(name: "train", targets: ["TrainCLI"]),
+        .executable(name: "bench", targets: ["Bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -33,6 +34,9 @@ let package = Package(
             "Extract", "Shared", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "TrainCLI", dependencies: [
             "Train", "Extract", "Shared", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
+        // `make bench`: timings of the pipeline's parts for bench/run.py (never run by tests or CI).
+        .executableTarget(name: "Bench", dependencies: ["Extract", "Train", "Shared", "CBLAS"]),
 
         .testTarget(name: "SharedTests", dependencies: ["Shared"]),
         .testTarget(name: "ExtractTests", dependencies: ["Extract", "Shared"], exclude: ["Fixtures"]),
