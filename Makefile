@@ -58,3 +58,11 @@ leaderboard: build
 
 clean:
 	rm -rf .build
+
+# make bench [BENCH_QUICK=1]: this project against ONNX Runtime, TF-Keras, OpenCV and numpy on this machine,
+# ratios in one table (bench/README.md). ~15 min (quick ~2 min); never part of `make test` or CI.
+.PHONY: bench
+bench: setup
+	$(SWIFT_BUILD)
+	bench/setup-venv.sh
+	python3 bench/run.py $(if $(filter-out 0,$(BENCH_QUICK)),--quick)

@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "extract", targets: ["ExtractCLI"]),
         .executable(name: "train", targets: ["TrainCLI"]),
         .executable(name: "predict", targets: ["PredictCLI"]),
+        .executable(name: "bench", targets: ["Bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -37,6 +38,9 @@ let package = Package(
 
         .executableTarget(name: "PredictCLI", dependencies: [
             "Train", "Shared", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
+        // `make bench`: timings of the pipeline's parts for bench/run.py (never run by tests or CI).
+        .executableTarget(name: "Bench", dependencies: ["Extract", "Train", "Shared", "CBLAS"]),
 
         .testTarget(name: "SharedTests", dependencies: ["Shared"]),
         .testTarget(name: "ExtractTests", dependencies: ["Extract", "Shared"], exclude: ["Fixtures"]),

@@ -1,0 +1,64 @@
+import Extract
+import Foundation
+import Shared
+
+/// Frames per second of `Backbone.embed` (normalisation + CNN + global pooling) per batch size.
+/// Pixel values do not change the work a CNN does, so seeded random images stand in for frames.
+struct BackboneBenchmark {
+    let kind: BackboneKind
+    let modelsDirectory: URL
+    let batchSizes: [Int]
+    /// At least this many frames per timed run (rounded up to whole batches), so batch 1 is not all noise.
+    let framesPerRun: Int
+    let repeats: Int
+
+    struct BatchResult: Encodable {
+        let batchSize: Int
+        let framesPerRun: Int
+        let secondsPerRun: [Double]
+        let framesPerSecond: Double
+    }
+
+    struct Result: Encodable {
+        let backbone: String
+        let coreName: String
+        let loadSeconds: Double
+        let batches: [BatchResult]
+    }
+
+    func run() throws -> Result {
+        var backbone: (any Backbone)?
+        let loadSeconds = try Timing.seconds { backbone = try BackboneLoader.load(kind, modelsDirectory: modelsDirectory) }
+        guard let backbone else { throw BenchUsageError(problem: "backbone did not load") }
+        var batches: [BatchResult] = []
+        for batchSize in batchSizes {
+            let images = RandomImages.make(count: batchSize, size: kind.inputSize, seed: UInt64(batchSize))
+            let calls = max(1, (framesPerRun + batchSize - 1) / batchSize)
+            let times = Timing.runs(repeats: repeats) {
+                for _ in 0..<calls { _ = backbone.embed(images) }
+            }
+            let frames = calls * batchSize
+            batches.append(BatchResult(batchSize: batchSize, framesPerRun: frames, secondsPerRun: times,
+                                       framesPerSecond: Double(frames) / Timing.median(times)))
+            JSONOutput.progress("\(kind.rawValue) batch \(batchSize): \(String(format: "%.1f", Double(frames) / Timing.median(times))) frames/s")
+        }
+        return Result(backbone: kind.rawValue, coreName: OpenBLASInfo.coreName, loadSeconds: loadSeconds, batches: batches)
+    }
+}
+
+/// Deterministic noise images (xorshift), the same on every run.
+enum RandomImages {
+    static func make(count: Int, size: Int, seed: UInt64) -> [RGBImage] {
+        var state = seed &* 0x9E37_79B9_7F4A_7C15 | 1
+        return (0..<count).map { _ in
+            var pixels = [UInt8](repeating: 0, count: size * size * 3)
+            for index in pixels.indices {
+                state ^= state << 13
+                state ^= state >> 7
+                state ^= state << 17
+                pixels[index] = UInt8(truncatingIfNeeded: state >> 24)
+            }
+            return RGBImage(width: size, height: size, pixels: pixels)
+        }
+    }
+}

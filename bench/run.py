@@ -1,0 +1,363 @@
+#!/usr/bin/env python3
+"""`make bench`: times this project against what researchers would use instead, in the same run.
+
+Runs the Swift side (.build/release/bench, .build/release/extract) and the peers (bench/peers.py in
+bench/.venv) alternately, each command in its own process, and prints
+
+    metric | project | peer | ratio        ratio = project / peer for rates (>1: we are faster);
+                                            for seconds it is peer / project, so >1 still means faster
+
+plus the scaling tables, and writes bench/results/<date>-<host>.json. A peer whose package is missing
+prints n/a. Numbers are medians of several runs; the machine is shared, so compare ratios within one run.
+BENCH_QUICK=1 (or --quick) runs a ~2-minute subset.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+WORK = os.path.join(ROOT, "bench", "work")
+BENCH = os.path.join(ROOT, ".build", "release", "bench")
+EXTRACT = os.path.join(ROOT, ".build", "release", "extract")
+VENV_PYTHON = os.path.join(ROOT, "bench", ".venv", "bin", "python")
+PEERS = os.path.join(ROOT, "bench", "peers.py")
+MEDIA = os.environ.get("OPENCV_DATA", "/usr/share/doc/opencv-doc/examples/data")
+SKYLAKEX = {"OPENBLAS_CORETYPE": "SkylakeX"}
+
+# 1080p H.264 clips (name, source, start s, seconds): real footage from opencv-doc, scaled up, 30 fps.
+CLIPS = [("c10", "Megamind.avi", 0, 10), ("c15", "vtest.avi", 0, 15), ("c20", "tree.avi", 0, 20),
+         ("c30", "vtest.avi", 40, 30)]
+
+
+def log(message):
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+def run_json(command, env=None, timeout=900):
+    """Runs one benchmark process; its last stdout line is JSON. Returns None (-> n/a) when it fails."""
+    started = time.perf_counter()
+    try:
+        done = subprocess.run(command, cwd=ROOT, env={**os.environ, **(env or {})}, capture_output=True, text=True,
+                              timeout=timeout)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        log(f"{' '.join(command[:3])}: {error}")
+        return None
+    if done.returncode != 0:
+        tail = [line for line in done.stderr.strip().splitlines() if line.strip()][-3:]
+        log(f"{' '.join(command[:3])} failed (n/a): {' | '.join(tail)}")
+        return None
+    log(f"{' '.join(os.path.basename(c) for c in command[:3])} done in {time.perf_counter() - started:.0f} s")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def swift(*arguments, env=None):
+    return run_json([BENCH, *[str(a) for a in arguments]], env=env)
+
+
+def peer(*arguments, env=None):
+    if not os.path.exists(VENV_PYTHON):
+        return None
+    # TensorFlow's start-up chatter is not ours to print.
+    return run_json([VENV_PYTHON, PEERS, *[str(a) for a in arguments]], env={"TF_CPP_MIN_LOG_LEVEL": "3", **(env or {})})
+
+
+def machine_info():
+    model = "unknown"
+    with open("/proc/cpuinfo") as cpuinfo:
+        for line in cpuinfo:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/cpuinfo") as cpuinfo:
+        flags = next((line for line in cpuinfo if line.startswith("flags")), "")
+    return {"cpu": model, "cores": os.cpu_count(), "avx512f": " avx512f" in flags, "host": socket.gethostname(),
+            "kernel": platform.release(), "loadAverageAtStart": os.getloadavg()}
+
+
+def make_clips(clips):
+    folder = os.path.join(WORK, "clips")
+    os.makedirs(folder, exist_ok=True)
+    paths = []
+    for name, source, start, seconds in clips:
+        path = os.path.join(folder, f"{name}_1080p.mp4")
+        if not os.path.exists(path):
+            log(f"encoding {path} ({seconds} s of {source} at 1920x1080, libx264)")
+            partial = path + ".partial.mp4"
+            subprocess.run(["ffmpeg", "-v", "error", "-y", "-stream_loop", "-1", "-ss", str(start), "-i",
+                            os.path.join(MEDIA, source), "-t", str(seconds), "-vf",
+                            "scale=1920:1080,fps=30,format=yuv420p", "-c:v", "libx264", "-preset", "veryfast",
+                            "-crf", "23", "-an", partial], check=True)
+            os.replace(partial, path)
+        paths.append(path)
+    return paths
+
+
+def make_dataset(clips):
+    """A real/fake dataset folder of the clips (hard links: the dataset lister skips symlinks), for `extract`."""
+    root = os.path.join(WORK, "data", "bench1080")
+    shutil.rmtree(root, ignore_errors=True)
+    for index, clip in enumerate(clips):
+        folder = os.path.join(root, "real" if index % 2 == 0 else "fake")
+        os.makedirs(folder, exist_ok=True)
+        target = os.path.join(folder, os.path.basename(clip))
+        try:
+            os.link(clip, target)
+        except OSError:
+            shutil.copyfile(clip, target)
+    return os.path.join(WORK, "data")
+
+
+def make_training_data(videos=200, frames=32, dimension=1280):
+    """Synthetic embedding sequences both trainers read (the values do not change the work)."""
+    import numpy as np
+    folder = os.path.join(WORK, "train-data")
+    if not os.path.exists(os.path.join(folder, "labels.u8")):
+        os.makedirs(folder, exist_ok=True)
+        rng = np.random.default_rng(0)
+        labels = (np.arange(videos) % 2).astype(np.uint8)
+        x = np.abs(rng.normal(0, 1, (videos, frames, dimension))).astype("<f4")
+        x[:, :, :64] += 0.5 * labels[:, None, None]
+        x.tofile(os.path.join(folder, "sequences.f32"))
+        labels.tofile(os.path.join(folder, "labels.u8"))
+    return folder
+
+
+def extract_e2e(dataset_dir, clips, frames, repeats):
+    """The whole `extract` CLI (decode, sample, CNN, HDF5 cache) on the clips; fresh cache each run."""
+    times = []
+    for run in range(repeats):
+        cache = os.path.join(WORK, f"cache-{run}")
+        shutil.rmtree(cache, ignore_errors=True)
+        started = time.perf_counter()
+        done = subprocess.run([EXTRACT, "--data", "bench1080", "--data-dir", dataset_dir, "--cache-dir", cache,
+                               "--frames", str(frames)], cwd=ROOT, capture_output=True, text=True)
+        elapsed = time.perf_counter() - started
+        shutil.rmtree(cache, ignore_errors=True)
+        if done.returncode != 0:
+            log(f"extract failed (n/a): {done.stderr.strip().splitlines()[-1:]}")
+            return None
+        times.append(elapsed)
+    median = sorted(times)[len(times) // 2]
+    return {"clips": len(clips), "frames": frames, "secondsPerPass": times, "videosPerSecond": len(clips) / median}
+
+
+def best_rate(result, batches=None):
+    """Highest frames/s over the batch sizes measured (each side at its best), and which batch gave it."""
+    if not result:
+        return None, None
+    rows = [r for r in result["batches"] if batches is None or r["batchSize"] in batches]
+    if not rows:
+        return None, None
+    row = max(rows, key=lambda r: r["framesPerSecond"])
+    return row["framesPerSecond"], row["batchSize"]
+
+
+def rate_at(result, batch):
+    if not result:
+        return None
+    return next((r["framesPerSecond"] for r in result["batches"] if r["batchSize"] == batch), None)
+
+
+class Table:
+    def __init__(self):
+        self.rows = []
+
+    def rate(self, metric, project, peer, peer_name, unit):
+        """Higher is better: ratio = project / peer."""
+        ratio = project / peer if project and peer else None
+        self.rows.append((metric, project, peer, peer_name, unit, ratio))
+
+    def seconds(self, metric, project, peer, peer_name):
+        """Lower is better: ratio = peer / project so that >1 still means we are faster."""
+        ratio = peer / project if project and peer else None
+        self.rows.append((metric, project, peer, peer_name, "s", ratio))
+
+    def render(self):
+        def number(value):
+            if value is None:
+                return "n/a"
+            return f"{value:.3f}" if abs(value) < 1 else f"{value:.1f}"
+        lines = [("metric", "project", "peer", "ratio"), ("-" * 6, "-" * 7, "-" * 4, "-" * 5)]
+        for metric, project, peer, peer_name, unit, ratio in self.rows:
+            lines.append((f"{metric} [{unit}]", number(project), f"{number(peer)} ({peer_name})",
+                          "n/a" if ratio is None else f"{ratio:.2f}x"))
+        widths = [max(len(line[i]) for line in lines) for i in range(4)]
+        return "\n".join(" | ".join(cell.ljust(widths[i]) for i, cell in enumerate(line)).rstrip() for line in lines)
+
+    def as_json(self):
+        return [{"metric": m, "unit": u, "project": p, "peer": q, "peerName": n, "ratio": r}
+                for m, p, q, n, u, r in self.rows]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", default=os.environ.get("BENCH_QUICK", "") not in ("", "0"))
+    args = parser.parse_args()
+    quick = args.quick
+    for binary in (BENCH, EXTRACT):
+        if not os.path.exists(binary):
+            sys.exit(f"bench: {binary} is missing: run `make bench` (it builds the release binaries first)")
+    started = time.perf_counter()
+    os.makedirs(WORK, exist_ok=True)
+    results = {"date": datetime.datetime.now().isoformat(timespec="seconds"), "quick": quick,
+               "machine": machine_info()}
+    table = Table()
+    notes = []
+
+    # ---- machine and BLAS
+    results["openblas"] = {"default": swift("info"), "OPENBLAS_CORETYPE=SkylakeX": swift("info", env=SKYLAKEX)}
+    core = (results["openblas"]["default"] or {}).get("coreName", "?")
+    gemm_repeats = 3 if quick else 5
+    gemm_default = swift("gemm", "--size", 2048, "--repeats", gemm_repeats)
+    gemm_skylake = swift("gemm", "--size", 2048, "--repeats", gemm_repeats, env=SKYLAKEX)
+    gemm_numpy = peer("gemm", "--size", 2048, "--repeats", gemm_repeats)
+    results["gemm"] = {"project": gemm_default, "projectSkylakeX": gemm_skylake, "numpy": gemm_numpy}
+    numpy_core = (gemm_numpy or {}).get("coreName", "?")
+    table.rate(f"sgemm 2048^3, our cblas ({core})", (gemm_default or {}).get("gflops"),
+               (gemm_numpy or {}).get("gflops"), f"numpy {numpy_core}", "GFLOPS")
+    table.rate("sgemm 2048^3, our cblas, OPENBLAS_CORETYPE=SkylakeX", (gemm_skylake or {}).get("gflops"),
+               (gemm_numpy or {}).get("gflops"), f"numpy {numpy_core}", "GFLOPS")
+
+    # ---- backbones: ONNX graphs from our weights, checked to compute our function
+    onnx_dir = os.path.join(WORK, "onnx")
+    onnx_check = run_json([VENV_PYTHON, os.path.join(ROOT, "bench", "build_onnx.py"), "--models", "models",
+                           "--out", onnx_dir, "--bench", BENCH]) if os.path.exists(VENV_PYTHON) else None
+    results["onnxCheck"] = onnx_check
+    if onnx_check:
+        notes.append("ONNX graphs built from our .pth weights; ONNX Runtime embedding vs ours, max |diff|: "
+                     + ", ".join(f"{c['backbone']} {c.get('max_abs_diff_vs_swift', float('nan')):.1e}" for c in onnx_check))
+    notes.append("Keras backbones use random weights (timing only); the Keras EfficientNet-Lite0 is built from "
+                 "the same stage table (no pretrained Lite0 in keras.applications).")
+    backbones = ["mobilenetv2"] if quick else ["mobilenetv2", "efficientnet-lite0"]
+    frames_per_run = 16 if quick else 32
+    repeats = 2 if quick else 3
+    results["backbones"] = {}
+    for name in backbones:
+        our_batches = "1,16" if quick else ("1,8,16,32,64" if name == "mobilenetv2" else "1,16,64")
+        ours = swift("backbone", "--backbone", name, "--batches", our_batches, "--frames", frames_per_run,
+                     "--repeats", repeats)
+        ours_skylake = swift("backbone", "--backbone", name, "--batches", "16", "--frames", frames_per_run,
+                             "--repeats", repeats, env=SKYLAKEX)
+        ort = peer("ort-backbone", "--backbone", name, "--batches", "1,16", "--frames", frames_per_run,
+                   "--repeats", repeats, "--threads", os.cpu_count(), "--onnx", onnx_dir) if onnx_check else None
+        keras = peer("keras-backbone", "--backbone", name, "--batches", "16" if quick else "16,64",
+                     "--frames", frames_per_run if quick else 64, "--repeats", repeats)
+        results["backbones"][name] = {"project": ours, "projectSkylakeX": ours_skylake, "onnxruntime": ort,
+                                      "keras": keras}
+        label = "MobileNetV2" if name == "mobilenetv2" else "EfficientNet-Lite0"
+        for batch in (1, 16):
+            table.rate(f"{label} embed, batch {batch}", rate_at(ours, batch), rate_at(ort, batch),
+                       "ONNX Runtime", "frames/s")
+        table.rate(f"{label} embed, batch 16, OPENBLAS_CORETYPE=SkylakeX", rate_at(ours_skylake, 16),
+                   rate_at(ort, 16), "ONNX Runtime", "frames/s")
+        our_best, our_batch = best_rate(ours)
+        keras_best, keras_batch = best_rate(keras)
+        table.rate(f"{label} embed, best batch (ours b{our_batch}, Keras b{keras_batch})", our_best, keras_best,
+                   "TF-Keras", "frames/s")
+
+    # ---- video: decode-bound sampling of 1080p H.264 clips, then the whole pipeline
+    clips = make_clips(CLIPS[:1] if quick else CLIPS)
+    frames = 32
+    video_repeats = 1 if quick else 2
+    ours_sampler = swift("sampler", "--clips", ",".join(clips), "--frames", frames, "--repeats", video_repeats)
+    opencv = peer("opencv-sampler", "--clips", ",".join(clips), "--frames", frames, "--repeats", video_repeats)
+    results["sampler"] = {"project": ours_sampler, "opencv": opencv}
+    seconds = sum(s for _, _, _, s in (CLIPS[:1] if quick else CLIPS))
+    table.rate(f"sample {frames} frames of 1080p clips ({len(clips)} clips, {seconds} s)",
+               (ours_sampler or {}).get("videosPerSecond"), (opencv or {}).get("videosPerSecond"),
+               "OpenCV grab/retrieve", "videos/s")
+    ours_e2e = extract_e2e(make_dataset(clips), clips, frames, video_repeats)
+    python_e2e = peer("python-e2e", "--clips", ",".join(clips), "--frames", frames, "--repeats", video_repeats,
+                      "--threads", os.cpu_count(), "--onnx", onnx_dir) if onnx_check else None
+    results["endToEnd"] = {"project": ours_e2e, "python": python_e2e}
+    table.rate(f"end to end: extract CLI vs OpenCV+ONNX Runtime, {frames} frames, MobileNetV2",
+               (ours_e2e or {}).get("videosPerSecond"), (python_e2e or {}).get("videosPerSecond"),
+               "OpenCV+ORT", "videos/s")
+
+    # ---- training: the gru2-fc2 head of the notebook, and a 10-architecture sweep
+    data = make_training_data()
+    keras_arch = "gru(64,32)-drop(0.5)-fc(32)-drop(0.5)"  # = GRU64(seq)-GRU32-Dropout-Dense32-Dropout-Dense1
+    epochs = 3 if quick else 5
+    ours_train = swift("train-epoch", "--data", data, "--arch", keras_arch, "--batches", "8,32", "--epochs", epochs,
+                       "--repeats", repeats)
+    ours_train_1thread = swift("train-epoch", "--data", data, "--arch", keras_arch, "--batches", "8,32", "--epochs",
+                               epochs, "--repeats", repeats, env={"OPENBLAS_NUM_THREADS": "1"})
+    keras_train = peer("keras-train", "--data", data, "--batches", "8,32", "--epochs", epochs)
+    results["training"] = {"project": ours_train, "projectOneBLASThread": ours_train_1thread, "keras": keras_train}
+
+    def epoch_seconds(result, batch, key="secondsPerEpoch"):
+        return next((r[key] for r in (result or {}).get("batches", []) if r["batchSize"] == batch), None)
+    for batch in (8, 32):
+        table.seconds(f"gru2-fc2 epoch, 140 videos x 32 x 1280, batch {batch}", epoch_seconds(ours_train, batch),
+                      epoch_seconds(keras_train, batch), "TF-Keras")
+        table.seconds(f"gru2-fc2 epoch, batch {batch}, OPENBLAS_NUM_THREADS=1", epoch_seconds(ours_train_1thread, batch),
+                      epoch_seconds(keras_train, batch), "TF-Keras")
+    sweep_epochs = 20 if quick else 100
+    sweep = swift("sweep", "--data", data, "--epochs", sweep_epochs, "--batch", 8, "--parallel", 1)
+    results["sweep"] = sweep
+    # Small GEMMs: OpenBLAS's second thread costs more than it gives, so one training per core instead.
+    sweep_parallel = None if quick else swift("sweep", "--data", data, "--epochs", sweep_epochs, "--batch", 8,
+                                              "--parallel", os.cpu_count(), env={"OPENBLAS_NUM_THREADS": "1"})
+    results["sweepParallel"] = sweep_parallel
+    keras_epoch = epoch_seconds(keras_train, 8)
+    target = 60.0 * sweep_epochs / 100
+    table.seconds(f"sweep 10 archs x {sweep_epochs} epochs, batch 8 (peer: target)", (sweep or {}).get("totalSeconds"),
+                  target, f"target < {target:.0f} s")
+    if sweep_parallel:
+        table.seconds(f"sweep as above, {os.cpu_count()} at once, OPENBLAS_NUM_THREADS=1 (peer: target)",
+                      sweep_parallel["totalSeconds"], target, f"target < {target:.0f} s")
+    if keras_epoch:
+        # gru2-fc2 stands in for every architecture: an estimate, labelled as one.
+        table.seconds(f"sweep 10 archs x {sweep_epochs} epochs, batch 8 (peer: estimate)",
+                      (sweep or {}).get("totalSeconds"), 10 * sweep_epochs * keras_epoch,
+                      "Keras est. 10 x epochs x gru2-fc2 epoch")
+
+    # ---- scaling: our seconds and frames/s vs frame count, and frames/s vs batch size
+    scaling = swift("scaling", "--clip", clips[0], "--frames", "16,32,64" if quick else "16,32,64,128,256",
+                    "--repeats", 1)
+    results["scaling"] = scaling
+    results["machine"]["loadAverageAtEnd"] = os.getloadavg()
+    results["totalSeconds"] = time.perf_counter() - started
+    results["table"] = table.as_json()
+    results["notes"] = notes
+
+    machine = results["machine"]
+    print(f"\nmachine: {machine['cpu']}, {machine['cores']} cores, AVX-512: {'yes' if machine['avx512f'] else 'no'}; "
+          f"our OpenBLAS core: {core} (OPENBLAS_CORETYPE=SkylakeX -> "
+          f"{(results['openblas']['OPENBLAS_CORETYPE=SkylakeX'] or {}).get('coreName', '?')}); numpy's OpenBLAS: {numpy_core}")
+    print(f"load average at start {machine['loadAverageAtStart'][0]:.1f}, at end {machine['loadAverageAtEnd'][0]:.1f} "
+          f"(other processes share the CPU: compare ratios, not absolute numbers)\n")
+    print("ratio: >1 means the project is faster (project/peer for rates, peer/project for seconds)")
+    print(table.render())
+    if scaling:
+        print(f"\nscaling, one 1080p clip ({scaling['clip']}), {scaling['backbone']}:")
+        print("frames | sample s | embed s | total s | embedded frames/s")
+        for row in scaling["rows"]:
+            print(f"{row['frames']:6d} | {row['sampleSeconds']:8.2f} | {row['embedSeconds']:7.2f} | "
+                  f"{row['totalSeconds']:7.2f} | {row['embeddedFramesPerSecond']:.1f}")
+    for name, sides in results["backbones"].items():
+        if sides["project"]:
+            print(f"\n{name} frames/s vs batch size (ours): " + ", ".join(
+                f"b{r['batchSize']} {r['framesPerSecond']:.1f}" for r in sides["project"]["batches"]))
+    if sweep:
+        print(f"\nsweep ({sweep['epochs']} epochs, batch {sweep['batchSize']}, {sweep['trainVideos']} train videos): "
+              + ", ".join(f"{a['architecture']} {a['seconds']:.1f} s" for a in sweep["architectures"]))
+    for note in notes:
+        print(f"note: {note}")
+    os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
+    out = os.path.join(ROOT, "bench", "results",
+                       f"{datetime.date.today().isoformat()}-{socket.gethostname()}{'-quick' if quick else ''}.json")
+    with open(out, "w") as f:
+        json.dump(results, f, indent=1)
+    print(f"\nbench: {results['totalSeconds']:.0f} s in all; results in {os.path.relpath(out, ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
