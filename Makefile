@@ -4,17 +4,17 @@
 #   make extract DATA=CelebDF FRAMES=32 [BACKBONE=efficientnet-lite0] [DATA_DIR=/path] [CROP=center-crop]
 #   make train DATA=CelebDF FRAMES=32 ARCH=gru2-fc2 [LR=1e-3] [EPOCHS=100] [SEED=42] [BACKBONE=...]
 #   make sweep [DATA=DFD]                       the grid in pipeline.yaml's sweep section
+#   make predict MODEL=results/.../model.h5 VIDEO=clip.mp4   score new videos with a trained head
 #   make test                                   the test suite (optimized build)
 BIN := .build/release
 # One build configuration for binaries and tests (testable imports on), so `make test` and `make extract` share it.
 SWIFT_BUILD := swift build -c release -Xswiftc -enable-testing
-SETUP_STAMP := .build/.setup-done
 DEMO_DIR := data/demo
 
-.PHONY: setup build test demo demo-data extract train sweep leaderboard clean help
+.PHONY: setup build test demo demo-data extract train sweep predict leaderboard clean help
 
 help:
-	@sed -n '1,8p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '1,9p' Makefile | sed 's/^# \{0,1\}//'
 
 # Re-checked every time (it is quick when all is there), so a fresh machine never misses a step.
 setup:
@@ -41,7 +41,8 @@ demo: build demo-data
 extract: build
 	$(BIN)/extract $(if $(DATA),--data $(DATA)) $(if $(FRAMES),--frames $(FRAMES)) \
 	    $(if $(BACKBONE),--backbone $(BACKBONE)) $(if $(DATA_DIR),--data-dir $(DATA_DIR)) \
-	    $(if $(CROP),--crop $(CROP)) $(if $(BATCH),--batch-size $(BATCH))
+	    $(if $(CROP),--crop $(CROP)) $(if $(BATCH),--batch-size $(BATCH)) \
+	    $(if $(METHODS),--methods $(METHODS)) $(if $(COMPRESSION),--compression $(COMPRESSION))
 
 TRAIN_FLAGS = $(if $(DATA),--data $(DATA)) $(if $(FRAMES),--frames $(FRAMES)) $(if $(BACKBONE),--backbone $(BACKBONE)) \
 	$(if $(DATA_DIR),--data-dir $(DATA_DIR))
@@ -52,6 +53,11 @@ train: build
 
 sweep: build
 	$(BIN)/train sweep $(if $(DATA),--data $(DATA)) $(if $(DATA_DIR),--data-dir $(DATA_DIR)) $(if $(EPOCHS),--epochs $(EPOCHS))
+
+# make predict MODEL=results/DFD/mobilenetv2_f32/gru2-fc2/model.h5 VIDEO=some.mp4 (or a folder) [JSON=1]
+predict: build
+	@[ -n "$(MODEL)" ] && [ -n "$(VIDEO)" ] || { echo "usage: make predict MODEL=path/to/model.h5 VIDEO=video-or-folder [JSON=1]"; exit 2; }
+	$(BIN)/predict --model $(MODEL) $(if $(filter-out 0,$(JSON)),--json) $(VIDEO)
 
 leaderboard: build
 	$(BIN)/train leaderboard $(if $(DATA),--data $(DATA))

@@ -40,6 +40,15 @@ struct ExtractCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Folder with the pretrained weight files (make setup fills it).")
     var modelsDir: String?
 
+    @Option(name: .long, help: "FaceForensics++/DFD: manipulation methods to take as fakes, comma-separated (e.g. Deepfakes,FaceSwap, or FF++ / DFD).")
+    var methods: String?
+
+    @Option(name: .long, help: "FaceForensics++/DFD: compression c0 (raw), c23 or c40 (default c23 when present).")
+    var compression: String?
+
+    @Option(name: .long, help: "Identity groups for leak-free splits: join (a fake joins both swapped identities) or target (a fake follows its target only). Default: the dataset's convention (see docs/datasets.md).")
+    var groups: String?
+
     @Option(name: .long, help: "Pipeline defaults file.")
     var config: String = "pipeline.yaml"
 
@@ -63,7 +72,15 @@ struct ExtractCommand: AsyncParsableCommand {
         guard let cropPolicy = CropPolicy(rawValue: cropName) else {
             throw PipelineError("unknown crop policy '\(cropName)': choose one of \(CropPolicy.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        return ExtractionRequest(
+        var layout = LayoutOptions(methods: methods.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } },
+                                   compression: compression)
+        switch groups {
+        case nil: break
+        case "join": layout.joinSwapPartners = true
+        case "target": layout.joinSwapPartners = false
+        case let other?: throw PipelineError("--groups '\(other)' is not understood: use join or target")
+        }
+        var request = ExtractionRequest(
             dataset: data ?? defaults.extract.dataset,
             dataDirectory: URL(fileURLWithPath: dataDir ?? defaults.paths.dataDir, isDirectory: true),
             cacheDirectory: URL(fileURLWithPath: cacheDir ?? defaults.paths.cacheDir, isDirectory: true),
@@ -71,6 +88,8 @@ struct ExtractCommand: AsyncParsableCommand {
             frames: frames ?? defaults.extract.frames,
             backbone: kind, crop: cropPolicy,
             batchSize: batchSize ?? defaults.extract.batchSize)
+        request.layout = layout
+        return request
     }
 }
 

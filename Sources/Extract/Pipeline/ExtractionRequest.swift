@@ -12,6 +12,8 @@ public struct ExtractionRequest: Sendable {
     public var crop: CropPolicy
     /// Frames per CNN call: larger batches make bigger GEMMs, up to a point.
     public var batchSize: Int
+    /// FaceForensics++ / DFD methods and compression, and how fakes join identity groups.
+    public var layout = LayoutOptions()
 
     public init(dataset: String, dataDirectory: URL, cacheDirectory: URL, modelsDirectory: URL,
                 frames: Int, backbone: BackboneKind, crop: CropPolicy, batchSize: Int) {

@@ -25,7 +25,8 @@ public struct ExtractionRun: Sendable {
         guard request.batchSize > 0 else {
             throw PipelineError("batch size \(request.batchSize) must be at least 1")
         }
-        let listing = try DatasetLayout(name: request.dataset, dataDirectory: request.dataDirectory).list()
+        let listing = try DatasetLayout(name: request.dataset, dataDirectory: request.dataDirectory).list(options: request.layout)
+        for warning in listing.warnings { printError("extract: warning: \(warning)") }
         let videos = listing.videos
         let weightsSHA = try request.backbone.verifyWeights(at: request.weightsURL)
         let metadata = cacheMetadata(weightsSHA256: weightsSHA)
