@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+@testable import Train
+
+/// The `train` executable end to end on real clips: a missing cache is extracted first, a sweep reuses it and
+/// skips finished runs, and the leaderboard lists every run.
+@Suite(.serialized) struct TrainCommandTests {
+    let work = FileManager.default.temporaryDirectory.appendingPathComponent("train-cli-\(UUID().uuidString)")
+
+    private func run(_ tool: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let binary = PredictTests.root.appendingPathComponent(".build/release/\(tool)")
+        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "run the tests with `make test` (it builds the binaries)")
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, stdout, stderr)
+    }
+
+    /// Real clips of vtest.avi; the fakes are mirrored, an easy difference for a head to learn.
+    private func makeDataset() throws {
+        for i in 0..<12 {
+            let fake = i % 2 == 1
+            let url = work.appendingPathComponent("data/T/\(fake ? "fake" : "real")/clip\(i).avi")
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["ffmpeg", "-v", "error", "-y", "-ss", String(i * 5), "-t", "1",
+                                 "-i", "/usr/share/doc/opencv-doc/examples/data/vtest.avi",
+                                 "-vf", fake ? "hflip,scale=128:96" : "scale=128:96", "-c:v", "mpeg4", url.path]
+            try process.run()
+            process.waitUntilExit()
+            try #require(process.terminationStatus == 0, "ffmpeg could not cut a clip: run `make setup`")
+        }
+    }
+
+    private var paths: [String] {
+        ["--data-dir", work.appendingPathComponent("data").path, "--cache-dir", work.appendingPathComponent("cache").path,
+         "--results-dir", work.appendingPathComponent("results").path,
+         "--models-dir", PredictTests.root.appendingPathComponent("models").path,
+         "--config", work.appendingPathComponent("none.yaml").path]
+    }
+
+    @Test func fitExtractsAMissingCacheThenSweepReusesItAndSkipsFinishedRuns() throws {
+        try makeDataset()
+        let fit = try run("train", ["fit", "--data", "T", "--frames", "4", "--arch", "gru1-fc1", "--epochs", "3"] + paths)
+        #expect(fit.status == 0, "stderr: \(fit.stderr)")
+        #expect(fit.stderr.contains("is missing: extracting it first"))
+        #expect(fit.stdout.contains("12 videos (12 extracted"))
+        #expect(FileManager.default.fileExists(atPath: work.appendingPathComponent("results/T/mobilenetv2_f4/gru1-fc1/model.h5").path))
+
+        let sweep = try run("train", ["sweep", "--data", "T", "--frames", "4", "--archs", "gru1-fc1,gru2-fc2", "--epochs", "3"] + paths)
+        #expect(sweep.status == 0, "stderr: \(sweep.stderr)")
+        #expect(!sweep.stderr.contains("extracting it first"))
+        #expect(sweep.stdout.contains("gru1-fc1") && sweep.stdout.contains("(existing results)"))
+        let board = try String(contentsOf: work.appendingPathComponent("results/T/leaderboard.csv"), encoding: .utf8)
+        #expect(board.split(separator: "\n").count == 3)
+        #expect(FileManager.default.fileExists(atPath: work.appendingPathComponent("results/T/report.html").path))
+    }
+
+    @Test func aTypoInTheArchitectureShowsTheGrammarAndFails() throws {
+        let result = try run("train", ["fit", "--data", "T", "--arch", "gru2-fc", "--epochs", "1"] + paths)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("gru2-fc"))
+        #expect(result.stderr.contains("preset: gru<N>[-bn]-fc<M>"))
+    }
+}
