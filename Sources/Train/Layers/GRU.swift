@@ -73,8 +73,9 @@ public struct GRU: Sendable {
         let h = UnsafeMutablePointer<Float>.allocate(capacity: perStep)
         h.initialize(repeating: 0, count: perStep)
         defer { rec.deallocate(); h.deallocate() }
-        let recurrentBias = Array(bias[g..<(2 * g)])
         projected.withUnsafeBufferPointer { xpb in
+        bias.withUnsafeBufferPointer { biasBuffer in
+        let rb = biasBuffer.baseAddress! + g  // recurrent bias row
         let xp = xpb.baseAddress!
         previousState.withUnsafeMutableBufferPointer { hp in
         update.withUnsafeMutableBufferPointer { zs in
@@ -85,20 +86,24 @@ public struct GRU: Sendable {
             for t in 0..<steps {
                 (hp.baseAddress! + t * perStep).update(from: h, count: perStep)
                 Matrix.multiply(h, recurrentKernel, into: rec, m: batch, n: g, k: u)
-                for b in 0..<batch {
-                    let valid = input.mask[b * steps + t] > 0
+                for b in 0..<batch where input.mask[b * steps + t] > 0 {  // a masked step keeps h; backward skips it
                     let x = xp + (b * steps + t) * g, r0 = rec + b * g, hb = h + b * u
                     let c = t * perStep + b * u
-                    for j in 0..<u {
-                        let z = sigmoid(x[j] + r0[j] + recurrentBias[j])
-                        let r = sigmoid(x[u + j] + r0[u + j] + recurrentBias[u + j])
-                        let recH = r0[2 * u + j] + recurrentBias[2 * u + j]
-                        let hh = fastTanh(x[2 * u + j] + r * recH)
-                        zs[c + j] = z
-                        rs[c + j] = r
-                        hhs[c + j] = hh
-                        recs[c + j] = recH
-                        if valid { hb[j] = z * hb[j] + (1 - z) * hh }
+                    var j = 0
+                    while j < u {
+                        let n = min(8, u - j)
+                        let z = (Lanes.load(x + j, count: n) + Lanes.load(r0 + j, count: n)
+                                 + Lanes.load(rb + j, count: n)).laneSigmoid()
+                        let r = (Lanes.load(x + u + j, count: n) + Lanes.load(r0 + u + j, count: n)
+                                 + Lanes.load(rb + u + j, count: n)).laneSigmoid()
+                        let recH = Lanes.load(r0 + 2 * u + j, count: n) + Lanes.load(rb + 2 * u + j, count: n)
+                        let hh = (Lanes.load(x + 2 * u + j, count: n) + r * recH).laneTanh()
+                        z.store(zs.baseAddress! + c + j, count: n)
+                        r.store(rs.baseAddress! + c + j, count: n)
+                        hh.store(hhs.baseAddress! + c + j, count: n)
+                        recH.store(recs.baseAddress! + c + j, count: n)
+                        (z * Lanes.load(hb + j, count: n) + (Lanes(repeating: 1) - z) * hh).store(hb + j, count: n)
+                        j += 8
                     }
                 }
                 if returnSequences {
@@ -108,7 +113,7 @@ public struct GRU: Sendable {
                 }
             }
             if !returnSequences { out.baseAddress!.update(from: h, count: perStep) }
-        }}}}}}}
+        }}}}}}}}
         let result = returnSequences
             ? Activations(values: output, mask: input.mask, batch: batch, steps: steps, features: u)
             : Activations(flat: output, batch: batch, features: u)
