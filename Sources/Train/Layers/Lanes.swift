@@ -38,7 +38,9 @@ extension SIMD8 where Scalar == Float {
     /// e^x within about 2 ulp for x in [-87, 88] (clamped outside): x = n ln2 + f with |f| <= ln2/2,
     /// e^f by Cephes' degree-7 polynomial, 2^n through the exponent bits.
     @inline(__always) func laneExp() -> Lanes {
-        let x = pointwiseMin(pointwiseMax(self, Lanes(repeating: -87)), Lanes(repeating: 88))
+        // `replacing` inlines to compares and masks; pointwiseMin/Max stay generic calls.
+        let low = Lanes(repeating: -87), high = Lanes(repeating: 88)
+        let x = replacing(with: low, where: self .< low).replacing(with: high, where: self .> high)
         // Adding 1.5 * 2^23 rounds x / ln2 to the nearest integer and leaves it in the low mantissa bits.
         let magic = Lanes(repeating: 12_582_912)
         let shifted = x * Lanes(repeating: 1.442_695_04) + magic
