@@ -89,9 +89,8 @@ public struct GRU: Sendable {
                 for b in 0..<batch where input.mask[b * steps + t] > 0 {  // a masked step keeps h; backward skips it
                     let x = xp + (b * steps + t) * g, r0 = rec + b * g, hb = h + b * u
                     let c = t * perStep + b * u
-                    var j = 0
-                    while j < u {
-                        let n = min(8, u - j)
+                    // Gate pre-activations -> z, r, hh and the new state for units j..<j+n.
+                    @inline(__always) func units(_ j: Int, _ n: Int) {
                         let z = (Lanes.load(x + j, count: n) + Lanes.load(r0 + j, count: n)
                                  + Lanes.load(rb + j, count: n)).laneSigmoid()
                         let r = (Lanes.load(x + u + j, count: n) + Lanes.load(r0 + u + j, count: n)
@@ -103,8 +102,10 @@ public struct GRU: Sendable {
                         hh.store(hhs.baseAddress! + c + j, count: n)
                         recH.store(recs.baseAddress! + c + j, count: n)
                         (z * Lanes.load(hb + j, count: n) + (Lanes(repeating: 1) - z) * hh).store(hb + j, count: n)
-                        j += 8
                     }
+                    var j = 0
+                    while j + 8 <= u { units(j, 8); j += 8 }   // a constant 8 keeps the partial-load branches out
+                    if j < u { units(j, u - j) }
                 }
                 if returnSequences {
                     for b in 0..<batch {
@@ -150,22 +151,30 @@ public struct GRU: Sendable {
                     let dx = dxp.baseAddress! + (b * steps + t) * g
                     let dr0 = dhp.baseAddress! + (t * batch + b) * g
                     let c = t * perStep + b * u
-                    for j in 0..<u {
-                        let z = zs[c + j], r = rs[c + j], hh = hhs[c + j]
-                        let dh = dhs[b * u + j]
-                        let dz = dh * (hps[c + j] - hh)
-                        let dCandidatePre = dh * (1 - z) * (1 - hh * hh)
-                        let dr = dCandidatePre * recs[c + j]
-                        let dUpdatePre = dz * z * (1 - z)
-                        let dResetPre = dr * r * (1 - r)
-                        dx[j] = dUpdatePre
-                        dx[u + j] = dResetPre
-                        dx[2 * u + j] = dCandidatePre
-                        dr0[j] = dUpdatePre
-                        dr0[u + j] = dResetPre
-                        dr0[2 * u + j] = dCandidatePre * r
-                        dhs[b * u + j] = dh * z   // the direct path through z * h_prev
+                    let dh0 = dhs.baseAddress! + b * u
+                    let z0 = zs.baseAddress! + c, r0 = rs.baseAddress! + c, hh0 = hhs.baseAddress! + c
+                    let rec0 = recs.baseAddress! + c, hp0 = hps.baseAddress! + c
+                    let one = Lanes(repeating: 1)
+                    // Backward of the gate maths for units j..<j+n (the forward's formulas differentiated).
+                    @inline(__always) func units(_ j: Int, _ n: Int) {
+                        let z = Lanes.load(z0 + j, count: n), r = Lanes.load(r0 + j, count: n)
+                        let hh = Lanes.load(hh0 + j, count: n), dh = Lanes.load(dh0 + j, count: n)
+                        let dz = dh * (Lanes.load(hp0 + j, count: n) - hh)
+                        let dCandidatePre = dh * (one - z) * (one - hh * hh)
+                        let dr = dCandidatePre * Lanes.load(rec0 + j, count: n)
+                        let dUpdatePre = dz * z * (one - z)
+                        let dResetPre = dr * r * (one - r)
+                        dUpdatePre.store(dx + j, count: n)
+                        dResetPre.store(dx + u + j, count: n)
+                        dCandidatePre.store(dx + 2 * u + j, count: n)
+                        dUpdatePre.store(dr0 + j, count: n)
+                        dResetPre.store(dr0 + u + j, count: n)
+                        (dCandidatePre * r).store(dr0 + 2 * u + j, count: n)
+                        (dh * z).store(dh0 + j, count: n)   // the direct path through z * h_prev
                     }
+                    var j = 0
+                    while j + 8 <= u { units(j, 8); j += 8 }
+                    if j < u { units(j, u - j) }
                 }
                 // Masked rows have zero recurrent gradient, so their state gradient passes through unchanged.
                 Matrix.multiply(dhp.baseAddress! + t * batch * g, recurrentKernel, into: dhs.baseAddress!,
