@@ -15,6 +15,7 @@ struct SweepBenchmark {
         let architecture: String
         let seconds: Double
         let bestValidationAUC: Double
+        let finalValidationLoss: Double  // full precision: equal across runs iff training was bit-identical
     }
 
     struct Result: Encodable {
@@ -44,7 +45,8 @@ struct SweepBenchmark {
                                                    configuration: configuration)
                     }
                     let auc = result?.history.map(\.validationAUC).max() ?? .nan
-                    return ArchitectureResult(architecture: architecture, seconds: seconds, bestValidationAUC: auc)
+                    return ArchitectureResult(architecture: architecture, seconds: seconds, bestValidationAUC: auc,
+                                              finalValidationLoss: result?.history.last?.validationLoss ?? .nan)
                 }
             }
             while next < min(max(parallel, 1), architectures.count) { launch() }

@@ -109,6 +109,8 @@ struct Sweep: AsyncParsableCommand {
     @Option(help: "These backbones (comma-separated) instead of the sweep's list.") var backbones: String?
     @Option(help: "These architectures (comma-separated) instead of the sweep's list.") var archs: String?
     @Option(help: "Maximum epochs per run (default: pipeline.yaml train.epochs).") var epochs: Int?
+    @Option(help: "Heads trained at once, one BLAS thread each (default: one per core); results equal one-at-a-time runs.")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
     @OptionGroup var paths: PathOptions
 
     func run() async throws {
@@ -137,18 +139,20 @@ struct Sweep: AsyncParsableCommand {
                 for frames in frameCounts {
                     for backbone in backbones {
                         let cache = try await loadCache(dataset: dataset, backbone: backbone, frames: frames, paths: paths, config: config)
+                        var requests: [TrainingRequest] = []
                         for arch in sweep.archs {
                             for seed in sweep.seeds {
                                 for lr in sweep.learningRates {
-                                    done += 1
-                                    let request = TrainingRequest(
+                                    requests.append(TrainingRequest(
                                         dataset: dataset, backbone: backbone.lowercased(), frames: frames, architecture: arch,
                                         learningRate: lr, epochs: epochs ?? config.train.epochs, batchSize: config.train.batchSize,
-                                        seed: seed, standardize: config.train.standardize, patience: config.train.patience)
-                                    let outcome = try TrainingRun(request: request, resultsDirectory: resultsDirectory).run(cache: cache)
-                                    print("[\(done)/\(total)] " + outcome.line)
+                                        seed: seed, standardize: config.train.standardize, patience: config.train.patience))
                                 }
                             }
+                        }
+                        try await Self.train(requests, cache: cache, resultsDirectory: resultsDirectory, jobs: jobs) { line in
+                            done += 1
+                            print("[\(done)/\(total)] " + line)
                         }
                     }
                 }
@@ -159,6 +163,31 @@ struct Sweep: AsyncParsableCommand {
                                  dataset, best.runDirectory, best.valAUC, best.testAUC, best.testAccuracy))
                 }
                 print("sweep: \(dataset): leaderboard and report in \(RunFolder.datasetResults(resultsDirectory, dataset: dataset).path)/")
+            }
+        }
+    }
+}
+
+extension Sweep {
+    /// Trains `requests` with up to `jobs` at once; each run is seeded on its own, so the results equal a
+    /// one-at-a-time sweep. Several at once get one BLAS thread each (restored afterwards).
+    static func train(_ requests: [TrainingRequest], cache: CachedTrainingSet, resultsDirectory: URL, jobs: Int,
+                      report: (String) -> Void) async throws {
+        let width = max(1, min(jobs, requests.count))
+        let previousThreads = BLASThreadCount.current
+        if width > 1 { BLASThreadCount.set(1) }
+        defer { BLASThreadCount.set(previousThreads) }
+        try await withThrowingTaskGroup(of: String.self) { group in
+            var next = 0
+            func launch() {
+                let request = requests[next]
+                next += 1
+                group.addTask { try TrainingRun(request: request, resultsDirectory: resultsDirectory).run(cache: cache).line }
+            }
+            while next < width { launch() }
+            for try await line in group {
+                report(line)
+                if next < requests.count { launch() }
             }
         }
     }

@@ -60,6 +60,11 @@ public struct TrainingData: Sendable, Equatable {
 
     /// A minibatch as layer input: [batch, frames, dim] with its mask.
     public func batch(_ indices: [Int]) -> Activations {
+        if indices.count == videoCount, indices.elementsEqual(0..<videoCount) {
+            // The whole set in order (a small validation set every epoch): share the storage, copy nothing.
+            return Activations(values: sequences.data, mask: mask.data, batch: videoCount, steps: frameCount,
+                               features: featureCount)
+        }
         let stride = frameCount * featureCount
         var values = [Float](), masks = [Float]()
         values.reserveCapacity(indices.count * stride)

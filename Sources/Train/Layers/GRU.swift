@@ -73,8 +73,9 @@ public struct GRU: Sendable {
         let h = UnsafeMutablePointer<Float>.allocate(capacity: perStep)
         h.initialize(repeating: 0, count: perStep)
         defer { rec.deallocate(); h.deallocate() }
-        let recurrentBias = Array(bias[g..<(2 * g)])
         projected.withUnsafeBufferPointer { xpb in
+        bias.withUnsafeBufferPointer { biasBuffer in
+        let rb = biasBuffer.baseAddress! + g  // recurrent bias row
         let xp = xpb.baseAddress!
         previousState.withUnsafeMutableBufferPointer { hp in
         update.withUnsafeMutableBufferPointer { zs in
@@ -85,21 +86,26 @@ public struct GRU: Sendable {
             for t in 0..<steps {
                 (hp.baseAddress! + t * perStep).update(from: h, count: perStep)
                 Matrix.multiply(h, recurrentKernel, into: rec, m: batch, n: g, k: u)
-                for b in 0..<batch {
-                    let valid = input.mask[b * steps + t] > 0
+                for b in 0..<batch where input.mask[b * steps + t] > 0 {  // a masked step keeps h; backward skips it
                     let x = xp + (b * steps + t) * g, r0 = rec + b * g, hb = h + b * u
                     let c = t * perStep + b * u
-                    for j in 0..<u {
-                        let z = sigmoid(x[j] + r0[j] + recurrentBias[j])
-                        let r = sigmoid(x[u + j] + r0[u + j] + recurrentBias[u + j])
-                        let recH = r0[2 * u + j] + recurrentBias[2 * u + j]
-                        let hh = fastTanh(x[2 * u + j] + r * recH)
-                        zs[c + j] = z
-                        rs[c + j] = r
-                        hhs[c + j] = hh
-                        recs[c + j] = recH
-                        if valid { hb[j] = z * hb[j] + (1 - z) * hh }
+                    // Gate pre-activations -> z, r, hh and the new state for units j..<j+n.
+                    @inline(__always) func units(_ j: Int, _ n: Int) {
+                        let z = (Lanes.load(x + j, count: n) + Lanes.load(r0 + j, count: n)
+                                 + Lanes.load(rb + j, count: n)).laneSigmoid()
+                        let r = (Lanes.load(x + u + j, count: n) + Lanes.load(r0 + u + j, count: n)
+                                 + Lanes.load(rb + u + j, count: n)).laneSigmoid()
+                        let recH = Lanes.load(r0 + 2 * u + j, count: n) + Lanes.load(rb + 2 * u + j, count: n)
+                        let hh = (Lanes.load(x + 2 * u + j, count: n) + r * recH).laneTanh()
+                        z.store(zs.baseAddress! + c + j, count: n)
+                        r.store(rs.baseAddress! + c + j, count: n)
+                        hh.store(hhs.baseAddress! + c + j, count: n)
+                        recH.store(recs.baseAddress! + c + j, count: n)
+                        (z * Lanes.load(hb + j, count: n) + (Lanes(repeating: 1) - z) * hh).store(hb + j, count: n)
                     }
+                    var j = 0
+                    while j + 8 <= u { units(j, 8); j += 8 }   // a constant 8 keeps the partial-load branches out
+                    if j < u { units(j, u - j) }
                 }
                 if returnSequences {
                     for b in 0..<batch {
@@ -108,7 +114,7 @@ public struct GRU: Sendable {
                 }
             }
             if !returnSequences { out.baseAddress!.update(from: h, count: perStep) }
-        }}}}}}}
+        }}}}}}}}
         let result = returnSequences
             ? Activations(values: output, mask: input.mask, batch: batch, steps: steps, features: u)
             : Activations(flat: output, batch: batch, features: u)
@@ -145,22 +151,30 @@ public struct GRU: Sendable {
                     let dx = dxp.baseAddress! + (b * steps + t) * g
                     let dr0 = dhp.baseAddress! + (t * batch + b) * g
                     let c = t * perStep + b * u
-                    for j in 0..<u {
-                        let z = zs[c + j], r = rs[c + j], hh = hhs[c + j]
-                        let dh = dhs[b * u + j]
-                        let dz = dh * (hps[c + j] - hh)
-                        let dCandidatePre = dh * (1 - z) * (1 - hh * hh)
-                        let dr = dCandidatePre * recs[c + j]
-                        let dUpdatePre = dz * z * (1 - z)
-                        let dResetPre = dr * r * (1 - r)
-                        dx[j] = dUpdatePre
-                        dx[u + j] = dResetPre
-                        dx[2 * u + j] = dCandidatePre
-                        dr0[j] = dUpdatePre
-                        dr0[u + j] = dResetPre
-                        dr0[2 * u + j] = dCandidatePre * r
-                        dhs[b * u + j] = dh * z   // the direct path through z * h_prev
+                    let dh0 = dhs.baseAddress! + b * u
+                    let z0 = zs.baseAddress! + c, r0 = rs.baseAddress! + c, hh0 = hhs.baseAddress! + c
+                    let rec0 = recs.baseAddress! + c, hp0 = hps.baseAddress! + c
+                    let one = Lanes(repeating: 1)
+                    // Backward of the gate maths for units j..<j+n (the forward's formulas differentiated).
+                    @inline(__always) func units(_ j: Int, _ n: Int) {
+                        let z = Lanes.load(z0 + j, count: n), r = Lanes.load(r0 + j, count: n)
+                        let hh = Lanes.load(hh0 + j, count: n), dh = Lanes.load(dh0 + j, count: n)
+                        let dz = dh * (Lanes.load(hp0 + j, count: n) - hh)
+                        let dCandidatePre = dh * (one - z) * (one - hh * hh)
+                        let dr = dCandidatePre * Lanes.load(rec0 + j, count: n)
+                        let dUpdatePre = dz * z * (one - z)
+                        let dResetPre = dr * r * (one - r)
+                        dUpdatePre.store(dx + j, count: n)
+                        dResetPre.store(dx + u + j, count: n)
+                        dCandidatePre.store(dx + 2 * u + j, count: n)
+                        dUpdatePre.store(dr0 + j, count: n)
+                        dResetPre.store(dr0 + u + j, count: n)
+                        (dCandidatePre * r).store(dr0 + 2 * u + j, count: n)
+                        (dh * z).store(dh0 + j, count: n)   // the direct path through z * h_prev
                     }
+                    var j = 0
+                    while j + 8 <= u { units(j, 8); j += 8 }
+                    if j < u { units(j, u - j) }
                 }
                 // Masked rows have zero recurrent gradient, so their state gradient passes through unchanged.
                 Matrix.multiply(dhp.baseAddress! + t * batch * g, recurrentKernel, into: dhs.baseAddress!,

@@ -17,26 +17,32 @@ enum Matrix {
                     Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), accumulate ? 1 : 0, c, Int32(n))
     }
 
-    /// Convenience over arrays: returns a fresh [m, n].
+    /// Convenience over arrays: returns a fresh [m, n]. Not zero-filled first: beta = 0 overwrites every element
+    /// (and `multiply` zeroes an empty product), which saves a pass over e.g. a 1 MB kernel gradient per batch.
     static func product(_ a: [Float], _ b: [Float], m: Int, n: Int, k: Int,
                         transposeA: Bool = false, transposeB: Bool = false) -> [Float] {
-        var c = [Float](repeating: 0, count: m * n)
-        a.withUnsafeBufferPointer { pa in
-            b.withUnsafeBufferPointer { pb in
-                c.withUnsafeMutableBufferPointer { pc in
-                    multiply(pa.baseAddress!, pb.baseAddress!, into: pc.baseAddress!, m: m, n: n, k: k,
-                             transposeA: transposeA, transposeB: transposeB)
+        [Float](unsafeUninitializedCapacity: m * n) { pc, initialized in
+            a.withUnsafeBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in
+                    if m * n > 0 {
+                        multiply(pa.baseAddress!, pb.baseAddress!, into: pc.baseAddress!, m: m, n: n, k: k,
+                                 transposeA: transposeA, transposeB: transposeB)
+                    }
                 }
             }
+            initialized = m * n
         }
-        return c
     }
 
     /// Column sums of a [rows, cols] matrix (bias gradients).
     static func columnSums(_ a: [Float], rows: Int, cols: Int) -> [Float] {
         var sums = [Float](repeating: 0, count: cols)
-        for r in 0..<rows {
-            for c in 0..<cols { sums[c] += a[r * cols + c] }
+        sums.withUnsafeMutableBufferPointer { s in
+            a.withUnsafeBufferPointer { a in
+                for r in 0..<rows {
+                    for c in 0..<cols { s[c] += a[r * cols + c] }  // row by row: the same sum order as before
+                }
+            }
         }
         return sums
     }

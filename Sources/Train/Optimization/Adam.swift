@@ -50,12 +50,11 @@ public struct Adam: Sendable {
 }
 
 extension Adam {
-    /// The moment and parameter update, eight lanes at a time (the compiler does not vectorize it by itself);
-    /// every lane does the same IEEE operations in the same order as the scalar tail, so results do not
-    /// depend on where a value falls.
+    /// The moment and parameter update, eight lanes at a time (the compiler does not vectorize it by itself,
+    /// and SIMD's own squareRoot calls sqrtf lane by lane); every lane does the same IEEE operations in the
+    /// same order as the scalar tail, so results do not depend on where a value falls.
     static func update(_ p: UnsafeMutablePointer<Float>, _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>,
                        _ g: UnsafePointer<Float>, count: Int, alpha: Float, beta1: Float, beta2: Float, epsilon: Float) {
-        typealias Lanes = SIMD8<Float>
         let c1 = Lanes(repeating: 1 - beta1), c2 = Lanes(repeating: 1 - beta2)
         let a = Lanes(repeating: alpha), e = Lanes(repeating: epsilon)
         var i = 0
@@ -66,7 +65,7 @@ extension Adam {
             var pi = UnsafeRawPointer(p + i).loadUnaligned(as: Lanes.self)
             mi += (gi - mi) * c1
             vi += (gi * gi - vi) * c2
-            pi -= a * mi / (vi.squareRoot() + e)
+            pi -= a * mi / (vi.laneSquareRoot() + e)
             UnsafeMutableRawPointer(m + i).storeBytes(of: mi, as: Lanes.self)
             UnsafeMutableRawPointer(v + i).storeBytes(of: vi, as: Lanes.self)
             UnsafeMutableRawPointer(p + i).storeBytes(of: pi, as: Lanes.self)
