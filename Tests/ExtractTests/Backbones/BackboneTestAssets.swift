@@ -8,14 +8,7 @@ enum BackboneTestAssets {
     static let photoDirectory = URL(fileURLWithPath: "/usr/share/doc/opencv-doc/examples/data")
     static let classListFile = photoDirectory.appendingPathComponent("dnn/classification_classes_ILSVRC2012.txt")
 
-    /// The package root: the first ancestor of this file holding Package.swift.
-    static let packageRoot: URL = {
-        var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) {
-            directory.deleteLastPathComponent()
-        }
-        return directory
-    }()
+    static var packageRoot: URL { PackagePaths.root }
 
     static func fixture(_ name: String) -> URL {
         packageRoot.appendingPathComponent("Tests/ExtractTests/Fixtures/\(name)")

@@ -120,11 +120,7 @@ import Shared
 @Suite struct CacheJournalReferenceTests {
     /// The journal layout in docs/cache-format.md, checked by an independent Python reader.
     @Test func pythonReferenceReaderAgreesWithTheDocumentedLayout() throws {
-        var root = URL(fileURLWithPath: #filePath)
-        while !FileManager.default.fileExists(atPath: root.appendingPathComponent("Package.swift").path) {
-            root.deleteLastPathComponent()
-        }
-        let script = root.appendingPathComponent("scripts/reference/read_cache_journal.py")
+        let script = PackagePaths.root.appendingPathComponent("scripts/reference/read_cache_journal.py")
         let directory = try CacheFixtures.directory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let cache = directory.appendingPathComponent("toy/mobilenet_v2_f4.h5")

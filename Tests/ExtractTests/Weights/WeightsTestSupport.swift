@@ -5,17 +5,7 @@ import Extract
 
 /// Locations and tools the checkpoint tests share.
 enum WeightsTestSupport {
-    /// The package root: the first directory above this file that holds Package.swift.
-    static let packageRoot: URL = {
-        var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while directory.path != "/" {
-            if FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) {
-                return directory
-            }
-            directory.deleteLastPathComponent()
-        }
-        fatalError("no Package.swift above \(#filePath)")
-    }()
+    static var packageRoot: URL { PackagePaths.root }
 
     /// A weight file under models/, or nil (with a recorded failure telling how to fetch it).
     static func model(_ name: String, sourceLocation: SourceLocation = #_sourceLocation) -> URL? {
