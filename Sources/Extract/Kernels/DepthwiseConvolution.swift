@@ -56,6 +56,8 @@ public struct DepthwiseConvolution: Sendable {
     private func convolveImage(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, height: Int, width: Int,
                                outputHeight: Int, outputWidth: Int) {
         let channels = channels
+        let kernelSize = kernelSize
+        let vectorChannels = channels - channels % ChannelVector.scalarCount
         weights.withUnsafeBufferPointer { w in
             bias.withUnsafeBufferPointer { b in
                 let w = w.baseAddress!
@@ -69,45 +71,34 @@ public struct DepthwiseConvolution: Sendable {
                         let kxStart = max(0, -firstColumn)
                         let kxEnd = min(kernelSize, width - firstColumn)
                         let out = y + (oy * outputWidth + ox) * channels
-                        out.update(from: b, count: channels)
-                        let fullRow = kxStart == 0 && kxEnd == kernelSize
-                        for ky in kyStart..<kyEnd {
-                            let pixels = x + ((firstRow + ky) * width + firstColumn) * channels
-                            let taps = w + ky * kernelSize * channels
-                            // Loops run contiguously over channels so the compiler vectorises them; a whole
-                            // kernel row per pass saves reloading and storing the output for every tap.
-                            if fullRow && kernelSize == 3 {
-                                let (p0, p1, p2) = (pixels, pixels + channels, pixels + 2 * channels)
-                                let (t0, t1, t2) = (taps, taps + channels, taps + 2 * channels)
-                                for c in 0..<channels { out[c] += p0[c] * t0[c] + p1[c] * t1[c] + p2[c] * t2[c] }
-                            } else if fullRow && kernelSize == 5 {
-                                let (p0, p1, p2, p3, p4) = (pixels, pixels + channels, pixels + 2 * channels,
-                                                            pixels + 3 * channels, pixels + 4 * channels)
-                                let (t0, t1, t2, t3, t4) = (taps, taps + channels, taps + 2 * channels,
-                                                            taps + 3 * channels, taps + 4 * channels)
-                                for c in 0..<channels {
-                                    out[c] += p0[c] * t0[c] + p1[c] * t1[c] + p2[c] * t2[c] + p3[c] * t3[c] + p4[c] * t4[c]
-                                }
-                            } else {
+                        // Each block of channels sums all its taps in registers and is stored once, activated.
+                        var c = 0
+                        while c < vectorChannels {
+                            var sum = ChannelVector(loadingFrom: b + c)
+                            for ky in kyStart..<kyEnd {
+                                let pixels = x + ((firstRow + ky) * width + firstColumn) * channels + c
+                                let taps = w + ky * kernelSize * channels + c
                                 for kx in kxStart..<kxEnd {
-                                    let pixel = pixels + kx * channels
-                                    let tap = taps + kx * channels
-                                    for c in 0..<channels { out[c] += pixel[c] * tap[c] }
+                                    sum.addProduct(ChannelVector(loadingFrom: pixels + kx * channels),
+                                                   ChannelVector(loadingFrom: taps + kx * channels))
                                 }
                             }
+                            activation.apply(to: sum).store(to: out + c)
+                            c += ChannelVector.scalarCount
+                        }
+                        while c < channels {
+                            var sum = b[c]
+                            for ky in kyStart..<kyEnd {
+                                let pixels = x + ((firstRow + ky) * width + firstColumn) * channels + c
+                                let taps = w + ky * kernelSize * channels + c
+                                for kx in kxStart..<kxEnd { sum += pixels[kx * channels] * taps[kx * channels] }
+                            }
+                            out[c] = activation(sum)
+                            c += 1
                         }
                     }
                 }
-                activate(y, count: outputHeight * outputWidth * channels)
             }
-        }
-    }
-
-    private func activate(_ values: UnsafeMutablePointer<Float>, count: Int) {
-        switch activation {
-        case .identity: break
-        case .relu: for i in 0..<count { values[i] = max(values[i], 0) }
-        case .relu6: for i in 0..<count { values[i] = min(max(values[i], 0), 6) }
         }
     }
 }
