@@ -13,18 +13,25 @@ extension SIMD8 where Scalar == Float {
     }
 }
 
-extension Activation {
-    /// The activation on eight lanes at once (compare-and-select, no library calls).
-    @inline(__always)
-    func apply(to x: ChannelVector) -> ChannelVector {
-        switch self {
-        case .identity:
-            return x
-        case .relu:
-            return x.replacing(with: 0, where: x .< 0)
-        case .relu6:
-            let positive = x.replacing(with: 0, where: x .< 0)
-            return positive.replacing(with: 6, where: positive .> 6)
+/// An activation as lane-wise bounds, so kernels clamp with one max and one min (vmaxps / vminps) and no branch;
+/// identity is (-inf, +inf).
+struct ActivationBounds {
+    let lower: ChannelVector
+    let upper: ChannelVector
+
+    init(_ activation: Activation) {
+        switch activation {
+        case .identity: (lower, upper) = (ChannelVector(repeating: -.infinity), ChannelVector(repeating: .infinity))
+        case .relu: (lower, upper) = (ChannelVector(repeating: 0), ChannelVector(repeating: .infinity))
+        case .relu6: (lower, upper) = (ChannelVector(repeating: 0), ChannelVector(repeating: 6))
         }
+    }
+
+    @inline(__always)
+    func callAsFunction(_ x: ChannelVector) -> ChannelVector {
+        var y = x
+        y.replace(with: lower, where: y .< lower)
+        y.replace(with: upper, where: y .> upper)
+        return y
     }
 }

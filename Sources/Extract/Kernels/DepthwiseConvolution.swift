@@ -55,50 +55,126 @@ public struct DepthwiseConvolution: Sendable {
 
     private func convolveImage(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, height: Int, width: Int,
                                outputHeight: Int, outputWidth: Int) {
-        let channels = channels
-        let kernelSize = kernelSize
-        let vectorChannels = channels - channels % ChannelVector.scalarCount
+        // Output columns whose whole kernel row lies inside the image: no column clipping there.
+        let interiorStart = min(outputWidth, (padding.left + stride - 1) / stride)
+        let interiorEnd = max(interiorStart, min(outputWidth, (width + padding.left - kernelSize) / stride + 1))
         weights.withUnsafeBufferPointer { w in
             bias.withUnsafeBufferPointer { b in
-                let w = w.baseAddress!
-                let b = b.baseAddress!
                 for oy in 0..<outputHeight {
                     let firstRow = oy * stride - padding.top
-                    let kyStart = max(0, -firstRow)
-                    let kyEnd = min(kernelSize, height - firstRow)
-                    for ox in 0..<outputWidth {
-                        let firstColumn = ox * stride - padding.left
-                        let kxStart = max(0, -firstColumn)
-                        let kxEnd = min(kernelSize, width - firstColumn)
-                        let out = y + (oy * outputWidth + ox) * channels
-                        // Each block of channels sums all its taps in registers and is stored once, activated.
-                        var c = 0
-                        while c < vectorChannels {
-                            var sum = ChannelVector(loadingFrom: b + c)
-                            for ky in kyStart..<kyEnd {
-                                let pixels = x + ((firstRow + ky) * width + firstColumn) * channels + c
-                                let taps = w + ky * kernelSize * channels + c
-                                for kx in kxStart..<kxEnd {
-                                    sum.addProduct(ChannelVector(loadingFrom: pixels + kx * channels),
-                                                   ChannelVector(loadingFrom: taps + kx * channels))
-                                }
-                            }
-                            activation.apply(to: sum).store(to: out + c)
-                            c += ChannelVector.scalarCount
-                        }
-                        while c < channels {
-                            var sum = b[c]
-                            for ky in kyStart..<kyEnd {
-                                let pixels = x + ((firstRow + ky) * width + firstColumn) * channels + c
-                                let taps = w + ky * kernelSize * channels + c
-                                for kx in kxStart..<kxEnd { sum += pixels[kx * channels] * taps[kx * channels] }
-                            }
-                            out[c] = activation(sum)
-                            c += 1
-                        }
+                    let rows = max(0, -firstRow)..<min(kernelSize, height - firstRow)
+                    var ox = 0
+                    while ox < interiorStart {
+                        convolvePixel(x, into: y, w.baseAddress!, b.baseAddress!, width: width, outputWidth: outputWidth,
+                                      oy: oy, ox: ox, rows: rows)
+                        ox += 1
+                    }
+                    while ox + 4 <= interiorEnd {
+                        convolveFourInteriorPixels(x, into: y, w.baseAddress!, b.baseAddress!, width: width,
+                                                   outputWidth: outputWidth, oy: oy, ox: ox, rows: rows)
+                        ox += 4
+                    }
+                    while ox < outputWidth {
+                        convolvePixel(x, into: y, w.baseAddress!, b.baseAddress!, width: width, outputWidth: outputWidth,
+                                      oy: oy, ox: ox, rows: rows)
+                        ox += 1
                     }
                 }
             }
+        }
+    }
+
+    /// Four horizontally adjacent outputs with unclipped kernel rows: each tap's weights are loaded once for
+    /// all four, and the four sums are independent chains that keep both FMA units busy.
+    @inline(__always)
+    private func convolveFourInteriorPixels(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
+                                            _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>, width: Int,
+                                            outputWidth: Int, oy: Int, ox: Int, rows: Range<Int>) {
+        let channels = channels
+        let kernelSize = kernelSize
+        let stride = stride
+        let step = stride &* channels
+        let firstRow = oy &* stride &- padding.top
+        let firstColumn = ox &* stride &- padding.left
+        let out = y + (oy &* outputWidth &+ ox) &* channels
+        let bounds = ActivationBounds(activation)
+        var c = 0
+        while c &+ ChannelVector.scalarCount <= channels {
+            var sum0 = ChannelVector(loadingFrom: b + c)
+            var sum1 = sum0, sum2 = sum0, sum3 = sum0
+            for ky in rows {
+                var pixel = x + (((firstRow &+ ky) &* width &+ firstColumn) &* channels &+ c)
+                var tap = w + (ky &* kernelSize &* channels &+ c)
+                for _ in 0..<kernelSize {
+                    let weight = ChannelVector(loadingFrom: tap)
+                    sum0.addProduct(ChannelVector(loadingFrom: pixel), weight)
+                    sum1.addProduct(ChannelVector(loadingFrom: pixel + step), weight)
+                    sum2.addProduct(ChannelVector(loadingFrom: pixel + (2 &* step)), weight)
+                    sum3.addProduct(ChannelVector(loadingFrom: pixel + (3 &* step)), weight)
+                    pixel += channels
+                    tap += channels
+                }
+            }
+            bounds(sum0).store(to: out + c)
+            bounds(sum1).store(to: out + (channels &+ c))
+            bounds(sum2).store(to: out + (2 &* channels &+ c))
+            bounds(sum3).store(to: out + (3 &* channels &+ c))
+            c &+= ChannelVector.scalarCount
+        }
+        for pixel in 0..<4 where c < channels {
+            convolveChannels(c..<channels, x, into: y, w, b, width: width, outputWidth: outputWidth,
+                             oy: oy, ox: ox + pixel, rows: rows)
+        }
+    }
+
+    /// One output pixel, kernel clipped to the image on any side.
+    @inline(__always)
+    private func convolvePixel(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
+                               _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>, width: Int, outputWidth: Int,
+                               oy: Int, ox: Int, rows: Range<Int>) {
+        let channels = channels
+        let kernelSize = kernelSize
+        let firstRow = oy &* stride &- padding.top
+        let firstColumn = ox &* stride &- padding.left
+        let columns = max(0, -firstColumn)..<min(kernelSize, width &- firstColumn)
+        let out = y + (oy &* outputWidth &+ ox) &* channels
+        let bounds = ActivationBounds(activation)
+        var c = 0
+        while c &+ ChannelVector.scalarCount <= channels {
+            var sum = ChannelVector(loadingFrom: b + c)
+            for ky in rows {
+                let pixels = x + (((firstRow &+ ky) &* width &+ firstColumn) &* channels &+ c)
+                let taps = w + (ky &* kernelSize &* channels &+ c)
+                for kx in columns {
+                    sum.addProduct(ChannelVector(loadingFrom: pixels + (kx &* channels)),
+                                   ChannelVector(loadingFrom: taps + (kx &* channels)))
+                }
+            }
+            bounds(sum).store(to: out + c)
+            c &+= ChannelVector.scalarCount
+        }
+        if c < channels {
+            convolveChannels(c..<channels, x, into: y, w, b, width: width, outputWidth: outputWidth,
+                             oy: oy, ox: ox, rows: rows)
+        }
+    }
+
+    /// Scalar path for the channels after the last whole vector.
+    private func convolveChannels(_ range: Range<Int>, _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
+                                  _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>, width: Int, outputWidth: Int,
+                                  oy: Int, ox: Int, rows: Range<Int>) {
+        let firstRow = oy * stride - padding.top
+        let firstColumn = ox * stride - padding.left
+        let columns = max(0, -firstColumn)..<min(kernelSize, width - firstColumn)
+        let out = y + (oy * outputWidth + ox) * channels
+        for c in range {
+            var sum = b[c]
+            for ky in rows {
+                let pixels = x + ((firstRow + ky) * width + firstColumn) * channels + c
+                let taps = w + ky * kernelSize * channels + c
+                for kx in columns { sum += pixels[kx * channels] * taps[kx * channels] }
+            }
+            out[c] = activation(sum)
         }
     }
 }
