@@ -10,10 +10,10 @@ public struct ExtractionRequest: Sendable {
     public var frames: Int
     public var backbone: BackboneKind
     public var crop: CropPolicy
-    /// Frames per CNN call: larger batches make bigger GEMMs, up to a point.
-    public var batchSize: Int
     /// How frames are located: exact by default; nearest-decodable is the opt-in fast mode.
     public var samplingMode: SamplingMode = .exact
+    /// Frames per CNN call: larger batches make bigger GEMMs, up to a point.
+    public var batchSize: Int
 
     public init(dataset: String, dataDirectory: URL, cacheDirectory: URL, modelsDirectory: URL,
                 frames: Int, backbone: BackboneKind, crop: CropPolicy, batchSize: Int) {
