@@ -1,3 +1,5 @@
+import CBLAS
+
 /// Depthwise convolution (groups == channels) over NHWC with fused bias and activation.
 /// Vectorised over channels: each output pixel accumulates kh * kw channel-contiguous multiply-add runs.
 public struct DepthwiseConvolution: Sendable {
@@ -40,13 +42,18 @@ public struct DepthwiseConvolution: Sendable {
                                 channels: channels)
         let imageInput = input.height * input.width * channels
         let imageOutput = outputHeight * outputWidth * channels
-        // Sequential over images: callers (the backbones) already spread frames over the cores.
+        // Callers that spread frames over the cores limit BLAS to one thread; otherwise (one frame at a time)
+        // this layer splits its rows over as many threads as BLAS may use.
+        let parts = max(1, min(Int(openblas_get_num_threads()), outputHeight))
         input.data.withUnsafeBufferPointer { x in
             output.data.withUnsafeMutableBufferPointer { y in
-                for n in 0..<input.batch {
-                    convolveImage(x.baseAddress! + n * imageInput, into: y.baseAddress! + n * imageOutput,
-                                  height: input.height, width: input.width,
-                                  outputHeight: outputHeight, outputWidth: outputWidth)
+                let (x, y) = (x.baseAddress!, y.baseAddress!)
+                parallelFor(count: input.batch * parts) { job in
+                    let (n, part) = job.quotientAndRemainder(dividingBy: parts)
+                    convolveImage(x + n * imageInput, into: y + n * imageOutput,
+                                  height: input.height, width: input.width, outputHeight: outputHeight,
+                                  outputWidth: outputWidth,
+                                  rows: outputHeight * part / parts..<outputHeight * (part + 1) / parts)
                 }
             }
         }
@@ -54,13 +61,13 @@ public struct DepthwiseConvolution: Sendable {
     }
 
     private func convolveImage(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, height: Int, width: Int,
-                               outputHeight: Int, outputWidth: Int) {
+                               outputHeight: Int, outputWidth: Int, rows outputRows: Range<Int>) {
         // Output columns whose whole kernel row lies inside the image: no column clipping there.
         let interiorStart = min(outputWidth, (padding.left + stride - 1) / stride)
         let interiorEnd = max(interiorStart, min(outputWidth, (width + padding.left - kernelSize) / stride + 1))
         weights.withUnsafeBufferPointer { w in
             bias.withUnsafeBufferPointer { b in
-                for oy in 0..<outputHeight {
+                for oy in outputRows {
                     let firstRow = oy * stride - padding.top
                     let rows = max(0, -firstRow)..<min(kernelSize, height - firstRow)
                     var ox = 0
