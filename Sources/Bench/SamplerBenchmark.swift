@@ -8,6 +8,7 @@ struct SamplerBenchmark {
     let frameCount: Int
     let outputSize: Int
     let repeats: Int
+    var mode: SamplingMode = .exact
 
     struct Result: Encodable {
         let clips: Int
@@ -19,7 +20,7 @@ struct SamplerBenchmark {
     }
 
     func run() throws -> Result {
-        let sampler = VideoFrameSampler(frameCount: frameCount, outputSize: outputSize)
+        let sampler = VideoFrameSampler(frameCount: frameCount, outputSize: outputSize, mode: mode)
         var decoded = 0
         let times = try Timing.runs(repeats: repeats, warmup: 0) {
             decoded = 0

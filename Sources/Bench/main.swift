@@ -1,3 +1,4 @@
+import Extract
 import Foundation
 import Shared
 
@@ -36,8 +37,12 @@ func runCommand(_ arguments: BenchArguments) async throws {
             return URL(fileURLWithPath: path)
         }
         guard !clips.isEmpty else { throw BenchUsageError(problem: "--clips a.mp4,b.mp4 is required") }
+        let modeName = arguments.string("mode", default: SamplingMode.exact.rawValue)
+        guard let mode = SamplingMode(rawValue: modeName) else {
+            throw BenchUsageError(problem: "--mode must be exact or nearest-decodable, got '\(modeName)'")
+        }
         try JSONOutput.print(try SamplerBenchmark(clips: clips, frameCount: try arguments.int("frames", default: 32),
-                                                  outputSize: 224, repeats: repeats).run())
+                                                  outputSize: 224, repeats: repeats, mode: mode).run())
     case "scaling":
         try JSONOutput.print(try ScalingBenchmark(
             clip: try arguments.path("clip"),

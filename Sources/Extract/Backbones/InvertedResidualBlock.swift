@@ -17,8 +17,6 @@ struct InvertedResidualBlock: Sendable {
 
     func callAsFunction(_ input: FeatureMap) -> FeatureMap {
         let expanded = expansion.map { $0(input) } ?? input
-        var output = projection(depthwise(expanded))
-        if hasShortcut { output.add(input) }
-        return output
+        return projection(depthwise(expanded), adding: hasShortcut ? input : nil)
     }
 }

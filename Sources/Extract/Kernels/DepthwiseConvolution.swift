@@ -1,3 +1,5 @@
+import CBLAS
+
 /// Depthwise convolution (groups == channels) over NHWC with fused bias and activation.
 /// Vectorised over channels: each output pixel accumulates kh * kw channel-contiguous multiply-add runs.
 public struct DepthwiseConvolution: Sendable {
@@ -40,13 +42,18 @@ public struct DepthwiseConvolution: Sendable {
                                 channels: channels)
         let imageInput = input.height * input.width * channels
         let imageOutput = outputHeight * outputWidth * channels
-        // Sequential over images: callers (the backbones) already spread frames over the cores.
+        // Callers that spread frames over the cores limit BLAS to one thread; otherwise (one frame at a time)
+        // this layer splits its rows over as many threads as BLAS may use.
+        let parts = max(1, min(Int(openblas_get_num_threads()), outputHeight))
         input.data.withUnsafeBufferPointer { x in
             output.data.withUnsafeMutableBufferPointer { y in
-                for n in 0..<input.batch {
-                    convolveImage(x.baseAddress! + n * imageInput, into: y.baseAddress! + n * imageOutput,
-                                  height: input.height, width: input.width,
-                                  outputHeight: outputHeight, outputWidth: outputWidth)
+                let (x, y) = (x.baseAddress!, y.baseAddress!)
+                parallelFor(count: input.batch * parts) { job in
+                    let (n, part) = job.quotientAndRemainder(dividingBy: parts)
+                    convolveImage(x + n * imageInput, into: y + n * imageOutput,
+                                  height: input.height, width: input.width, outputHeight: outputHeight,
+                                  outputWidth: outputWidth,
+                                  rows: outputHeight * part / parts..<outputHeight * (part + 1) / parts)
                 }
             }
         }
@@ -54,60 +61,127 @@ public struct DepthwiseConvolution: Sendable {
     }
 
     private func convolveImage(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, height: Int, width: Int,
-                               outputHeight: Int, outputWidth: Int) {
-        let channels = channels
+                               outputHeight: Int, outputWidth: Int, rows outputRows: Range<Int>) {
+        // Output columns whose whole kernel row lies inside the image: no column clipping there.
+        let interiorStart = min(outputWidth, (padding.left + stride - 1) / stride)
+        let interiorEnd = max(interiorStart, min(outputWidth, (width + padding.left - kernelSize) / stride + 1))
         weights.withUnsafeBufferPointer { w in
             bias.withUnsafeBufferPointer { b in
-                let w = w.baseAddress!
-                let b = b.baseAddress!
-                for oy in 0..<outputHeight {
+                for oy in outputRows {
                     let firstRow = oy * stride - padding.top
-                    let kyStart = max(0, -firstRow)
-                    let kyEnd = min(kernelSize, height - firstRow)
-                    for ox in 0..<outputWidth {
-                        let firstColumn = ox * stride - padding.left
-                        let kxStart = max(0, -firstColumn)
-                        let kxEnd = min(kernelSize, width - firstColumn)
-                        let out = y + (oy * outputWidth + ox) * channels
-                        out.update(from: b, count: channels)
-                        let fullRow = kxStart == 0 && kxEnd == kernelSize
-                        for ky in kyStart..<kyEnd {
-                            let pixels = x + ((firstRow + ky) * width + firstColumn) * channels
-                            let taps = w + ky * kernelSize * channels
-                            // Loops run contiguously over channels so the compiler vectorises them; a whole
-                            // kernel row per pass saves reloading and storing the output for every tap.
-                            if fullRow && kernelSize == 3 {
-                                let (p0, p1, p2) = (pixels, pixels + channels, pixels + 2 * channels)
-                                let (t0, t1, t2) = (taps, taps + channels, taps + 2 * channels)
-                                for c in 0..<channels { out[c] += p0[c] * t0[c] + p1[c] * t1[c] + p2[c] * t2[c] }
-                            } else if fullRow && kernelSize == 5 {
-                                let (p0, p1, p2, p3, p4) = (pixels, pixels + channels, pixels + 2 * channels,
-                                                            pixels + 3 * channels, pixels + 4 * channels)
-                                let (t0, t1, t2, t3, t4) = (taps, taps + channels, taps + 2 * channels,
-                                                            taps + 3 * channels, taps + 4 * channels)
-                                for c in 0..<channels {
-                                    out[c] += p0[c] * t0[c] + p1[c] * t1[c] + p2[c] * t2[c] + p3[c] * t3[c] + p4[c] * t4[c]
-                                }
-                            } else {
-                                for kx in kxStart..<kxEnd {
-                                    let pixel = pixels + kx * channels
-                                    let tap = taps + kx * channels
-                                    for c in 0..<channels { out[c] += pixel[c] * tap[c] }
-                                }
-                            }
-                        }
+                    let rows = max(0, -firstRow)..<min(kernelSize, height - firstRow)
+                    var ox = 0
+                    while ox < interiorStart {
+                        convolvePixel(x, into: y, w.baseAddress!, b.baseAddress!, width: width, outputWidth: outputWidth,
+                                      oy: oy, ox: ox, rows: rows)
+                        ox += 1
+                    }
+                    while ox + 4 <= interiorEnd {
+                        convolveFourInteriorPixels(x, into: y, w.baseAddress!, b.baseAddress!, width: width,
+                                                   outputWidth: outputWidth, oy: oy, ox: ox, rows: rows)
+                        ox += 4
+                    }
+                    while ox < outputWidth {
+                        convolvePixel(x, into: y, w.baseAddress!, b.baseAddress!, width: width, outputWidth: outputWidth,
+                                      oy: oy, ox: ox, rows: rows)
+                        ox += 1
                     }
                 }
-                activate(y, count: outputHeight * outputWidth * channels)
             }
         }
     }
 
-    private func activate(_ values: UnsafeMutablePointer<Float>, count: Int) {
-        switch activation {
-        case .identity: break
-        case .relu: for i in 0..<count { values[i] = max(values[i], 0) }
-        case .relu6: for i in 0..<count { values[i] = min(max(values[i], 0), 6) }
+    /// Four horizontally adjacent outputs with unclipped kernel rows: each tap's weights are loaded once for
+    /// all four, and the four sums are independent chains that keep both FMA units busy.
+    @inline(__always)
+    private func convolveFourInteriorPixels(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
+                                            _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>, width: Int,
+                                            outputWidth: Int, oy: Int, ox: Int, rows: Range<Int>) {
+        let channels = channels
+        let kernelSize = kernelSize
+        let stride = stride
+        let step = stride &* channels
+        let firstRow = oy &* stride &- padding.top
+        let firstColumn = ox &* stride &- padding.left
+        let out = y + (oy &* outputWidth &+ ox) &* channels
+        let bounds = ActivationBounds(activation)
+        var c = 0
+        while c &+ ChannelVector.scalarCount <= channels {
+            var sum0 = ChannelVector(loadingFrom: b + c)
+            var sum1 = sum0, sum2 = sum0, sum3 = sum0
+            for ky in rows {
+                var pixel = x + (((firstRow &+ ky) &* width &+ firstColumn) &* channels &+ c)
+                var tap = w + (ky &* kernelSize &* channels &+ c)
+                for _ in 0..<kernelSize {
+                    let weight = ChannelVector(loadingFrom: tap)
+                    sum0.addProduct(ChannelVector(loadingFrom: pixel), weight)
+                    sum1.addProduct(ChannelVector(loadingFrom: pixel + step), weight)
+                    sum2.addProduct(ChannelVector(loadingFrom: pixel + (2 &* step)), weight)
+                    sum3.addProduct(ChannelVector(loadingFrom: pixel + (3 &* step)), weight)
+                    pixel += channels
+                    tap += channels
+                }
+            }
+            bounds(sum0).store(to: out + c)
+            bounds(sum1).store(to: out + (channels &+ c))
+            bounds(sum2).store(to: out + (2 &* channels &+ c))
+            bounds(sum3).store(to: out + (3 &* channels &+ c))
+            c &+= ChannelVector.scalarCount
+        }
+        for pixel in 0..<4 where c < channels {
+            convolveChannels(c..<channels, x, into: y, w, b, width: width, outputWidth: outputWidth,
+                             oy: oy, ox: ox + pixel, rows: rows)
+        }
+    }
+
+    /// One output pixel, kernel clipped to the image on any side.
+    @inline(__always)
+    private func convolvePixel(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
+                               _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>, width: Int, outputWidth: Int,
+                               oy: Int, ox: Int, rows: Range<Int>) {
+        let channels = channels
+        let kernelSize = kernelSize
+        let firstRow = oy &* stride &- padding.top
+        let firstColumn = ox &* stride &- padding.left
+        let columns = max(0, -firstColumn)..<min(kernelSize, width &- firstColumn)
+        let out = y + (oy &* outputWidth &+ ox) &* channels
+        let bounds = ActivationBounds(activation)
+        var c = 0
+        while c &+ ChannelVector.scalarCount <= channels {
+            var sum = ChannelVector(loadingFrom: b + c)
+            for ky in rows {
+                let pixels = x + (((firstRow &+ ky) &* width &+ firstColumn) &* channels &+ c)
+                let taps = w + (ky &* kernelSize &* channels &+ c)
+                for kx in columns {
+                    sum.addProduct(ChannelVector(loadingFrom: pixels + (kx &* channels)),
+                                   ChannelVector(loadingFrom: taps + (kx &* channels)))
+                }
+            }
+            bounds(sum).store(to: out + c)
+            c &+= ChannelVector.scalarCount
+        }
+        if c < channels {
+            convolveChannels(c..<channels, x, into: y, w, b, width: width, outputWidth: outputWidth,
+                             oy: oy, ox: ox, rows: rows)
+        }
+    }
+
+    /// Scalar path for the channels after the last whole vector.
+    private func convolveChannels(_ range: Range<Int>, _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
+                                  _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>, width: Int, outputWidth: Int,
+                                  oy: Int, ox: Int, rows: Range<Int>) {
+        let firstRow = oy * stride - padding.top
+        let firstColumn = ox * stride - padding.left
+        let columns = max(0, -firstColumn)..<min(kernelSize, width - firstColumn)
+        let out = y + (oy * outputWidth + ox) * channels
+        for c in range {
+            var sum = b[c]
+            for ky in rows {
+                let pixels = x + ((firstRow + ky) * width + firstColumn) * channels + c
+                let taps = w + ky * kernelSize * channels + c
+                for kx in columns { sum += pixels[kx * channels] * taps[kx * channels] }
+            }
+            out[c] = activation(sum)
         }
     }
 }

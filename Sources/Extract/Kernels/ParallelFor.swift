@@ -1,20 +1,17 @@
 import Dispatch
 import Foundation
 
-/// Runs body(0..<count) spread over the machine's cores in contiguous chunks of indices.
+/// Runs body(0..<count) on the machine's cores, each worker taking the next index when it is free:
+/// on a shared machine a worker whose core is busy with another process takes fewer indices instead of
+/// holding up the batch with a fixed share.
 func parallelFor(count: Int, _ body: (Int) -> Void) {
-    let workers = min(count, ProcessInfo.processInfo.activeProcessorCount)
-    if workers <= 1 {
+    if count <= 1 || ProcessInfo.processInfo.activeProcessorCount <= 1 {
         for index in 0..<count { body(index) }
         return
     }
     withoutActuallyEscaping(body) { body in
         let job = UncheckedBody(body: body)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let start = count * worker / workers
-            let end = count * (worker + 1) / workers
-            for index in start..<end { job.body(index) }
-        }
+        DispatchQueue.concurrentPerform(iterations: count) { index in job.body(index) }
     }
 }
 

@@ -18,20 +18,47 @@ public struct PointwiseConvolution: Sendable {
         self.activation = activation
     }
 
-    public func callAsFunction(_ input: FeatureMap) -> FeatureMap {
+    /// activation(input * W^T + bias + shortcut); shortcut (same shape as the output) is a residual branch
+    /// added before the activation, so a block's identity shortcut costs no extra pass over memory.
+    public func callAsFunction(_ input: FeatureMap, adding shortcut: FeatureMap? = nil) -> FeatureMap {
         precondition(input.channels == inputChannels, "pointwise conv expects \(inputChannels) channels, got \(input.channels)")
         var output = FeatureMap(uninitializedBatch: input.batch, height: input.height, width: input.width,
                                 channels: outputChannels)
+        if let shortcut {
+            precondition(shortcut.batch == output.batch && shortcut.height == output.height
+                         && shortcut.width == output.width && shortcut.channels == output.channels,
+                         "residual shapes differ")
+        }
         let rows = input.pixelCount
+        let channels = outputChannels
         input.data.withUnsafeBufferPointer { x in
             weights.withUnsafeBufferPointer { w in
-                output.data.withUnsafeMutableBufferPointer { y in
-                    // y[rows, out] = x[rows, in] * w[out, in]^T
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
-                                Int32(rows), Int32(outputChannels), Int32(inputChannels),
-                                1, x.baseAddress, Int32(inputChannels), w.baseAddress, Int32(inputChannels),
-                                0, y.baseAddress, Int32(outputChannels))
-                    addBiasAndActivate(y.baseAddress!, rows: rows, bias: bias, activation: activation)
+                bias.withUnsafeBufferPointer { b in
+                    output.data.withUnsafeMutableBufferPointer { y in
+                        // Start from bias (+ shortcut) and let the GEMM accumulate (beta 1): OpenBLAS would
+                        // otherwise zero the output first (beta 0), a pass over memory that buys nothing.
+                        let y = y.baseAddress!
+                        if let shortcut {
+                            shortcut.data.withUnsafeBufferPointer { s in
+                                for row in 0..<rows {
+                                    let line = y + row * channels
+                                    let residual = s.baseAddress! + row * channels
+                                    for c in 0..<channels { line[c] = b[c] + residual[c] }
+                                }
+                            }
+                        } else {
+                            for row in 0..<rows {
+                                let line = y + row * channels
+                                for c in 0..<channels { line[c] = b[c] }
+                            }
+                        }
+                        // y[rows, out] += x[rows, in] * w[out, in]^T
+                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
+                                    Int32(rows), Int32(channels), Int32(inputChannels),
+                                    1, x.baseAddress, Int32(inputChannels), w.baseAddress, Int32(inputChannels),
+                                    1, y, Int32(channels))
+                        clamp(y, count: rows * channels, activation: activation)
+                    }
                 }
             }
         }

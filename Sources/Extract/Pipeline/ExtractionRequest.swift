@@ -10,6 +10,8 @@ public struct ExtractionRequest: Sendable {
     public var frames: Int
     public var backbone: BackboneKind
     public var crop: CropPolicy
+    /// How frames are located: exact by default; nearest-decodable is the opt-in fast mode.
+    public var samplingMode: SamplingMode = .exact
     /// Frames per CNN call: larger batches make bigger GEMMs, up to a point.
     public var batchSize: Int
     /// FaceForensics++ / DFD methods and compression, and how fakes join identity groups.

@@ -8,7 +8,17 @@ import Shared
 public struct ExtractionRun: Sendable {
     public let request: ExtractionRequest
     /// Recorded in every cache so a reader knows how the frames were chosen.
-    public static let samplingPolicy = "uniform: frame indices floor(linspace(0, n-1, FRAMES)) over the decoded frame count n, exact sequential decode; videos with n < FRAMES keep frames 0..n-1 and pad the rest (zero embedding, frame index -1, valid 0)"
+    public static let samplingPolicy = samplingPolicy(for: .exact)
+
+    /// The cache's sampling_policy attribute for each mode (a cache written in one mode never passes for the other).
+    public static func samplingPolicy(for mode: SamplingMode) -> String {
+        switch mode {
+        case .exact: return exactSamplingPolicy
+        case .nearestDecodable: return "nearest-decodable: targets floor(linspace(0, n-1, FRAMES)) over the video's packet count n (frames numbered by timestamp), decoding only reference frames (skip_frame nonref); each target snaps to the nearest decoded frame (ties to the earlier), frame_indices record the frames used; videos with n < FRAMES, or without timestamps, are sampled exactly"
+        }
+    }
+
+    private static let exactSamplingPolicy = "uniform: frame indices floor(linspace(0, n-1, FRAMES)) over the decoded frame count n, exact sequential decode; videos with n < FRAMES keep frames 0..n-1 and pad the rest (zero embedding, frame index -1, valid 0)"
 
     /// How many videos may be decoded and waiting while the CNN works: bounds memory.
     public var decodeAhead = 2
@@ -52,7 +62,7 @@ public struct ExtractionRun: Sendable {
         if !pending.isEmpty {
             let backbone = try request.backbone.load(weightsAt: request.weightsURL)
             let sampler = VideoFrameSampler(frameCount: request.frames, outputSize: request.backbone.inputSize,
-                                            crop: request.crop)
+                                            crop: request.crop, mode: request.samplingMode)
             var progress = ProgressLine(label: "extract", total: pending.count, unit: "frames")
             var done = 0
             try await forEachDecoded(pending, sampler: sampler) { video, result in
@@ -113,7 +123,7 @@ public struct ExtractionRun: Sendable {
         CacheMetadata(backbone: request.backbone.rawValue, weightsSHA256: weightsSHA256,
                       inputSize: request.backbone.inputSize, normalization: request.backbone.normalizationDescription,
                       frames: request.frames, embeddingDimension: request.backbone.embeddingDimension,
-                      samplingPolicy: Self.samplingPolicy, cropPolicy: request.crop.rawValue,
+                      samplingPolicy: Self.samplingPolicy(for: request.samplingMode), cropPolicy: request.crop.rawValue,
                       toolVersion: ToolVersion.string, dataset: request.dataset)
     }
 }

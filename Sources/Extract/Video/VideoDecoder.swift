@@ -22,6 +22,8 @@ struct DecodePassResult {
     var readErrorReason: String?
     /// FFmpeg's reason for the last read/decode error that was skipped over, if any.
     var lastErrorReason: String?
+    /// Snapping passes only: target frame index -> (index of the frame it snapped to, that frame's image).
+    var snapped: [Int: (frameIndex: Int, image: RGBImage)] = [:]
 }
 
 /// Sequential decoding of the first usable video stream of a file with libavformat/libavcodec.
@@ -33,7 +35,8 @@ enum VideoDecoder {
     /// stopAfterLastTarget: stop once the highest target is converted instead of decoding to the end.
     static func decode(path: String, outputSize: Int, crop: CropPolicy,
                        targets chooseTargets: (Int?) -> Set<Int>,
-                       stopAfterLastTarget: Bool) throws -> DecodePassResult {
+                       stopAfterLastTarget: Bool,
+                       snapping: NearestDecodableTargets? = nil) throws -> DecodePassResult {
         try checkFileExistsAndIsNotEmpty(path)
 
         var formatContext: UnsafeMutablePointer<AVFormatContext>?
@@ -68,8 +71,10 @@ enum VideoDecoder {
         }
         decoder.pointee.thread_count = 0  // auto: one thread per core
         decoder.pointee.thread_type = FF_THREAD_FRAME
-        // TODO(perf): skip_frame = AVDISCARD_NONREF for packets whose frames cannot be targets. It changes which
-        // frames come out (and so every later index), so it needs a packet -> output-index map first.
+        if snapping != nil {
+            // Frames no other frame references are never decoded; targets snap to their neighbours instead.
+            decoder.pointee.skip_frame = AVDISCARD_NONREF
+        }
         let codecStatus = avcodec_open2(decoder, codec, nil)
         guard codecStatus >= 0 else {
             throw VideoError.decoderSetupFailed(path: path, reason: ffmpegReason(codecStatus))
@@ -90,6 +95,32 @@ enum VideoDecoder {
         guard let packet, let frame else {
             throw VideoError.decoderSetupFailed(path: path, reason: ffmpegReason(-ENOMEM))
         }
+        // Snapping: the last frame output (a reference), targets not yet placed, converted images by frame index.
+        var previous: UnsafeMutablePointer<AVFrame>?
+        var previousIndex = -1
+        defer { av_frame_free(&previous) }
+        var pendingTargets = snapping?.targets[...] ?? []
+        var converted: [Int: RGBImage] = [:]
+        func image(of source: UnsafeMutablePointer<AVFrame>, index: Int) throws -> RGBImage {
+            if let image = converted[index] { return image }
+            let image = rotation.apply(to: try scaler.convert(source, path: path))
+            converted[index] = image
+            return image
+        }
+        /// Places every pending target at or before `index` on the nearer of the previous frame and this one.
+        func snapTargets(upTo index: Int, current: UnsafeMutablePointer<AVFrame>?) throws {
+            while let target = pendingTargets.first, target <= index || current == nil {
+                let usePrevious = previous != nil && (current == nil || target - previousIndex <= index - target)
+                if usePrevious, let previous {
+                    result.snapped[target] = (previousIndex, try image(of: previous, index: previousIndex))
+                } else if let current {
+                    result.snapped[target] = (index, try image(of: current, index: index))
+                } else {
+                    return
+                }
+                pendingTargets.removeFirst()
+            }
+        }
 
         /// Takes every frame the decoder has ready; returns true when the pass may stop.
         func receiveFrames() throws -> Bool {
@@ -103,12 +134,23 @@ enum VideoDecoder {
                     return false
                 }
                 defer { av_frame_unref(frame) }
-                let index = result.framesDecoded
+                var index = result.framesDecoded
+                if let snapping {
+                    index = snapping.presentationIndex[frame.pointee.best_effort_timestamp] ?? (previousIndex + 1)
+                }
                 result.framesDecoded += 1
                 if index == 0 {
                     let width = Int(frame.pointee.width), height = Int(frame.pointee.height)
                     result.displayWidth = rotation.swapsAxes ? height : width
                     result.displayHeight = rotation.swapsAxes ? width : height
+                }
+                if snapping != nil {
+                    try snapTargets(upTo: index, current: frame)
+                    av_frame_free(&previous)
+                    previous = av_frame_clone(frame)
+                    previousIndex = index
+                    converted = converted.filter { $0.key == index }
+                    continue
                 }
                 if targets.contains(index) {
                     let image = try scaler.convert(frame, path: path)
@@ -148,7 +190,36 @@ enum VideoDecoder {
         _ = avcodec_send_packet(decoder, nil)
         while !(try receiveFrames()) {}
         result.reachedEnd = true
+        try snapTargets(upTo: Int.max, current: nil)
         return result
+    }
+
+    /// Presentation index of every video packet by timestamp, from a demux-only pass (no decoding);
+    /// nil when some packet has no timestamp, so frames cannot be numbered without decoding them all.
+    static func presentationIndices(path: String) throws -> [Int64: Int]? {
+        try checkFileExistsAndIsNotEmpty(path)
+        var formatContext: UnsafeMutablePointer<AVFormatContext>?
+        let openStatus = avformat_open_input(&formatContext, path, nil, nil)
+        guard openStatus >= 0, let format = formatContext else {
+            throw VideoError.notMedia(path: path, reason: ffmpegReason(openStatus))
+        }
+        defer { avformat_close_input(&formatContext) }
+        let infoStatus = avformat_find_stream_info(format, nil)
+        guard infoStatus >= 0 else { throw VideoError.notMedia(path: path, reason: ffmpegReason(infoStatus)) }
+        guard let streamIndex = videoStreamIndex(format) else { throw VideoError.noVideoStream(path: path) }
+        var packet = av_packet_alloc()
+        defer { av_packet_free(&packet) }
+        guard let packet else { throw VideoError.decoderSetupFailed(path: path, reason: ffmpegReason(-ENOMEM)) }
+        var timestamps: [Int64] = []
+        while av_read_frame(format, packet) >= 0 {
+            defer { av_packet_unref(packet) }
+            guard packet.pointee.stream_index == Int32(streamIndex) else { continue }
+            guard packet.pointee.pts != cffmpeg_nopts_value() else { return nil }
+            timestamps.append(packet.pointee.pts)
+        }
+        let sorted = timestamps.sorted()
+        guard Set(sorted).count == sorted.count else { return nil }
+        return Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($0.element, $0.offset) })
     }
 
     private static func checkFileExistsAndIsNotEmpty(_ path: String) throws {

@@ -5,6 +5,11 @@ import Shared
 public enum SamplingMode: String, Sendable {
     /// Decode sequentially and take exactly the frames at the sampled indices (no seeking, no keyframe snapping).
     case exact
+    /// Opt-in, faster: frames no other frame references are skipped by the decoder (about half of an H.264
+    /// stream with B-frames), and each sampled index snaps to the nearest frame that was decoded (ties to the
+    /// earlier one); frame indices record the frames actually used. Frames are numbered by timestamp from a
+    /// demux-only pass; files without timestamps, and videos shorter than the slot count, fall back to exact.
+    case nearestDecodable = "nearest-decodable"
 }
 
 /// Frames sampled from one video, one slot per requested frame.
@@ -42,12 +47,13 @@ public struct VideoFrameSampler: Sendable {
     public let frameCount: Int
     public let outputSize: Int
     public let crop: CropPolicy
-    public let mode: SamplingMode = .exact
+    public let mode: SamplingMode
 
-    public init(frameCount: Int, outputSize: Int, crop: CropPolicy = .wholeFrame) {
+    public init(frameCount: Int, outputSize: Int, crop: CropPolicy = .wholeFrame, mode: SamplingMode = .exact) {
         self.frameCount = frameCount
         self.outputSize = outputSize
         self.crop = crop
+        self.mode = mode
     }
 
     /// Throws `VideoError` for missing, empty, non-media, audio-only, unsupported or undecodable files.
@@ -58,6 +64,7 @@ public struct VideoFrameSampler: Sendable {
                 path: path, detail: "frame count \(frameCount), output size \(outputSize)")
         }
         let slotCount = frameCount
+        if mode == .nearestDecodable, let snapped = try sampleNearestDecodable(path: path) { return snapped }
         let first = try VideoDecoder.decode(
             path: path, outputSize: outputSize, crop: crop,
             targets: { estimate in
@@ -99,6 +106,31 @@ public struct VideoFrameSampler: Sendable {
             sampled.images.append(image ?? black)
             sampled.frameIndices.append(Int32(index))
             sampled.valid.append(image != nil)
+        }
+        return sampled
+    }
+
+    /// nil when this video needs the exact path (no timestamps, or fewer frames than slots).
+    private func sampleNearestDecodable(path: String) throws -> SampledFrames? {
+        guard let presentationIndex = try VideoDecoder.presentationIndices(path: path),
+              presentationIndex.count >= frameCount else { return nil }
+        let plan = FrameSlotPlan(totalFrames: presentationIndex.count, slotCount: frameCount)
+        let pass = try VideoDecoder.decode(
+            path: path, outputSize: outputSize, crop: crop, targets: { _ in [] }, stopAfterLastTarget: false,
+            snapping: NearestDecodableTargets(presentationIndex: presentationIndex, targets: plan.targetFrames.sorted()))
+        guard pass.framesDecoded > 0 else {
+            throw VideoError.noDecodableFrames(path: path, reason: pass.lastErrorReason ?? "the video stream has no frames")
+        }
+        var sampled = SampledFrames(images: [], frameIndices: [], valid: [], totalFrames: presentationIndex.count,
+                                    width: pass.displayWidth, height: pass.displayHeight)
+        sampled.warnings = Self.warnings(for: pass, path: path).filter { !$0.contains("container declares") }
+        for target in plan.slotFrameIndices {
+            guard let (index, image) = pass.snapped[target] else {
+                throw VideoError.inconsistentDecode(path: path, detail: "no decoded frame near frame \(target)")
+            }
+            sampled.images.append(image)
+            sampled.frameIndices.append(Int32(index))
+            sampled.valid.append(true)
         }
         return sampled
     }
