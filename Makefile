@@ -42,7 +42,8 @@ extract: build
 	$(BIN)/extract $(if $(DATA),--data $(DATA)) $(if $(FRAMES),--frames $(FRAMES)) \
 	    $(if $(BACKBONE),--backbone $(BACKBONE)) $(if $(DATA_DIR),--data-dir $(DATA_DIR)) \
 	    $(if $(CROP),--crop $(CROP)) $(if $(BATCH),--batch-size $(BATCH)) \
-	    $(if $(METHODS),--methods $(METHODS)) $(if $(COMPRESSION),--compression $(COMPRESSION))
+	    $(if $(METHODS),--methods $(METHODS)) $(if $(COMPRESSION),--compression $(COMPRESSION)) \
+	    $(if $(SAMPLING),--sampling $(SAMPLING))
 
 TRAIN_FLAGS = $(if $(DATA),--data $(DATA)) $(if $(FRAMES),--frames $(FRAMES)) $(if $(BACKBONE),--backbone $(BACKBONE)) \
 	$(if $(DATA_DIR),--data-dir $(DATA_DIR))

@@ -49,6 +49,9 @@ struct ExtractCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Identity groups for leak-free splits: join (a fake joins both swapped identities) or target (a fake follows its target only). Default: the dataset's convention (see docs/datasets.md).")
     var groups: String?
 
+    @Option(name: .long, help: "Frame sampling: exact (default: every sampled index decoded exactly) or nearest-decodable (opt-in, faster on long H.264: skips non-reference frames and snaps each sample to the nearest decoded frame; recorded in the cache).")
+    var sampling: String = "exact"
+
     @Option(name: .long, help: "Pipeline defaults file.")
     var config: String = "pipeline.yaml"
 
@@ -89,6 +92,10 @@ struct ExtractCommand: AsyncParsableCommand {
             backbone: kind, crop: cropPolicy,
             batchSize: batchSize ?? defaults.extract.batchSize)
         request.layout = layout
+        guard let mode = SamplingMode(rawValue: sampling) else {
+            throw PipelineError("--sampling '\(sampling)' is not understood: use exact or nearest-decodable")
+        }
+        request.samplingMode = mode
         return request
     }
 }

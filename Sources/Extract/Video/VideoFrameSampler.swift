@@ -2,7 +2,7 @@ import Foundation
 import Shared
 
 /// How frames are located in a video.
-public enum SamplingMode: String, Sendable {
+public enum SamplingMode: String, Sendable, CaseIterable {
     /// Decode sequentially and take exactly the frames at the sampled indices (no seeking, no keyframe snapping).
     case exact
     /// Opt-in, faster: frames no other frame references are skipped by the decoder (about half of an H.264

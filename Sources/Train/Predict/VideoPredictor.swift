@@ -35,8 +35,12 @@ public struct VideoPredictor: Sendable {
         guard let crop = CropPolicy(rawValue: model.cropPolicy) else {
             throw PipelineError("\(modelURL.path) records crop policy '\(model.cropPolicy)', which this version does not know")
         }
+        let recordedPolicy = model.samplingPolicy
+        guard let mode = SamplingMode.allCases.first(where: { ExtractionRun.samplingPolicy(for: $0) == recordedPolicy }) else {
+            throw PipelineError("\(modelURL.path) records a sampling policy this version does not know ('\(model.samplingPolicy.prefix(60))...'): use the version that trained it")
+        }
         backbone = try kind.load(weightsAt: weightsURL)
-        sampler = VideoFrameSampler(frameCount: model.frames, outputSize: model.inputSize, crop: crop)
+        sampler = VideoFrameSampler(frameCount: model.frames, outputSize: model.inputSize, crop: crop, mode: mode)
     }
 
     public func predict(_ url: URL, displayName: String? = nil) -> VideoPrediction {
