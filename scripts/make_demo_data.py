@@ -7,7 +7,10 @@ from another video (another time and place), blended into the frame through a fe
 face swap pastes a generated face over the original one. Everything is derived from --seed, so the same
 seed gives the same clips (byte-identical with the same FFmpeg build). Nothing here is committed.
 
-Layout written: <out>/real/*.mp4 and <out>/fake/*.mp4 (the generic real/fake layout).
+Layout written: <out>/real/*.mp4, <out>/fake/*.mp4 and <out>/labels.csv (path,label,group): a real clip and
+its fake twin share a group, so `train` keeps each pair on one side of the split, as FaceForensics++'s
+official split keeps a source video with its fakes (otherwise the test set would hold the twins of
+training clips).
 """
 import argparse
 import os
@@ -44,6 +47,7 @@ def main():
     os.makedirs(os.path.join(partial, "real"))
     os.makedirs(os.path.join(partial, "fake"))
 
+    rows = ["path,label,group"]
     scale = f"scale={WIDTH}:{HEIGHT},fps=25,format=yuv420p"
     encode = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-g", "25", "-an", "-y"]
     for i in range(args.pairs):
@@ -65,8 +69,11 @@ def main():
         run(["ffmpeg", "-v", "error", "-ss", f"{start:.3f}", "-t", str(CLIP_SECONDS), "-i", src,
              "-ss", f"{donor_start:.3f}", "-t", str(CLIP_SECONDS), "-i", os.path.join(MEDIA, donor),
              "-filter_complex", patch, *encode, os.path.join(partial, "fake", stem + ".mp4")])
+        rows += [f"real/{stem}.mp4,real,{stem}", f"fake/{stem}.mp4,fake,{stem}"]
         print(f"\rmake_demo_data: {i + 1}/{args.pairs} pairs", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
+    with open(os.path.join(partial, "labels.csv"), "w") as labels:
+        labels.write("\n".join(rows) + "\n")
     shutil.rmtree(args.out, ignore_errors=True)
     os.rename(partial, args.out)
     print(f"make_demo_data: {args.pairs} real + {args.pairs} fake clips in {args.out}", file=sys.stderr)

@@ -46,6 +46,17 @@ import Testing
         #expect(listing.videos.map(\.split) == ["train", "test"])
     }
 
+    @Test func labelsCSVGroupsKeepPairsTogether() throws {
+        for i in 0..<4 { try touch("real/r\(i).mp4", in: "G"); try touch("fake/f\(i).mp4", in: "G") }
+        let rows = (0..<4).flatMap { ["real/r\($0).mp4,0,pair\($0)", "fake/f\($0).mp4,1,pair\($0)"] }
+        try write("path,label,group\n" + rows.joined(separator: "\n") + "\n", to: "labels.csv", in: "G")
+        let listing = try DatasetLayout(name: "G", dataDirectory: dataDir).list()
+        #expect(listing.videos.first { $0.relativePath == "fake/f2.mp4" }?.group == "pair2")
+        #expect(listing.videos.allSatisfy { $0.split == nil })
+        try write("path,label,group,group\nreal/r0.mp4,0,a,b\n", to: "labels.csv", in: "G")
+        #expect(throws: DatasetError.self) { try DatasetLayout(name: "G", dataDirectory: dataDir).list() }
+    }
+
     @Test func badLabelsLinesNameTheFileAndLine() throws {
         try touch("a.mp4", in: "D")
         let layout = DatasetLayout(name: "D", dataDirectory: dataDir)

@@ -1,7 +1,8 @@
 import Foundation
 
-/// Reads `labels.csv`: a header `path,label[,split]`, then one video per line.
-/// Paths are relative to the dataset folder; label 0/1 or real/fake; split train/val/test (optional).
+/// Reads `labels.csv`: a header `path,label[,split][,group]`, then one video per line.
+/// Paths are relative to the dataset folder; label 0/1 or real/fake; split train/val/test (optional);
+/// group (optional) names an identity (actor, source clip) whose videos must stay on one side of a split.
 enum LabelsCSV {
     static let splits: Set<String> = ["train", "val", "test"]
 
@@ -16,10 +17,13 @@ enum LabelsCSV {
             throw DatasetError.badLabelsLine(file: file.path, line: 1, reason: "the file is empty")
         }
         let columns = header.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let optional = Array(columns.dropFirst(2))
         guard columns.count >= 2, columns[0] == "path", columns[1] == "label",
-              columns.count == 2 || (columns.count == 3 && columns[2] == "split") else {
+              Set(optional).isSubset(of: ["split", "group"]), Set(optional).count == optional.count else {
             throw DatasetError.badLabelsLine(file: file.path, line: 1, reason: "header is '\(header)'")
         }
+        let splitColumn = columns.firstIndex(of: "split")
+        let groupColumn = columns.firstIndex(of: "group")
         var seen = Set<String>()
         var videos: [DatasetVideo] = []
         for (offset, line) in lines.enumerated().dropFirst() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -37,13 +41,14 @@ enum LabelsCSV {
                 throw DatasetError.badLabelsLine(file: file.path, line: number, reason: "label '\(fields[1])' is not 0/1 or real/fake")
             }
             var split: String?
-            if fields.count == 3 {
-                let value = fields[2].lowercased()
+            if let splitColumn {
+                let value = fields[splitColumn].lowercased()
                 guard splits.contains(value) else {
-                    throw DatasetError.badLabelsLine(file: file.path, line: number, reason: "split '\(fields[2])' is not train/val/test")
+                    throw DatasetError.badLabelsLine(file: file.path, line: number, reason: "split '\(fields[splitColumn])' is not train/val/test")
                 }
                 split = value
             }
+            let group = groupColumn.flatMap { fields[$0].isEmpty ? nil : fields[$0] }
             guard seen.insert(path).inserted else {
                 throw DatasetError.badLabelsLine(file: file.path, line: number, reason: "path '\(path)' is listed twice")
             }
@@ -51,7 +56,7 @@ enum LabelsCSV {
             guard FileManager.default.fileExists(atPath: url.path) else {
                 throw DatasetError.missingListedVideo(file: file.path, line: number, path: path)
             }
-            videos.append(try DatasetLayout.describe(url: url, relativePath: path, label: label, split: split))
+            videos.append(try DatasetLayout.describe(url: url, relativePath: path, label: label, split: split, group: group))
         }
         return videos
     }
