@@ -53,15 +53,40 @@ public struct DepthwiseConvolution: Sendable {
                     convolveImage(x + n * imageInput, into: y + n * imageOutput,
                                   height: input.height, width: input.width, outputHeight: outputHeight,
                                   outputWidth: outputWidth,
-                                  rows: outputHeight * part / parts..<outputHeight * (part + 1) / parts)
+                                  rows: outputHeight * part / parts..<outputHeight * (part + 1) / parts,
+                                  inputRowBase: 0, outputRowBase: 0)
                 }
             }
         }
         return output
     }
 
+    /// Output rows `outputRows` of one height x width image, for callers that hold only a band of it:
+    /// `input` starts at input row `inputRowBase` and must hold every row those outputs read (rows outside
+    /// the image count as padding); `output` receives the rows [outputRows.count, outputWidth, channels].
+    func convolveRows(_ outputRows: Range<Int>, of input: UnsafePointer<Float>, inputRowBase: Int, height: Int,
+                      width: Int, into output: UnsafeMutablePointer<Float>) {
+        let outputHeight = Padding.outputSize(height, kernel: kernelSize, stride: stride,
+                                              before: padding.top, after: padding.bottom)
+        let outputWidth = Padding.outputSize(width, kernel: kernelSize, stride: stride,
+                                             before: padding.left, after: padding.right)
+        precondition(outputRows.lowerBound >= 0 && outputRows.upperBound <= outputHeight, "depthwise rows out of range")
+        convolveImage(input, into: output, height: height, width: width, outputHeight: outputHeight,
+                      outputWidth: outputWidth, rows: outputRows, inputRowBase: inputRowBase,
+                      outputRowBase: outputRows.lowerBound)
+    }
+
+    /// Input rows (clipped to the image) that output rows `outputRows` read.
+    func inputRows(for outputRows: Range<Int>, height: Int) -> Range<Int> {
+        let first = max(0, outputRows.lowerBound * stride - padding.top)
+        let last = min(height, (outputRows.upperBound - 1) * stride - padding.top + kernelSize)
+        return first..<max(first, last)
+    }
+
     private func convolveImage(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, height: Int, width: Int,
-                               outputHeight: Int, outputWidth: Int, rows outputRows: Range<Int>) {
+                               outputHeight: Int, outputWidth: Int, rows outputRows: Range<Int>,
+                               inputRowBase: Int, outputRowBase: Int) {
+        // Rows are addressed relative to the bases, so x and y may hold only a band of the image.
         // Output columns whose whole kernel row lies inside the image: no column clipping there.
         let interiorStart = min(outputWidth, (padding.left + stride - 1) / stride)
         let interiorEnd = max(interiorStart, min(outputWidth, (width + padding.left - kernelSize) / stride + 1))
@@ -73,17 +98,20 @@ public struct DepthwiseConvolution: Sendable {
                     var ox = 0
                     while ox < interiorStart {
                         convolvePixel(x, into: y, w.baseAddress!, b.baseAddress!, width: width, outputWidth: outputWidth,
-                                      oy: oy, ox: ox, rows: rows)
+                                      oy: oy, ox: ox, rows: rows, inputRowBase: inputRowBase,
+                                      outputRowBase: outputRowBase)
                         ox += 1
                     }
                     while ox + 4 <= interiorEnd {
                         convolveFourInteriorPixels(x, into: y, w.baseAddress!, b.baseAddress!, width: width,
-                                                   outputWidth: outputWidth, oy: oy, ox: ox, rows: rows)
+                                                   outputWidth: outputWidth, oy: oy, ox: ox, rows: rows,
+                                                   inputRowBase: inputRowBase, outputRowBase: outputRowBase)
                         ox += 4
                     }
                     while ox < outputWidth {
                         convolvePixel(x, into: y, w.baseAddress!, b.baseAddress!, width: width, outputWidth: outputWidth,
-                                      oy: oy, ox: ox, rows: rows)
+                                      oy: oy, ox: ox, rows: rows, inputRowBase: inputRowBase,
+                                      outputRowBase: outputRowBase)
                         ox += 1
                     }
                 }
@@ -96,21 +124,22 @@ public struct DepthwiseConvolution: Sendable {
     @inline(__always)
     private func convolveFourInteriorPixels(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
                                             _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>, width: Int,
-                                            outputWidth: Int, oy: Int, ox: Int, rows: Range<Int>) {
+                                            outputWidth: Int, oy: Int, ox: Int, rows: Range<Int>,
+                                            inputRowBase: Int, outputRowBase: Int) {
         let channels = channels
         let kernelSize = kernelSize
         let stride = stride
         let step = stride &* channels
         let firstRow = oy &* stride &- padding.top
         let firstColumn = ox &* stride &- padding.left
-        let out = y + (oy &* outputWidth &+ ox) &* channels
+        let out = y + ((oy &- outputRowBase) &* outputWidth &+ ox) &* channels
         let bounds = ActivationBounds(activation)
         var c = 0
         while c &+ ChannelVector.scalarCount <= channels {
             var sum0 = ChannelVector(loadingFrom: b + c)
             var sum1 = sum0, sum2 = sum0, sum3 = sum0
             for ky in rows {
-                var pixel = x + (((firstRow &+ ky) &* width &+ firstColumn) &* channels &+ c)
+                var pixel = x + (((firstRow &+ ky &- inputRowBase) &* width &+ firstColumn) &* channels &+ c)
                 var tap = w + (ky &* kernelSize &* channels &+ c)
                 for _ in 0..<kernelSize {
                     let weight = ChannelVector(loadingFrom: tap)
@@ -130,7 +159,8 @@ public struct DepthwiseConvolution: Sendable {
         }
         for pixel in 0..<4 where c < channels {
             convolveChannels(c..<channels, x, into: y, w, b, width: width, outputWidth: outputWidth,
-                             oy: oy, ox: ox + pixel, rows: rows)
+                             oy: oy, ox: ox + pixel, rows: rows, inputRowBase: inputRowBase,
+                             outputRowBase: outputRowBase)
         }
     }
 
@@ -138,19 +168,19 @@ public struct DepthwiseConvolution: Sendable {
     @inline(__always)
     private func convolvePixel(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
                                _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>, width: Int, outputWidth: Int,
-                               oy: Int, ox: Int, rows: Range<Int>) {
+                               oy: Int, ox: Int, rows: Range<Int>, inputRowBase: Int, outputRowBase: Int) {
         let channels = channels
         let kernelSize = kernelSize
         let firstRow = oy &* stride &- padding.top
         let firstColumn = ox &* stride &- padding.left
         let columns = max(0, -firstColumn)..<min(kernelSize, width &- firstColumn)
-        let out = y + (oy &* outputWidth &+ ox) &* channels
+        let out = y + ((oy &- outputRowBase) &* outputWidth &+ ox) &* channels
         let bounds = ActivationBounds(activation)
         var c = 0
         while c &+ ChannelVector.scalarCount <= channels {
             var sum = ChannelVector(loadingFrom: b + c)
             for ky in rows {
-                let pixels = x + (((firstRow &+ ky) &* width &+ firstColumn) &* channels &+ c)
+                let pixels = x + (((firstRow &+ ky &- inputRowBase) &* width &+ firstColumn) &* channels &+ c)
                 let taps = w + (ky &* kernelSize &* channels &+ c)
                 for kx in columns {
                     sum.addProduct(ChannelVector(loadingFrom: pixels + (kx &* channels)),
@@ -162,22 +192,23 @@ public struct DepthwiseConvolution: Sendable {
         }
         if c < channels {
             convolveChannels(c..<channels, x, into: y, w, b, width: width, outputWidth: outputWidth,
-                             oy: oy, ox: ox, rows: rows)
+                             oy: oy, ox: ox, rows: rows, inputRowBase: inputRowBase,
+                             outputRowBase: outputRowBase)
         }
     }
 
     /// Scalar path for the channels after the last whole vector.
     private func convolveChannels(_ range: Range<Int>, _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
                                   _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>, width: Int, outputWidth: Int,
-                                  oy: Int, ox: Int, rows: Range<Int>) {
+                                  oy: Int, ox: Int, rows: Range<Int>, inputRowBase: Int, outputRowBase: Int) {
         let firstRow = oy * stride - padding.top
         let firstColumn = ox * stride - padding.left
         let columns = max(0, -firstColumn)..<min(kernelSize, width - firstColumn)
-        let out = y + (oy * outputWidth + ox) * channels
+        let out = y + ((oy - outputRowBase) * outputWidth + ox) * channels
         for c in range {
             var sum = b[c]
             for ky in rows {
-                let pixels = x + ((firstRow + ky) * width + firstColumn) * channels + c
+                let pixels = x + ((firstRow + ky - inputRowBase) * width + firstColumn) * channels + c
                 let taps = w + ky * kernelSize * channels + c
                 for kx in columns { sum += pixels[kx * channels] * taps[kx * channels] }
             }

@@ -29,39 +29,48 @@ public struct PointwiseConvolution: Sendable {
                          && shortcut.width == output.width && shortcut.channels == output.channels,
                          "residual shapes differ")
         }
-        let rows = input.pixelCount
-        let channels = outputChannels
         input.data.withUnsafeBufferPointer { x in
-            weights.withUnsafeBufferPointer { w in
-                bias.withUnsafeBufferPointer { b in
-                    output.data.withUnsafeMutableBufferPointer { y in
-                        // Start from bias (+ shortcut) and let the GEMM accumulate (beta 1): OpenBLAS would
-                        // otherwise zero the output first (beta 0), a pass over memory that buys nothing.
-                        let y = y.baseAddress!
-                        if let shortcut {
-                            shortcut.data.withUnsafeBufferPointer { s in
-                                for row in 0..<rows {
-                                    let line = y + row * channels
-                                    let residual = s.baseAddress! + row * channels
-                                    for c in 0..<channels { line[c] = b[c] + residual[c] }
-                                }
-                            }
-                        } else {
-                            for row in 0..<rows {
-                                let line = y + row * channels
-                                for c in 0..<channels { line[c] = b[c] }
-                            }
-                        }
-                        // y[rows, out] += x[rows, in] * w[out, in]^T
-                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
-                                    Int32(rows), Int32(channels), Int32(inputChannels),
-                                    1, x.baseAddress, Int32(inputChannels), w.baseAddress, Int32(inputChannels),
-                                    1, y, Int32(channels))
-                        clamp(y, count: rows * channels, activation: activation)
+            output.data.withUnsafeMutableBufferPointer { y in
+                if let shortcut {
+                    shortcut.data.withUnsafeBufferPointer { s in
+                        apply(rows: input.pixelCount, x.baseAddress!, into: y.baseAddress!, adding: s.baseAddress!)
                     }
+                } else {
+                    apply(rows: input.pixelCount, x.baseAddress!, into: y.baseAddress!, adding: nil)
                 }
             }
         }
         return output
+    }
+
+    /// The same over raw rows, for callers working on a band of an image:
+    /// input [rows, inputChannels] -> output [rows, outputChannels], shortcut (if any) [rows, outputChannels].
+    func apply(rows: Int, _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
+               adding shortcut: UnsafePointer<Float>?) {
+        let channels = outputChannels
+        bias.withUnsafeBufferPointer { b in
+            // Start from bias (+ shortcut) and let the GEMM accumulate (beta 1): OpenBLAS would
+            // otherwise zero the output first (beta 0), a pass over memory that buys nothing.
+            if let shortcut {
+                for row in 0..<rows {
+                    let line = y + row * channels
+                    let residual = shortcut + row * channels
+                    for c in 0..<channels { line[c] = b[c] + residual[c] }
+                }
+            } else {
+                for row in 0..<rows {
+                    let line = y + row * channels
+                    for c in 0..<channels { line[c] = b[c] }
+                }
+            }
+        }
+        weights.withUnsafeBufferPointer { w in
+            // y[rows, out] += x[rows, in] * w[out, in]^T
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
+                        Int32(rows), Int32(channels), Int32(inputChannels),
+                        1, x, Int32(inputChannels), w.baseAddress, Int32(inputChannels),
+                        1, y, Int32(channels))
+        }
+        clamp(y, count: rows * channels, activation: activation)
     }
 }
