@@ -138,17 +138,46 @@ public struct DepthwiseConvolution: Sendable {
         while c &+ ChannelVector.scalarCount <= channels {
             var sum0 = ChannelVector(loadingFrom: b + c)
             var sum1 = sum0, sum2 = sum0, sum3 = sum0
-            for ky in rows {
-                var pixel = x + (((firstRow &+ ky &- inputRowBase) &* width &+ firstColumn) &* channels &+ c)
-                var tap = w + (ky &* kernelSize &* channels &+ c)
-                for _ in 0..<kernelSize {
-                    let weight = ChannelVector(loadingFrom: tap)
-                    sum0.addProduct(ChannelVector(loadingFrom: pixel), weight)
-                    sum1.addProduct(ChannelVector(loadingFrom: pixel + step), weight)
-                    sum2.addProduct(ChannelVector(loadingFrom: pixel + (2 &* step)), weight)
-                    sum3.addProduct(ChannelVector(loadingFrom: pixel + (3 &* step)), weight)
-                    pixel += channels
-                    tap += channels
+            if kernelSize == 3 && stride == 1 {
+                // The four windows share columns: load each of the 6 input columns once, not 3 times.
+                for ky in rows {
+                    let pixel = x + (((firstRow &+ ky &- inputRowBase) &* width &+ firstColumn) &* channels &+ c)
+                    let tap = w + (ky &* 3 &* channels &+ c)
+                    let w0 = ChannelVector(loadingFrom: tap)
+                    let w1 = ChannelVector(loadingFrom: tap + channels)
+                    let w2 = ChannelVector(loadingFrom: tap + (2 &* channels))
+                    let p0 = ChannelVector(loadingFrom: pixel)
+                    sum0.addProduct(p0, w0)
+                    let p1 = ChannelVector(loadingFrom: pixel + channels)
+                    sum0.addProduct(p1, w1)
+                    sum1.addProduct(p1, w0)
+                    let p2 = ChannelVector(loadingFrom: pixel + (2 &* channels))
+                    sum0.addProduct(p2, w2)
+                    sum1.addProduct(p2, w1)
+                    sum2.addProduct(p2, w0)
+                    let p3 = ChannelVector(loadingFrom: pixel + (3 &* channels))
+                    sum1.addProduct(p3, w2)
+                    sum2.addProduct(p3, w1)
+                    sum3.addProduct(p3, w0)
+                    let p4 = ChannelVector(loadingFrom: pixel + (4 &* channels))
+                    sum2.addProduct(p4, w2)
+                    sum3.addProduct(p4, w1)
+                    let p5 = ChannelVector(loadingFrom: pixel + (5 &* channels))
+                    sum3.addProduct(p5, w2)
+                }
+            } else {
+                for ky in rows {
+                    var pixel = x + (((firstRow &+ ky &- inputRowBase) &* width &+ firstColumn) &* channels &+ c)
+                    var tap = w + (ky &* kernelSize &* channels &+ c)
+                    for _ in 0..<kernelSize {
+                        let weight = ChannelVector(loadingFrom: tap)
+                        sum0.addProduct(ChannelVector(loadingFrom: pixel), weight)
+                        sum1.addProduct(ChannelVector(loadingFrom: pixel + step), weight)
+                        sum2.addProduct(ChannelVector(loadingFrom: pixel + (2 &* step)), weight)
+                        sum3.addProduct(ChannelVector(loadingFrom: pixel + (3 &* step)), weight)
+                        pixel += channels
+                        tap += channels
+                    }
                 }
             }
             bounds(sum0).store(to: out + c)
