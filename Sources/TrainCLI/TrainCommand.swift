@@ -170,36 +170,25 @@ struct Sweep: AsyncParsableCommand {
 
 extension Sweep {
     /// Trains `requests` with up to `jobs` at once; each run is seeded on its own, so the results equal a
-    /// one-at-a-time sweep. Several at once get one BLAS thread each (restored afterwards). Runs of one
-    /// architecture share a folder name (`<ARCH>`, `<ARCH>_run2`, ...), so they go one after another in one
-    /// task: two of them choosing a free name at the same time could overwrite each other.
+    /// one-at-a-time sweep (run folders are claimed atomically, see `RunFolder`). Several at once get one
+    /// BLAS thread each (restored afterwards).
     static func train(_ requests: [TrainingRequest], cache: CachedTrainingSet, resultsDirectory: URL, jobs: Int,
                       report: (String) -> Void) async throws {
-        var buckets: [[TrainingRequest]] = []
-        for request in requests {
-            if let index = buckets.firstIndex(where: { $0[0].architecture == request.architecture }) {
-                buckets[index].append(request)
-            } else {
-                buckets.append([request])
-            }
-        }
-        let width = max(1, min(jobs, buckets.count))
+        let width = max(1, min(jobs, requests.count))
         let previousThreads = BLASThreadCount.current
         if width > 1 { BLASThreadCount.set(1) }
         defer { BLASThreadCount.set(previousThreads) }
-        try await withThrowingTaskGroup(of: [String].self) { group in
+        try await withThrowingTaskGroup(of: String.self) { group in
             var next = 0
             func launch() {
-                let bucket = buckets[next]
+                let request = requests[next]
                 next += 1
-                group.addTask {
-                    try bucket.map { try TrainingRun(request: $0, resultsDirectory: resultsDirectory).run(cache: cache).line }
-                }
+                group.addTask { try TrainingRun(request: request, resultsDirectory: resultsDirectory).run(cache: cache).line }
             }
             while next < width { launch() }
-            for try await lines in group {
-                lines.forEach(report)
-                if next < buckets.count { launch() }
+            for try await line in group {
+                report(line)
+                if next < requests.count { launch() }
             }
         }
     }

@@ -3,22 +3,47 @@ import Shared
 
 /// The folder of one run, `results/<DATA>/<backbone>_f<FRAMES>/<ARCH>[_runN]/`:
 /// model.h5, request.json, history.csv, metrics.json, learning_curves.svg, roc_test.svg.
-/// Written into `<folder>.partial` and renamed at the end, so a folder that exists is complete.
+/// Written into `<folder>.partial` (claimed before training) and renamed at the end, so a folder that
+/// exists is complete.
 public enum RunFolder {
     public static func datasetResults(_ resultsDirectory: URL, dataset: String) -> URL {
         resultsDirectory.appendingPathComponent(dataset, isDirectory: true)
     }
 
-    /// The folder holding an identical earlier run, if any, else the first free name for a new one.
-    public static func locate(_ request: TrainingRequest, resultsDirectory: URL) -> (url: URL, existing: Bool) {
+    /// The folder of a finished run with exactly this request, if any.
+    public static func existing(_ request: TrainingRequest, resultsDirectory: URL) -> URL? {
+        for url in candidates(request, resultsDirectory: resultsDirectory) {
+            let finished = FileManager.default.fileExists(atPath: url.path)
+            guard finished || FileManager.default.fileExists(atPath: partialURL(url).path) else { return nil }
+            if finished, let earlier = try? readMetrics(url), earlier.request == request { return url }
+        }
+        return nil
+    }
+
+    /// Claims the first name that is neither a finished run nor another run's `.partial`, by creating that
+    /// `.partial` folder: mkdir is atomic, so concurrent runs (sweep jobs, two shells) never share a name.
+    /// Returns the final folder; `write` fills the claimed `.partial` and renames it there.
+    static func claim(_ request: TrainingRequest, resultsDirectory: URL) throws -> URL {
+        let fm = FileManager.default
+        for url in candidates(request, resultsDirectory: resultsDirectory) where !fm.fileExists(atPath: url.path) {
+            try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            if mkdir(partialURL(url).path, 0o755) == 0 { return url }
+            guard errno == EEXIST else {
+                throw PipelineError("cannot create \(partialURL(url).path): \(String(cString: strerror(errno))); check that the results folder is writable")
+            }
+        }
+        fatalError("candidates never ends")
+    }
+
+    /// `<ARCH>`, `<ARCH>_run2`, `<ARCH>_run3`, ... under results/<DATA>/<backbone>_f<FRAMES>/.
+    private static func candidates(_ request: TrainingRequest, resultsDirectory: URL) -> some Sequence<URL> {
         let parent = datasetResults(resultsDirectory, dataset: request.dataset).appendingPathComponent(request.cacheStem)
         let name = request.architecture.replacingOccurrences(of: "/", with: "_")
-        for attempt in 1... {
-            let url = parent.appendingPathComponent(attempt == 1 ? name : "\(name)_run\(attempt)", isDirectory: true)
-            guard FileManager.default.fileExists(atPath: url.path) else { return (url, false) }
-            if let earlier = try? readMetrics(url), earlier.request == request { return (url, true) }
-        }
-        fatalError("unreachable")
+        return (1...).lazy.map { parent.appendingPathComponent($0 == 1 ? name : "\(name)_run\($0)", isDirectory: true) }
+    }
+
+    static func partialURL(_ folder: URL) -> URL {
+        folder.deletingLastPathComponent().appendingPathComponent(folder.lastPathComponent + ".partial", isDirectory: true)
     }
 
     public static func readMetrics(_ folder: URL) throws -> RunMetrics {
@@ -28,9 +53,7 @@ public enum RunFolder {
 
     static func write(to folder: URL, model: ModelFile, metrics: RunMetrics, history: [EpochRecord],
                       testROC: [Metrics.ROCPoint]) throws {
-        let partial = folder.deletingLastPathComponent().appendingPathComponent(folder.lastPathComponent + ".partial")
-        try? FileManager.default.removeItem(at: partial)
-        try FileManager.default.createDirectory(at: partial, withIntermediateDirectories: true)
+        let partial = partialURL(folder)   // claimed by `claim`
         try model.write(to: partial.appendingPathComponent("model.h5"))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -41,7 +64,6 @@ public enum RunFolder {
             .write(to: partial.appendingPathComponent("learning_curves.svg"), atomically: true, encoding: .utf8)
         try RunPlots.roc(testROC, auc: metrics.test.auc, title: "test ROC, \(metrics.request.architecture)")
             .write(to: partial.appendingPathComponent("roc_test.svg"), atomically: true, encoding: .utf8)
-        try? FileManager.default.removeItem(at: folder)
         try FileManager.default.moveItem(at: partial, to: folder)
     }
 

@@ -29,10 +29,12 @@ public struct TrainingRun: Sendable {
     public func run(cache: CachedTrainingSet, force: Bool = false) throws -> Outcome {
         let configuration = try request.trainingConfiguration()
         _ = try ArchitectureGrammar.parse(request.architecture)
-        let location = RunFolder.locate(request, resultsDirectory: resultsDirectory)
-        if location.existing && !force {
-            return Outcome(folder: location.url, metrics: try RunFolder.readMetrics(location.url), reused: true)
+        if !force, let earlier = RunFolder.existing(request, resultsDirectory: resultsDirectory) {
+            return Outcome(folder: earlier, metrics: try RunFolder.readMetrics(earlier), reused: true)
         }
+        let folder = try RunFolder.claim(request, resultsDirectory: resultsDirectory)
+        var finished = false
+        defer { if !finished { try? FileManager.default.removeItem(at: RunFolder.partialURL(folder)) } }
         let data = cache.data
         let split = try SplitPlan(cache: cache, seed: UInt64(truncatingIfNeeded: request.seed))
         printError("train: \(request.dataset) \(request.cacheStem) \(request.architecture): \(split.summary)")
@@ -62,7 +64,8 @@ public struct TrainingRun: Sendable {
                               samplingPolicy: cache.metadata.samplingPolicy, dataset: request.dataset,
                               requestJSON: requestJSON)
         let testROC = Metrics.rocCurve(scores: evaluations.2.probabilities, labels: test.labels)
-        try RunFolder.write(to: location.url, model: model, metrics: metrics, history: result.history, testROC: testROC)
-        return Outcome(folder: location.url, metrics: metrics, reused: false)
+        try RunFolder.write(to: folder, model: model, metrics: metrics, history: result.history, testROC: testROC)
+        finished = true
+        return Outcome(folder: folder, metrics: metrics, reused: false)
     }
 }

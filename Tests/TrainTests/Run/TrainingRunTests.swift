@@ -87,6 +87,27 @@ import Shared
         #expect(!otherSeed.reused)
         #expect(otherSeed.folder.lastPathComponent == "gru1-fc1_run2")
         #expect(try ResultsReport.update(dataset: "Syn", resultsDirectory: results).rows.count == 2)
+        let forced = try TrainingRun(request: request(epochs: 3), resultsDirectory: results).run(cache: cache, force: true)
+        #expect(!forced.reused && forced.folder.lastPathComponent == "gru1-fc1_run3")
+        #expect(try RunFolder.readMetrics(first.folder).request == request(epochs: 3), "--force must not overwrite the earlier run")
+    }
+
+    @Test func concurrentRunsOfOneArchitectureNeverShareAFolder() async throws {
+        let cache = try CachedTrainingSet(cacheURL: try writeCache(), backbone: "mobilenetv2", frames: frames)
+        let results = work.appendingPathComponent("results")
+        // Another process is writing gru1-fc1 right now: its claim must be left alone and skipped.
+        let claimed = results.appendingPathComponent("Syn/mobilenetv2_f8/gru1-fc1.partial")
+        try FileManager.default.createDirectory(at: claimed, withIntermediateDirectories: true)
+        let folders = try await withThrowingTaskGroup(of: URL.self) { group in
+            for seed in 1...4 {
+                let run = TrainingRun(request: request(seed: seed, epochs: 2), resultsDirectory: results)
+                group.addTask { try run.run(cache: cache).folder }
+            }
+            return try await group.reduce(into: [URL]()) { $0.append($1) }
+        }
+        #expect(Set(folders.map(\.lastPathComponent)) == ["gru1-fc1_run2", "gru1-fc1_run3", "gru1-fc1_run4", "gru1-fc1_run5"])
+        #expect(Set(try folders.map { try RunFolder.readMetrics($0).request.seed }) == [1, 2, 3, 4])
+        #expect(FileManager.default.fileExists(atPath: claimed.path))
     }
 
     @Test func theSameSeedGivesBitIdenticalMetrics() throws {
