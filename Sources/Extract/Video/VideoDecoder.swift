@@ -37,19 +37,9 @@ enum VideoDecoder {
                        targets chooseTargets: (Int?) -> Set<Int>,
                        stopAfterLastTarget: Bool,
                        snapping: NearestDecodableTargets? = nil) throws -> DecodePassResult {
-        try checkFileExistsAndIsNotEmpty(path)
+        let format = try openInput(path)
+        defer { var context: UnsafeMutablePointer<AVFormatContext>? = format; avformat_close_input(&context) }
 
-        var formatContext: UnsafeMutablePointer<AVFormatContext>?
-        let openStatus = avformat_open_input(&formatContext, path, nil, nil)
-        guard openStatus >= 0, let format = formatContext else {
-            throw VideoError.notMedia(path: path, reason: ffmpegReason(openStatus))
-        }
-        defer { avformat_close_input(&formatContext) }
-
-        let infoStatus = avformat_find_stream_info(format, nil)
-        guard infoStatus >= 0 else {
-            throw VideoError.notMedia(path: path, reason: ffmpegReason(infoStatus))
-        }
         guard let streamIndex = videoStreamIndex(format) else {
             throw VideoError.noVideoStream(path: path)
         }
@@ -194,18 +184,27 @@ enum VideoDecoder {
         return result
     }
 
-    /// Presentation index of every video packet by timestamp, from a demux-only pass (no decoding);
-    /// nil when some packet has no timestamp, so frames cannot be numbered without decoding them all.
-    static func presentationIndices(path: String) throws -> [Int64: Int]? {
+    /// Opens a media file and reads its stream info; the caller closes it with `avformat_close_input`.
+    static func openInput(_ path: String) throws -> UnsafeMutablePointer<AVFormatContext> {
         try checkFileExistsAndIsNotEmpty(path)
         var formatContext: UnsafeMutablePointer<AVFormatContext>?
         let openStatus = avformat_open_input(&formatContext, path, nil, nil)
         guard openStatus >= 0, let format = formatContext else {
             throw VideoError.notMedia(path: path, reason: ffmpegReason(openStatus))
         }
-        defer { avformat_close_input(&formatContext) }
         let infoStatus = avformat_find_stream_info(format, nil)
-        guard infoStatus >= 0 else { throw VideoError.notMedia(path: path, reason: ffmpegReason(infoStatus)) }
+        guard infoStatus >= 0 else {
+            avformat_close_input(&formatContext)
+            throw VideoError.notMedia(path: path, reason: ffmpegReason(infoStatus))
+        }
+        return format
+    }
+
+    /// Presentation index of every video packet by timestamp, from a demux-only pass (no decoding);
+    /// nil when some packet has no timestamp, so frames cannot be numbered without decoding them all.
+    static func presentationIndices(path: String) throws -> [Int64: Int]? {
+        let format = try openInput(path)
+        defer { var context: UnsafeMutablePointer<AVFormatContext>? = format; avformat_close_input(&context) }
         guard let streamIndex = videoStreamIndex(format) else { throw VideoError.noVideoStream(path: path) }
         var packet = av_packet_alloc()
         defer { av_packet_free(&packet) }

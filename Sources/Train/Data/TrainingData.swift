@@ -44,6 +44,15 @@ public struct TrainingData: Sendable, Equatable {
 
     /// The videos at `indices`, in that order.
     public func subset(_ indices: [Int]) -> TrainingData {
+        let (values, masks) = gather(indices)
+        // Shapes and values come from valid data, so validation cannot fail.
+        return try! TrainingData(sequences: Tensor(shape: [indices.count, frameCount, featureCount], data: values),
+                                 mask: Tensor(shape: [indices.count, frameCount], data: masks),
+                                 labels: indices.map { labels[$0] }, videoIDs: indices.map { videoIDs[$0] })
+    }
+
+    /// The sequences and masks of the videos at `indices`, in that order, as flat arrays.
+    private func gather(_ indices: [Int]) -> (values: [Float], masks: [Float]) {
         let stride = frameCount * featureCount
         var values = [Float](), masks = [Float]()
         values.reserveCapacity(indices.count * stride)
@@ -52,10 +61,7 @@ public struct TrainingData: Sendable, Equatable {
             values += sequences.data[(i * stride)..<((i + 1) * stride)]
             masks += mask.data[(i * frameCount)..<((i + 1) * frameCount)]
         }
-        // Shapes and values come from valid data, so validation cannot fail.
-        return try! TrainingData(sequences: Tensor(shape: [indices.count, frameCount, featureCount], data: values),
-                                 mask: Tensor(shape: [indices.count, frameCount], data: masks),
-                                 labels: indices.map { labels[$0] }, videoIDs: indices.map { videoIDs[$0] })
+        return (values, masks)
     }
 
     /// A minibatch as layer input: [batch, frames, dim] with its mask.
@@ -65,14 +71,7 @@ public struct TrainingData: Sendable, Equatable {
             return Activations(values: sequences.data, mask: mask.data, batch: videoCount, steps: frameCount,
                                features: featureCount)
         }
-        let stride = frameCount * featureCount
-        var values = [Float](), masks = [Float]()
-        values.reserveCapacity(indices.count * stride)
-        masks.reserveCapacity(indices.count * frameCount)
-        for i in indices {
-            values += sequences.data[(i * stride)..<((i + 1) * stride)]
-            masks += mask.data[(i * frameCount)..<((i + 1) * frameCount)]
-        }
+        let (values, masks) = gather(indices)
         return Activations(values: values, mask: masks, batch: indices.count, steps: frameCount, features: featureCount)
     }
 }
