@@ -42,7 +42,8 @@ func runCommand(_ arguments: BenchArguments) async throws {
             throw BenchUsageError(problem: "--mode must be exact or nearest-decodable, got '\(modeName)'")
         }
         try JSONOutput.print(try SamplerBenchmark(clips: clips, frameCount: try arguments.int("frames", default: 32),
-                                                  outputSize: 224, repeats: repeats, mode: mode).run())
+                                                  outputSize: 224, repeats: repeats, mode: mode,
+                                                  concurrentVideos: try arguments.int("concurrent", default: 1)).run())
     case "scaling":
         try JSONOutput.print(try ScalingBenchmark(
             clip: try arguments.path("clip"),

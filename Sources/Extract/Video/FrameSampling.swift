@@ -25,8 +25,10 @@ public func uniformFrameIndices(totalFrames: Int, count: Int) -> [Int] {
 struct FrameSlotPlan: Equatable {
     /// [slotCount]: decoded frame index per slot, -1 for padding.
     let slotFrameIndices: [Int]
+    let totalFrames: Int
 
     init(totalFrames: Int, slotCount: Int) {
+        self.totalFrames = totalFrames
         if totalFrames >= slotCount {
             slotFrameIndices = uniformFrameIndices(totalFrames: totalFrames, count: slotCount)
         } else {

@@ -24,6 +24,8 @@ struct DecodePassResult {
     var lastErrorReason: String?
     /// Snapping passes only: target frame index -> (index of the frame it snapped to, that frame's image).
     var snapped: [Int: (frameIndex: Int, image: RGBImage)] = [:]
+    /// Passes numbering frames by timestamp: frames whose timestamp the packet index does not know.
+    var unnumberedFrames = 0
 }
 
 /// Sequential decoding of the first usable video stream of a file with libavformat/libavcodec.
@@ -33,10 +35,11 @@ enum VideoDecoder {
     /// Like the ffmpeg CLI, corrupt packets are skipped and a demuxer read error ends the stream; both are
     /// counted in the result so callers can warn (and must throw if no frame decoded at all).
     /// stopAfterLastTarget: stop once the highest target is converted instead of decoding to the end.
+    /// threads: FFmpeg frame threads, 0 for one per core (1 when several videos decode at once).
     static func decode(path: String, outputSize: Int, crop: CropPolicy,
                        targets chooseTargets: (Int?) -> Set<Int>,
                        stopAfterLastTarget: Bool,
-                       snapping: NearestDecodableTargets? = nil) throws -> DecodePassResult {
+                       skipping: FrameSkipping = .none, threads: Int = 0) throws -> DecodePassResult {
         let format = try openInput(path)
         defer { var context: UnsafeMutablePointer<AVFormatContext>? = format; avformat_close_input(&context) }
 
@@ -59,12 +62,13 @@ enum VideoDecoder {
         guard parameterStatus >= 0 else {
             throw VideoError.decoderSetupFailed(path: path, reason: ffmpegReason(parameterStatus))
         }
-        decoder.pointee.thread_count = 0  // auto: one thread per core
+        decoder.pointee.thread_count = Int32(max(0, threads))
         decoder.pointee.thread_type = FF_THREAD_FRAME
-        if snapping != nil {
+        if case .snapToDecodable = skipping {
             // Frames no other frame references are never decoded; targets snap to their neighbours instead.
             decoder.pointee.skip_frame = AVDISCARD_NONREF
         }
+        let numbering = skipping.packetIndex
         let codecStatus = avcodec_open2(decoder, codec, nil)
         guard codecStatus >= 0 else {
             throw VideoError.decoderSetupFailed(path: path, reason: ffmpegReason(codecStatus))
@@ -89,7 +93,9 @@ enum VideoDecoder {
         var previous: UnsafeMutablePointer<AVFrame>?
         var previousIndex = -1
         defer { av_frame_free(&previous) }
-        var pendingTargets = snapping?.targets[...] ?? []
+        var pendingTargets: ArraySlice<Int> = []
+        var snapping = false
+        if case .snapToDecodable(_, let snapTargets) = skipping { (pendingTargets, snapping) = (snapTargets[...], true) }
         var converted: [Int: RGBImage] = [:]
         func image(of source: UnsafeMutablePointer<AVFrame>, index: Int) throws -> RGBImage {
             if let image = converted[index] { return image }
@@ -125,16 +131,22 @@ enum VideoDecoder {
                 }
                 defer { av_frame_unref(frame) }
                 var index = result.framesDecoded
-                if let snapping {
-                    index = snapping.presentationIndex[frame.pointee.best_effort_timestamp] ?? (previousIndex + 1)
+                if let numbering {
+                    if let numbered = numbering.presentationIndex[frame.pointee.best_effort_timestamp] {
+                        index = numbered
+                    } else {
+                        result.unnumberedFrames += 1
+                        index = previousIndex + 1
+                    }
                 }
+                let isFirst = result.framesDecoded == 0
                 result.framesDecoded += 1
-                if index == 0 {
+                if isFirst {
                     let width = Int(frame.pointee.width), height = Int(frame.pointee.height)
                     result.displayWidth = rotation.swapsAxes ? height : width
                     result.displayHeight = rotation.swapsAxes ? width : height
                 }
-                if snapping != nil {
+                if snapping {
                     try snapTargets(upTo: index, current: frame)
                     av_frame_free(&previous)
                     previous = av_frame_clone(frame)
@@ -142,6 +154,7 @@ enum VideoDecoder {
                     converted = converted.filter { $0.key == index }
                     continue
                 }
+                previousIndex = index
                 if targets.contains(index) {
                     let image = try scaler.convert(frame, path: path)
                     result.images[index] = rotation.apply(to: image)
@@ -161,6 +174,11 @@ enum VideoDecoder {
             }
             defer { av_packet_unref(packet) }
             if packet.pointee.stream_index != Int32(streamIndex) { continue }
+            if case .unsampledNonReference(let index) = skipping {
+                // Frame threads copy this setting when the packet is submitted, so it applies per packet.
+                let isTarget = index.presentationIndex[packet.pointee.pts].map(targets.contains) ?? true
+                decoder.pointee.skip_frame = isTarget ? AVDISCARD_DEFAULT : AVDISCARD_NONREF
+            }
             while true {
                 let sendStatus = avcodec_send_packet(decoder, packet)
                 if sendStatus == cffmpeg_averror_eagain() {
@@ -200,27 +218,6 @@ enum VideoDecoder {
         return format
     }
 
-    /// Presentation index of every video packet by timestamp, from a demux-only pass (no decoding);
-    /// nil when some packet has no timestamp, so frames cannot be numbered without decoding them all.
-    static func presentationIndices(path: String) throws -> [Int64: Int]? {
-        let format = try openInput(path)
-        defer { var context: UnsafeMutablePointer<AVFormatContext>? = format; avformat_close_input(&context) }
-        guard let streamIndex = videoStreamIndex(format) else { throw VideoError.noVideoStream(path: path) }
-        var packet = av_packet_alloc()
-        defer { av_packet_free(&packet) }
-        guard let packet else { throw VideoError.decoderSetupFailed(path: path, reason: ffmpegReason(-ENOMEM)) }
-        var timestamps: [Int64] = []
-        while av_read_frame(format, packet) >= 0 {
-            defer { av_packet_unref(packet) }
-            guard packet.pointee.stream_index == Int32(streamIndex) else { continue }
-            guard packet.pointee.pts != cffmpeg_nopts_value() else { return nil }
-            timestamps.append(packet.pointee.pts)
-        }
-        let sorted = timestamps.sorted()
-        guard Set(sorted).count == sorted.count else { return nil }
-        return Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($0.element, $0.offset) })
-    }
-
     private static func checkFileExistsAndIsNotEmpty(_ path: String) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
@@ -231,7 +228,7 @@ enum VideoDecoder {
     }
 
     /// The best video stream, skipping cover art (attached pictures) in audio files.
-    private static func videoStreamIndex(_ format: UnsafeMutablePointer<AVFormatContext>) -> Int? {
+    static func videoStreamIndex(_ format: UnsafeMutablePointer<AVFormatContext>) -> Int? {
         let best = av_find_best_stream(format, AVMEDIA_TYPE_VIDEO, -1, -1, nil, 0)
         var candidates: [Int] = best >= 0 ? [Int(best)] : []
         for i in 0..<Int(format.pointee.nb_streams) { candidates.append(i) }

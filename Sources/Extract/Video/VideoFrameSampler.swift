@@ -20,8 +20,10 @@ public struct SampledFrames: Sendable {
     public var frameIndices: [Int32]
     /// false for padded slots.
     public var valid: [Bool]
-    /// Real frame count of the video (frames the decoder produced).
+    /// Real frame count of the video (frames the decoder produces when it decodes them all).
     public var totalFrames: Int
+    /// Frames actually decoded: fewer than totalFrames when frames nothing needed were skipped.
+    public var decodedFrames: Int
     /// Source display size (after rotation).
     public var width: Int
     public var height: Int
@@ -48,12 +50,21 @@ public struct VideoFrameSampler: Sendable {
     public let outputSize: Int
     public let crop: CropPolicy
     public let mode: SamplingMode
+    /// FFmpeg decoding threads per video: 0 for one per core; 1 when the caller decodes several videos at once
+    /// (frame threads cost about 15% more CPU per frame than one thread, which only pays when a core is idle).
+    public let decoderThreads: Int
 
-    public init(frameCount: Int, outputSize: Int, crop: CropPolicy = .wholeFrame, mode: SamplingMode = .exact) {
+    public init(frameCount: Int, outputSize: Int, crop: CropPolicy = .wholeFrame, mode: SamplingMode = .exact,
+                decoderThreads: Int = 0) {
         self.frameCount = frameCount
         self.outputSize = outputSize
         self.crop = crop
         self.mode = mode
+        self.decoderThreads = decoderThreads
+    }
+
+    public func withDecoderThreads(_ threads: Int) -> VideoFrameSampler {
+        VideoFrameSampler(frameCount: frameCount, outputSize: outputSize, crop: crop, mode: mode, decoderThreads: threads)
     }
 
     /// Throws `VideoError` for missing, empty, non-media, audio-only, unsupported or undecodable files.
@@ -64,14 +75,20 @@ public struct VideoFrameSampler: Sendable {
                 path: path, detail: "frame count \(frameCount), output size \(outputSize)")
         }
         let slotCount = frameCount
-        if mode == .nearestDecodable, let snapped = try sampleNearestDecodable(path: path) { return snapped }
+        let packetIndex = try PacketIndex.read(path: path)
+        if mode == .nearestDecodable, let packetIndex, let snapped = try sampleNearestDecodable(path: path, packetIndex) {
+            return snapped
+        }
+        if mode == .exact, let packetIndex, let skipped = try sampleSkippingUnsampled(path: path, packetIndex) {
+            return skipped
+        }
         let first = try VideoDecoder.decode(
             path: path, outputSize: outputSize, crop: crop,
             targets: { estimate in
                 guard let estimate else { return [] }
                 return FrameSlotPlan(totalFrames: estimate, slotCount: slotCount).targetFrames
             },
-            stopAfterLastTarget: false)
+            stopAfterLastTarget: false, threads: decoderThreads)
         let total = first.framesDecoded
         guard total > 0 else {
             throw VideoError.noDecodableFrames(
@@ -85,7 +102,7 @@ public struct VideoFrameSampler: Sendable {
             // The container's count was wrong: fetch the frames the corrected indices need.
             let second = try VideoDecoder.decode(
                 path: path, outputSize: outputSize, crop: crop,
-                targets: { _ in missing }, stopAfterLastTarget: true)
+                targets: { _ in missing }, stopAfterLastTarget: true, threads: decoderThreads)
             for index in missing {
                 guard let image = second.images[index] else {
                     throw VideoError.inconsistentDecode(
@@ -95,12 +112,19 @@ public struct VideoFrameSampler: Sendable {
             }
         }
 
+        var sampled = assemble(plan: plan, images: images, first)
+        sampled.warnings = Self.warnings(for: first, path: path)
+        return sampled
+    }
+
+    /// Slots in plan order from converted images by frame index; padding slots get a black image.
+    private func assemble(plan: FrameSlotPlan, images: [Int: RGBImage], _ pass: DecodePassResult) -> SampledFrames {
         let black = RGBImage(width: outputSize, height: outputSize,
                              pixels: [UInt8](repeating: 0, count: outputSize * outputSize * 3))
-        var sampled = SampledFrames(images: [], frameIndices: [], valid: [], totalFrames: total,
-                                    width: first.displayWidth, height: first.displayHeight)
-        sampled.warnings = Self.warnings(for: first, path: path)
-        sampled.images.reserveCapacity(slotCount)
+        var sampled = SampledFrames(images: [], frameIndices: [], valid: [], totalFrames: plan.totalFrames,
+                                    decodedFrames: pass.framesDecoded, width: pass.displayWidth,
+                                    height: pass.displayHeight)
+        sampled.images.reserveCapacity(plan.slotFrameIndices.count)
         for index in plan.slotFrameIndices {
             let image = index >= 0 ? images[index] : nil
             sampled.images.append(image ?? black)
@@ -110,19 +134,35 @@ public struct VideoFrameSampler: Sendable {
         return sampled
     }
 
-    /// nil when this video needs the exact path (no timestamps, or fewer frames than slots).
-    private func sampleNearestDecodable(path: String) throws -> SampledFrames? {
-        guard let presentationIndex = try VideoDecoder.presentationIndices(path: path),
-              presentationIndex.count >= frameCount else { return nil }
-        let plan = FrameSlotPlan(totalFrames: presentationIndex.count, slotCount: frameCount)
+    /// The exact result at less cost: unsampled non-reference frames are not decoded, and frames are counted
+    /// from the packet index. nil (decode every frame instead) when the stream does not allow it, the video
+    /// is shorter than the slot count, or the pass saw anything unusual (a decode error, a frame the index
+    /// does not know, a target that did not come out).
+    private func sampleSkippingUnsampled(path: String, _ packetIndex: PacketIndex) throws -> SampledFrames? {
+        guard packetIndex.allowsExactSkipping, packetIndex.count >= frameCount else { return nil }
+        let plan = FrameSlotPlan(totalFrames: packetIndex.count, slotCount: frameCount)
+        let targets = plan.targetFrames
+        let pass = try VideoDecoder.decode(
+            path: path, outputSize: outputSize, crop: crop, targets: { _ in targets }, stopAfterLastTarget: true,
+            skipping: .unsampledNonReference(packetIndex), threads: decoderThreads)
+        guard pass.decodeErrors == 0, pass.readErrorReason == nil, pass.unnumberedFrames == 0,
+              targets.allSatisfy({ pass.images[$0] != nil }) else { return nil }
+        return assemble(plan: plan, images: pass.images, pass)
+    }
+
+    /// nil when this video needs the exact path (fewer frames than slots).
+    private func sampleNearestDecodable(path: String, _ packetIndex: PacketIndex) throws -> SampledFrames? {
+        guard packetIndex.count >= frameCount else { return nil }
+        let plan = FrameSlotPlan(totalFrames: packetIndex.count, slotCount: frameCount)
         let pass = try VideoDecoder.decode(
             path: path, outputSize: outputSize, crop: crop, targets: { _ in [] }, stopAfterLastTarget: false,
-            snapping: NearestDecodableTargets(presentationIndex: presentationIndex, targets: plan.targetFrames.sorted()))
+            skipping: .snapToDecodable(packetIndex, targets: plan.targetFrames.sorted()), threads: decoderThreads)
         guard pass.framesDecoded > 0 else {
             throw VideoError.noDecodableFrames(path: path, reason: pass.lastErrorReason ?? "the video stream has no frames")
         }
-        var sampled = SampledFrames(images: [], frameIndices: [], valid: [], totalFrames: presentationIndex.count,
-                                    width: pass.displayWidth, height: pass.displayHeight)
+        var sampled = SampledFrames(images: [], frameIndices: [], valid: [], totalFrames: packetIndex.count,
+                                    decodedFrames: pass.framesDecoded, width: pass.displayWidth,
+                                    height: pass.displayHeight)
         sampled.warnings = Self.warnings(for: pass, path: path).filter { !$0.contains("container declares") }
         for target in plan.slotFrameIndices {
             guard let (index, image) = pass.snapped[target] else {
