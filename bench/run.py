@@ -16,7 +16,6 @@ import datetime
 import json
 import os
 import platform
-import resource
 import shutil
 import socket
 import subprocess
@@ -103,8 +102,9 @@ def make_clips(clips):
     return paths
 
 
-def make_480p_dataset():
-    """A real/fake dataset `ffpp480` of the 480p clips, for end-to-end scaling against frame count."""
+def make_480p_dataset(copies=1):
+    """A real/fake dataset `ffpp480` of the 480p clips, for end-to-end scaling against frame count; with copies > 1
+    also `ffpp480x<copies>`, each clip hard-linked that many times (peak memory against the number of videos)."""
     root = os.path.join(WORK, "data-480p", "ffpp480")
     clips = []
     for index, (name, source, start) in enumerate(CLIPS_480P):
@@ -118,6 +118,14 @@ def make_480p_dataset():
                             "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-an", partial], check=True)
             os.replace(partial, path)
         clips.append(path)
+    if copies > 1:
+        many = os.path.join(WORK, "data-480p", f"ffpp480x{copies}")
+        shutil.rmtree(many, ignore_errors=True)
+        for clip in clips:
+            folder = os.path.join(many, os.path.basename(os.path.dirname(clip)))
+            os.makedirs(folder, exist_ok=True)
+            for copy in range(copies):
+                os.link(clip, os.path.join(folder, os.path.basename(clip).replace(".mp4", f"_{copy}.mp4")))
     return os.path.dirname(root), clips
 
 
@@ -154,26 +162,28 @@ def make_training_data(videos=200, frames=32, dimension=1280):
 def extract_e2e(dataset_dir, clips, frames, repeats, dataset="bench1080"):
     """The whole `extract` CLI (decode, sample, CNN, HDF5 cache) on the clips; fresh cache each run.
     coresBusy: the process's CPU time over (wall time x cores), how well decoding and the CNN overlap."""
-    times, busy = [], []
+    times, busy, peak = [], [], []
     for run in range(repeats):
         cache = os.path.join(WORK, f"cache-{run}")
         shutil.rmtree(cache, ignore_errors=True)
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
-        done = subprocess.run([EXTRACT, "--data", dataset, "--data-dir", dataset_dir, "--cache-dir", cache,
-                               "--frames", str(frames)], cwd=ROOT, capture_output=True, text=True)
+        with open(os.path.join(WORK, "extract.log"), "w") as stderr:
+            child = subprocess.Popen([EXTRACT, "--data", dataset, "--data-dir", dataset_dir, "--cache-dir", cache,
+                                      "--frames", str(frames)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=stderr)
+            _, status, usage = os.wait4(child.pid, 0)  # this child's own CPU time and peak memory
         elapsed = time.perf_counter() - started
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         shutil.rmtree(cache, ignore_errors=True)
-        if done.returncode != 0:
-            log(f"extract failed (n/a): {done.stderr.strip().splitlines()[-1:]}")
+        if os.waitstatus_to_exitcode(status) != 0:
+            with open(os.path.join(WORK, "extract.log")) as log_file:
+                log(f"extract failed (n/a): {log_file.read().strip().splitlines()[-1:]}")
             return None
         times.append(elapsed)
-        cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-        busy.append(cpu / (elapsed * os.cpu_count()))
+        busy.append((usage.ru_utime + usage.ru_stime) / (elapsed * os.cpu_count()))
+        peak.append(usage.ru_maxrss / 1024)  # KiB -> MiB
     median = sorted(times)[len(times) // 2]
     return {"clips": len(clips), "frames": frames, "secondsPerPass": times, "videosPerSecond": len(clips) / median,
-            "embeddedFramesPerSecond": len(clips) * frames / median, "coresBusy": sorted(busy)[len(busy) // 2]}
+            "embeddedFramesPerSecond": len(clips) * frames / median, "coresBusy": sorted(busy)[len(busy) // 2],
+            "peakMemoryMiB": max(peak)}
 
 
 def best_rate(result, batches=None):
@@ -273,7 +283,8 @@ def main():
                      "--repeats", repeats)
         ours_skylake = swift("backbone", "--backbone", name, "--batches", "16", "--frames", frames_per_run,
                              "--repeats", repeats, env=SKYLAKEX)
-        ort = peer("ort-backbone", "--backbone", name, "--batches", "1,16", "--frames", frames_per_run,
+        ort = peer("ort-backbone", "--backbone", name, "--batches", "1,16" if quick else "1,8,16,32",
+                   "--frames", frames_per_run,
                    "--repeats", repeats, "--threads", os.cpu_count(), "--onnx", onnx_dir) if onnx_check else None
         keras = peer("keras-backbone", "--backbone", name, "--batches", "16" if quick else "16,64",
                      "--frames", frames_per_run if quick else 64, "--repeats", repeats)
@@ -286,6 +297,9 @@ def main():
         table.rate(f"{label} embed, batch 16, OPENBLAS_CORETYPE=SkylakeX", rate_at(ours_skylake, 16),
                    rate_at(ort, 16), "ONNX Runtime", "frames/s")
         our_best, our_batch = best_rate(ours)
+        ort_best, ort_batch = best_rate(ort)
+        table.rate(f"{label} embed, each side's best batch (ours b{our_batch}, ORT b{ort_batch})", our_best, ort_best,
+                   "ONNX Runtime", "frames/s")
         keras_best, keras_batch = best_rate(keras)
         table.rate(f"{label} embed, best batch (ours b{our_batch}, Keras b{keras_batch})", our_best, keras_best,
                    "TF-Keras", "frames/s")
@@ -298,7 +312,7 @@ def main():
     results["sampler"] = {}
     # One video after another (FFmpeg's threads inside each), then two at once (one decoder thread each),
     # which is how extract decodes; OpenCV runs the same way in each row.
-    for concurrent in (1, 2):
+    for concurrent in ((1,) if quick else (1, 2)):
         ours_sampler = swift("sampler", "--clips", ",".join(clips), "--frames", frames, "--repeats", video_repeats,
                              "--concurrent", concurrent)
         opencv = peer("opencv-sampler", "--clips", ",".join(clips), "--frames", frames, "--repeats", video_repeats,
@@ -322,7 +336,8 @@ def main():
         notes.append(f"extract end to end on the 1080p clips kept {ours_e2e['coresBusy']:.0%} of the cores busy")
 
     # ---- end to end against frame count on dataset-like 480p clips, next to the backbone alone
-    data_480p, clips_480p = make_480p_dataset()
+    copies = 4
+    data_480p, clips_480p = make_480p_dataset(copies)
     backbone_rate, _ = best_rate((results["backbones"].get("mobilenetv2") or {}).get("project"))
     results["endToEnd480p"] = []
     for count in ([32] if quick else [16, 32, 64, 128, 256]):
@@ -330,6 +345,8 @@ def main():
         if row:
             row["backboneFramesPerSecond"] = backbone_rate
             results["endToEnd480p"].append(row)
+    many = extract_e2e(data_480p, clips_480p * copies, 32, 1, dataset=f"ffpp480x{copies}")
+    results["endToEnd480pMany"] = many
 
     # ---- training: the gru2-fc2 head of the notebook, and a 10-architecture sweep
     data = make_training_data()
@@ -394,11 +411,19 @@ def main():
                   f"{row['totalSeconds']:7.2f} | {row['embeddedFramesPerSecond']:.1f}")
     if results["endToEnd480p"]:
         print(f"\nend to end (extract CLI, MobileNetV2) on {len(CLIPS_480P)} 480p H.264 clips of 15 s, against frame count:")
-        print("frames | videos/s | embedded frames/s | / backbone alone | cores busy")
+        print("frames | videos/s | embedded frames/s | / backbone alone | cores busy | peak MiB")
         for row in results["endToEnd480p"]:
             share = row["embeddedFramesPerSecond"] / row["backboneFramesPerSecond"] if row["backboneFramesPerSecond"] else float("nan")
             print(f"{row['frames']:6d} | {row['videosPerSecond']:8.2f} | {row['embeddedFramesPerSecond']:17.1f} | "
-                  f"{share:16.2f} | {row['coresBusy']:.0%}")
+                  f"{share:16.2f} | {row['coresBusy']:10.0%} | {row['peakMemoryMiB']:.0f}")
+        at32 = next((row for row in results["endToEnd480p"] if row["frames"] == 32), None)
+        many = results.get("endToEnd480pMany")
+        if at32:
+            print(f"planning: at 32 frames, 6,000 such videos take about {6000 / at32['videosPerSecond'] / 60:.0f} min "
+                  f"on this machine")
+        if at32 and many:
+            print(f"peak memory of extract at 32 frames: {at32['peakMemoryMiB']:.0f} MiB for {at32['clips']} videos, "
+                  f"{many['peakMemoryMiB']:.0f} MiB for {many['clips']} videos")
     for name, sides in results["backbones"].items():
         if sides["project"]:
             print(f"\n{name} frames/s vs batch size (ours): " + ", ".join(

@@ -42,7 +42,7 @@ struct BackboneBenchmark {
                                        framesPerSecond: Double(frames) / Timing.median(times)))
             JSONOutput.progress("\(kind.rawValue) batch \(batchSize): \(String(format: "%.1f", Double(frames) / Timing.median(times))) frames/s")
         }
-        return Result(backbone: kind.rawValue, coreName: OpenBLASInfo.coreName, loadSeconds: loadSeconds, batches: batches)
+        return Result(backbone: kind.rawValue, coreName: OpenBLASKernels.coreName, loadSeconds: loadSeconds, batches: batches)
     }
 }
 

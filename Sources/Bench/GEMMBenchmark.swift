@@ -1,5 +1,6 @@
 import CBLAS
 import Foundation
+import Shared
 
 /// float32 C = A B with square n x n matrices through the OpenBLAS the project links (cblas_sgemm).
 /// OpenBLAS picks its kernels at load time (OPENBLAS_CORETYPE overrides), so the harness runs this
@@ -27,13 +28,12 @@ struct GEMMBenchmark {
                         1, a, Int32(n), b, Int32(n), 0, &c, Int32(n))
         }
         let flops = 2 * Double(n) * Double(n) * Double(n)
-        return Result(size: n, threads: Int(openblas_get_num_threads()), coreName: OpenBLASInfo.coreName,
+        return Result(size: n, threads: Int(openblas_get_num_threads()), coreName: OpenBLASKernels.coreName,
                       secondsPerRun: times, gflops: flops / Timing.median(times) / 1e9)
     }
 }
 
 /// What OpenBLAS says about itself at run time.
 enum OpenBLASInfo {
-    static var coreName: String { openblas_get_corename().map { String(cString: $0) } ?? "unknown" }
     static var configuration: String { openblas_get_config().map { String(cString: $0) } ?? "unknown" }
 }

@@ -4,6 +4,7 @@ import Shared
 
 // `bench`: the Swift side of `make bench`. Each command times one part of the pipeline (medians of
 // several runs) and prints one JSON object; bench/run.py runs the peers and prints the ratios.
+OpenBLASKernels.ensureFittingKernels()
 let argumentList = Array(CommandLine.arguments.dropFirst())
 
 func runCommand(_ arguments: BenchArguments) async throws {
@@ -16,7 +17,7 @@ func runCommand(_ arguments: BenchArguments) async throws {
             let configuration: String
             let processors: Int
         }
-        try JSONOutput.print(Info(coreName: OpenBLASInfo.coreName, configuration: OpenBLASInfo.configuration,
+        try JSONOutput.print(Info(coreName: OpenBLASKernels.coreName, configuration: OpenBLASInfo.configuration,
                                   processors: ProcessInfo.processInfo.activeProcessorCount))
     case "gemm":
         try JSONOutput.print(GEMMBenchmark(size: try arguments.int("size", default: 2048), repeats: repeats).run())

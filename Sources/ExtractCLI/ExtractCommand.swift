@@ -102,5 +102,8 @@ struct ExtractCommand: AsyncParsableCommand {
 
 @main
 enum Main {
-    static func main() async { await ExtractCommand.main() }
+    static func main() async {
+        OpenBLASKernels.ensureFittingKernels()
+        await ExtractCommand.main()
+    }
 }

@@ -4,7 +4,6 @@ import Shared
 import Train
 
 /// `predict`: a trained head scores new videos, embedded exactly as its training cache was.
-@main
 struct PredictCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predict",
@@ -53,5 +52,13 @@ struct PredictCommand: ParsableCommand {
             }
         }
         return lines.joined(separator: "\n")
+    }
+}
+
+@main
+enum Main {
+    static func main() {
+        OpenBLASKernels.ensureFittingKernels()
+        PredictCommand.main()
     }
 }

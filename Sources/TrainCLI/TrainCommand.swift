@@ -4,7 +4,6 @@ import Foundation
 import Shared
 import Train
 
-@main
 struct TrainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
@@ -208,5 +207,13 @@ struct LeaderboardCommand: AsyncParsableCommand {
             let board = try ResultsReport.update(dataset: dataset, resultsDirectory: paths.url(paths.resultsDir, config.paths.resultsDir))
             print(board.markdown())
         }
+    }
+}
+
+@main
+enum Main {
+    static func main() async {
+        OpenBLASKernels.ensureFittingKernels()
+        await TrainCommand.main()
     }
 }

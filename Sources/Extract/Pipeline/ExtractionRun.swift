@@ -55,7 +55,8 @@ public struct ExtractionRun: Sendable {
         let reusable = videos.count - pending.count
         printError("extract: \(request.dataset): \(videos.count) videos from \(listing.source)"
                    + (listing.ignoredFiles > 0 ? " (\(listing.ignoredFiles) non-video files ignored)" : "")
-                   + ", \(reusable) already cached, \(pending.count) to extract with \(request.backbone.rawValue) at \(request.frames) frames")
+                   + ", \(reusable) already cached, \(pending.count) to extract with \(request.backbone.rawValue) at \(request.frames) frames"
+                   + " (OpenBLAS \(OpenBLASKernels.coreName) kernels)")
 
         var framesEmbedded = 0
         var failures = 0

@@ -18,8 +18,10 @@ import Extract
 
     struct Outcome { var status: Int32; var stdout: String; var stderr: String }
 
-    private func extract(_ arguments: [String], cacheDirectory: String = "cache") throws -> Outcome {
+    private func extract(_ arguments: [String], cacheDirectory: String = "cache",
+                         environment: [String: String]? = nil) throws -> Outcome {
         let process = try extractProcess(arguments, cacheDirectory: cacheDirectory)
+        if let environment { process.environment = environment }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -163,5 +165,27 @@ import Extract
         #expect(missing.status != 0)
         #expect(missing.stderr.contains("Nowhere"))
         #expect(missing.stderr.split(separator: "\n").count == 1)
+    }
+
+    /// Debian's OpenBLAS falls back to generic kernels on CPUs it does not know; the binary must then re-run
+    /// itself with kernels that fit the CPU, and leave a user's OPENBLAS_CORETYPE alone.
+    @Test func runsOpenBLASKernelsThatFitTheCPU() throws {
+        try makeClip("K/real/a.avi", start: 0)
+        var environment = ProcessInfo.processInfo.environment
+        environment["OPENBLAS_CORETYPE"] = nil
+        let fitted = try extract(["--data", "K", "--frames", "4"], cacheDirectory: "cache-fitted", environment: environment)
+        #expect(fitted.status == 0, "\(fitted.stderr)")
+        let cpuinfo = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+        let kernels = fitted.stderr.split(separator: "(OpenBLAS ").last?.split(separator: " ").first.map(String.init)
+        #expect(kernels != nil, "the run line names no OpenBLAS kernels: \(fitted.stderr)")
+        if cpuinfo.contains(" avx2 ") && cpuinfo.contains(" fma ") {
+            for generic in ["Prescott", "Core2", "Penryn", "Nehalem", "Barcelona"] {
+                #expect(kernels != generic, "OpenBLAS runs its generic \(generic) kernels on an AVX2 CPU")
+            }
+        }
+        environment["OPENBLAS_CORETYPE"] = "Haswell"
+        let chosen = try extract(["--data", "K", "--frames", "4"], cacheDirectory: "cache-chosen", environment: environment)
+        #expect(chosen.status == 0)
+        #expect(chosen.stderr.contains("(OpenBLAS Haswell kernels)"), "\(chosen.stderr)")
     }
 }
