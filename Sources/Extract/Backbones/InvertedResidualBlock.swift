@@ -56,8 +56,9 @@ struct InvertedResidualBlock: Sendable {
         var output = FeatureMap(uninitializedBatch: input.batch, height: outputHeight, width: outputWidth,
                                 channels: outputChannels)
         // [bandInputRows, width, hidden] expanded rows; [bandRows, outputWidth, hidden] depthwise rows.
-        var expanded = [Float](repeating: 0, count: expansion == nil ? 0 : bandInputRows * width * hidden)
-        var filtered = [Float](repeating: 0, count: bandRows * outputWidth * hidden)
+        // Not zero-filled: every row is written before it is read.
+        var expanded = uninitializedFloats(expansion == nil ? 0 : bandInputRows * width * hidden)
+        var filtered = uninitializedFloats(bandRows * outputWidth * hidden)
         input.data.withUnsafeBufferPointer { x in
             output.data.withUnsafeMutableBufferPointer { y in
                 expanded.withUnsafeMutableBufferPointer { e in
@@ -102,4 +103,8 @@ struct InvertedResidualBlock: Sendable {
         }
         return output
     }
+}
+
+private func uninitializedFloats(_ count: Int) -> [Float] {
+    [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
 }

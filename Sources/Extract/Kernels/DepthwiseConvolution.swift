@@ -329,6 +329,32 @@ public struct DepthwiseConvolution: Sendable {
         let out = y + ((oy &- outputRowBase) &* outputWidth &+ ox) &* channels
         let bounds = ActivationBounds(activation)
         var c = 0
+        // Four channel vectors at a time: four independent FMA chains instead of one waiting on its own latency
+        // (edge pixels are most of a small map: all 7 columns of a 7x7 map under a 5x5 kernel). Each channel's
+        // taps are summed in the same order either way.
+        let width4 = 4 &* ChannelVector.scalarCount
+        while c &+ width4 <= channels {
+            let c1 = c &+ ChannelVector.scalarCount, c2 = c1 &+ ChannelVector.scalarCount
+            let c3 = c2 &+ ChannelVector.scalarCount
+            var sum0 = ChannelVector(loadingFrom: b + c), sum1 = ChannelVector(loadingFrom: b + c1)
+            var sum2 = ChannelVector(loadingFrom: b + c2), sum3 = ChannelVector(loadingFrom: b + c3)
+            for ky in rows {
+                let pixels = x + (((firstRow &+ ky &- inputRowBase) &* width &+ firstColumn) &* channels)
+                let taps = w + (ky &* kernelSize &* channels)
+                for kx in columns {
+                    let pixel = pixels + (kx &* channels), tap = taps + (kx &* channels)
+                    sum0.addProduct(ChannelVector(loadingFrom: pixel + c), ChannelVector(loadingFrom: tap + c))
+                    sum1.addProduct(ChannelVector(loadingFrom: pixel + c1), ChannelVector(loadingFrom: tap + c1))
+                    sum2.addProduct(ChannelVector(loadingFrom: pixel + c2), ChannelVector(loadingFrom: tap + c2))
+                    sum3.addProduct(ChannelVector(loadingFrom: pixel + c3), ChannelVector(loadingFrom: tap + c3))
+                }
+            }
+            bounds(sum0).store(to: out + c)
+            bounds(sum1).store(to: out + c1)
+            bounds(sum2).store(to: out + c2)
+            bounds(sum3).store(to: out + c3)
+            c &+= width4
+        }
         while c &+ ChannelVector.scalarCount <= channels {
             var sum = ChannelVector(loadingFrom: b + c)
             for ky in rows {
