@@ -34,8 +34,10 @@ import Testing
     }
 
     @Test(arguments: [
-        // (channels, kernel, stride, TF same?) - 13 and 21 exercise the scalar tail after SIMD8 blocks
+        // (channels, kernel, stride, TF same?) - 13 and 21 exercise the scalar tail after SIMD8 blocks; 45 and 40
+        // the edge pixels' four-vector blocks followed by single vectors (and a scalar tail)
         (13, 3, 1, false), (24, 3, 2, false), (21, 5, 2, true), (32, 5, 1, true), (16, 3, 2, true),
+        (45, 3, 1, false), (40, 5, 1, true),
     ])
     func depthwiseMatchesGroupedDefinition(_ c: (Int, Int, Int, Bool)) {
         let (channels, kernel, stride, tensorFlowSame) = c
