@@ -8,6 +8,8 @@ public struct PointwiseConvolution: Sendable {
     let weights: [Float]
     let bias: [Float]
     public let activation: Activation
+    /// The same weights packed for `multiplyPacked`; nil when the output channels are not a multiple of 8.
+    let packed: PackedPointwiseWeights?
 
     public init(weights: [Float], bias: [Float], inputChannels: Int, activation: Activation) {
         precondition(weights.count == bias.count * inputChannels, "pointwise weights must be [out, in]")
@@ -16,6 +18,9 @@ public struct PointwiseConvolution: Sendable {
         self.weights = weights
         self.bias = bias
         self.activation = activation
+        self.packed = bias.count % 8 == 0
+            ? PackedPointwiseWeights(weights: weights, inputChannels: inputChannels, outputChannels: bias.count)
+            : nil
     }
 
     /// activation(input * W^T + bias + shortcut); shortcut (same shape as the output) is a residual branch
@@ -47,6 +52,29 @@ public struct PointwiseConvolution: Sendable {
     /// input [rows, inputChannels] -> output [rows, outputChannels], shortcut (if any) [rows, outputChannels].
     func apply(rows: Int, _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
                adding shortcut: UnsafePointer<Float>?) {
+        if let packed {
+            let (k, n) = (inputChannels, outputChannels)
+            bias.withUnsafeBufferPointer { b in
+                let bias = b.baseAddress!, bounds = ActivationBounds(activation)
+                // Callers that spread frames over the cores set BLAS to one thread; otherwise (one frame at a
+                // time) the rows split over as many threads as BLAS may use, in whole 6-row tiles. Each row's
+                // sum runs in the same order either way, so the split never changes a bit of the result.
+                let threads = Int(openblas_get_num_threads())
+                guard threads > 1 && rows >= 24 * threads else {
+                    return multiplyPacked(x, rows: rows, packed, bias: bias, shortcut: shortcut, bounds: bounds,
+                                          into: y)
+                }
+                let chunk = ((rows + threads - 1) / threads + 5) / 6 * 6
+                let pointers = RowPointers(x: x, y: y, shortcut: shortcut)
+                parallelFor(count: (rows + chunk - 1) / chunk) { part in
+                    let first = part * chunk
+                    multiplyPacked(pointers.x + first * k, rows: min(chunk, rows - first), packed, bias: bias,
+                                   shortcut: pointers.shortcut.map { $0 + first * n }, bounds: bounds,
+                                   into: pointers.y + first * n)
+                }
+            }
+            return
+        }
         let channels = outputChannels
         bias.withUnsafeBufferPointer { b in
             // Start from bias (+ shortcut) and let the GEMM accumulate (beta 1): OpenBLAS would
@@ -73,4 +101,11 @@ public struct PointwiseConvolution: Sendable {
         }
         clamp(y, count: rows * channels, activation: activation)
     }
+}
+
+/// Row pointers shared by workers that each write disjoint rows.
+private struct RowPointers: @unchecked Sendable {
+    let x: UnsafePointer<Float>
+    let y: UnsafeMutablePointer<Float>
+    let shortcut: UnsafePointer<Float>?
 }

@@ -64,15 +64,31 @@ import Testing
         }
     }
 
-    @Test func pointwiseMatchesDefinition() {
-        let input = randomMap(batch: 2, height: 3, width: 5, channels: 7, seed: 5)
-        var random = TestRandom(seed: 6)
-        let weights = random.values(11 * 7)
-        let bias = random.values(11)
-        let layer = PointwiseConvolution(weights: weights, bias: bias, inputChannels: 7, activation: .relu)
-        let want = naiveConvolution(input, torchWeights: weights, bias: bias, kernelHeight: 1, kernelWidth: 1,
-                                    stride: 1, padding: .none, groups: 1, activation: .relu)
-        #expect(maxAbsoluteDifference(layer(input).data, want.data) < 1e-5)
+    /// (output channels, input channels): 11 takes the BLAS path, multiples of 8 the packed-weights kernel, whose
+    /// 6 x 16 tiles, 8-wide last panels (24, 40) and short row tails (7 and 13 rows) all need covering.
+    @Test(arguments: [(11, 7), (8, 1), (16, 7), (24, 33), (40, 16), (96, 24)])
+    func pointwiseMatchesDefinition(_ shape: (Int, Int)) {
+        let (outputs, inputs) = shape
+        for (batch, height, width) in [(2, 3, 5), (1, 1, 7), (1, 13, 1)] {
+            let input = randomMap(batch: batch, height: height, width: width, channels: inputs, seed: 5)
+            var random = TestRandom(seed: 6)
+            let weights = random.values(outputs * inputs).map { $0 * 3 }  // large enough to reach ReLU6's 6
+            let bias = random.values(outputs)
+            let shortcut = randomMap(batch: batch, height: height, width: width, channels: outputs, seed: 7)
+            for activation in [Activation.identity, .relu, .relu6] {
+                let layer = PointwiseConvolution(weights: weights, bias: bias, inputChannels: inputs,
+                                                 activation: activation)
+                let want = naiveConvolution(input, torchWeights: weights, bias: bias, kernelHeight: 1, kernelWidth: 1,
+                                            stride: 1, padding: .none, groups: 1, activation: activation)
+                #expect(maxAbsoluteDifference(layer(input).data, want.data) < 1e-5, "\(shape) \(activation)")
+                // The residual is added before the activation.
+                let linear = naiveConvolution(input, torchWeights: weights, bias: bias, kernelHeight: 1,
+                                              kernelWidth: 1, stride: 1, padding: .none, groups: 1, activation: .identity)
+                let withShortcut = zip(linear.data, shortcut.data).map { activation($0 + $1) }
+                #expect(maxAbsoluteDifference(layer(input, adding: shortcut).data, withShortcut) < 1e-5,
+                        "\(shape) \(activation) with shortcut")
+            }
+        }
     }
 
     @Test func tensorFlowSamePutsExtraPaddingBottomRight() {

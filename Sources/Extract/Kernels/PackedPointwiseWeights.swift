@@ -1,0 +1,148 @@
+/// A 1x1 convolution's weights packed once, at load time, for `multiplyPacked`: panels of 16 output channels,
+/// each [inputChannels][16] contiguous (the last panel 8 wide when outputChannels % 16 == 8), so the kernel reads
+/// one cache line of weights per input channel and never repacks them per call as a general GEMM does.
+struct PackedPointwiseWeights: Sendable {
+    static let panelWidth = 16
+    let inputChannels: Int
+    let outputChannels: Int
+    /// Panel p starts at p * inputChannels * 16 and is `width(p)` wide.
+    let values: [Float]
+
+    /// weights: [out, in] row-major; outputChannels must be a multiple of 8 (true of every layer of both nets).
+    init(weights: [Float], inputChannels: Int, outputChannels: Int) {
+        precondition(outputChannels % 8 == 0, "packed pointwise weights need a multiple of 8 output channels")
+        self.inputChannels = inputChannels
+        self.outputChannels = outputChannels
+        var packed = [Float](repeating: 0, count: inputChannels * outputChannels)
+        var offset = 0
+        var first = 0
+        while first < outputChannels {
+            let width = min(Self.panelWidth, outputChannels - first)
+            for k in 0..<inputChannels {
+                for j in 0..<width { packed[offset + k * width + j] = weights[(first + j) * inputChannels + k] }
+            }
+            offset += inputChannels * width
+            first += width
+        }
+        values = packed
+    }
+}
+
+/// y[rows, N] = bounds(x[rows, K] * W + bias (+ shortcut)), W packed as above: a 6 x 16 register tile per step
+/// (12 accumulators, 2 weight vectors and a broadcast fill 15 of the 16 AVX registers), bias, residual and
+/// activation applied as the tile is stored, so the output is written once.
+func multiplyPacked(_ x: UnsafePointer<Float>, rows: Int, _ packed: PackedPointwiseWeights, bias: UnsafePointer<Float>,
+                    shortcut: UnsafePointer<Float>?, bounds: ActivationBounds, into y: UnsafeMutablePointer<Float>) {
+    let k = packed.inputChannels, n = packed.outputChannels
+    packed.values.withUnsafeBufferPointer { w in
+        var row = 0
+        while row < rows {
+            let tileRows = min(6, rows - row)
+            var first = 0
+            var panel = w.baseAddress!
+            while first < n {
+                let width = min(PackedPointwiseWeights.panelWidth, n - first)
+                let a = x + row * k
+                let c = y + row * n + first
+                let s = shortcut.map { $0 + row * n + first }
+                if tileRows == 6 && width == 16 {
+                    tile6x16(a, k: k, panel, bias + first, s, n: n, bounds, c)
+                } else if tileRows == 6 {
+                    tile6x8(a, k: k, panel, bias + first, s, n: n, bounds, c)
+                } else {
+                    tileAny(a, rows: tileRows, k: k, panel, width: width, bias + first, s, n: n, bounds, c)
+                }
+                panel += k * width
+                first += width
+            }
+            row += tileRows
+        }
+    }
+}
+
+@inline(__always)
+private func tile6x16(_ a: UnsafePointer<Float>, k: Int, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>,
+                      _ shortcut: UnsafePointer<Float>?, n: Int, _ bounds: ActivationBounds,
+                      _ c: UnsafeMutablePointer<Float>) {
+    let bias0 = ChannelVector(loadingFrom: bias), bias1 = ChannelVector(loadingFrom: bias + 8)
+    var c00 = bias0, c01 = bias1, c10 = bias0, c11 = bias1, c20 = bias0, c21 = bias1
+    var c30 = bias0, c31 = bias1, c40 = bias0, c41 = bias1, c50 = bias0, c51 = bias1
+    let a0 = a, a1 = a + k, a2 = a1 + k, a3 = a2 + k, a4 = a3 + k, a5 = a4 + k
+    var panel = w
+    for i in 0..<k {
+        let w0 = ChannelVector(loadingFrom: panel), w1 = ChannelVector(loadingFrom: panel + 8)
+        var x = ChannelVector(repeating: a0[i])
+        c00.addProduct(x, w0); c01.addProduct(x, w1)
+        x = ChannelVector(repeating: a1[i])
+        c10.addProduct(x, w0); c11.addProduct(x, w1)
+        x = ChannelVector(repeating: a2[i])
+        c20.addProduct(x, w0); c21.addProduct(x, w1)
+        x = ChannelVector(repeating: a3[i])
+        c30.addProduct(x, w0); c31.addProduct(x, w1)
+        x = ChannelVector(repeating: a4[i])
+        c40.addProduct(x, w0); c41.addProduct(x, w1)
+        x = ChannelVector(repeating: a5[i])
+        c50.addProduct(x, w0); c51.addProduct(x, w1)
+        panel += 16
+    }
+    @inline(__always) func store(_ v0: ChannelVector, _ v1: ChannelVector, row: Int) {
+        var (v0, v1) = (v0, v1)
+        if let shortcut {
+            v0 += ChannelVector(loadingFrom: shortcut + row * n)
+            v1 += ChannelVector(loadingFrom: shortcut + row * n + 8)
+        }
+        bounds(v0).store(to: c + row * n)
+        bounds(v1).store(to: c + row * n + 8)
+    }
+    store(c00, c01, row: 0); store(c10, c11, row: 1); store(c20, c21, row: 2)
+    store(c30, c31, row: 3); store(c40, c41, row: 4); store(c50, c51, row: 5)
+}
+
+/// The 8-wide last panel: 6 accumulators.
+@inline(__always)
+private func tile6x8(_ a: UnsafePointer<Float>, k: Int, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>,
+                     _ shortcut: UnsafePointer<Float>?, n: Int, _ bounds: ActivationBounds,
+                     _ c: UnsafeMutablePointer<Float>) {
+    let bias0 = ChannelVector(loadingFrom: bias)
+    var c0 = bias0, c1 = bias0, c2 = bias0, c3 = bias0, c4 = bias0, c5 = bias0
+    let a0 = a, a1 = a + k, a2 = a1 + k, a3 = a2 + k, a4 = a3 + k, a5 = a4 + k
+    var panel = w
+    for i in 0..<k {
+        let w0 = ChannelVector(loadingFrom: panel)
+        c0.addProduct(ChannelVector(repeating: a0[i]), w0)
+        c1.addProduct(ChannelVector(repeating: a1[i]), w0)
+        c2.addProduct(ChannelVector(repeating: a2[i]), w0)
+        c3.addProduct(ChannelVector(repeating: a3[i]), w0)
+        c4.addProduct(ChannelVector(repeating: a4[i]), w0)
+        c5.addProduct(ChannelVector(repeating: a5[i]), w0)
+        panel += 8
+    }
+    @inline(__always) func store(_ v: ChannelVector, row: Int) {
+        var v = v
+        if let shortcut { v += ChannelVector(loadingFrom: shortcut + row * n) }
+        bounds(v).store(to: c + row * n)
+    }
+    store(c0, row: 0); store(c1, row: 1); store(c2, row: 2); store(c3, row: 3); store(c4, row: 4); store(c5, row: 5)
+}
+
+/// Edge tiles: fewer than 6 rows, or the 8-wide last panel; one row at a time.
+@inline(__always)
+private func tileAny(_ a: UnsafePointer<Float>, rows: Int, k: Int, _ w: UnsafePointer<Float>, width: Int,
+                     _ bias: UnsafePointer<Float>, _ shortcut: UnsafePointer<Float>?, n: Int,
+                     _ bounds: ActivationBounds, _ c: UnsafeMutablePointer<Float>) {
+    for r in 0..<rows {
+        let ar = a + r * k
+        var vector = 0
+        while vector < width {
+            var sum = ChannelVector(loadingFrom: bias + vector)
+            var panel = w + vector
+            for i in 0..<k {
+                sum.addProduct(ChannelVector(repeating: ar[i]), ChannelVector(loadingFrom: panel))
+                panel += width
+            }
+            if let shortcut { sum += ChannelVector(loadingFrom: shortcut + r * n + vector) }
+            bounds(sum).store(to: c + r * n + vector)
+            vector += 8
+        }
+    }
+}
