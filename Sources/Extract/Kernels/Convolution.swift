@@ -14,6 +14,9 @@ public struct Convolution: Sendable {
     /// [out, kh, kw, in/groups]: each output channel's filter in the same order as an im2col row.
     let weights: [Float]
     let bias: [Float]
+    /// Ungrouped: the GEMM over im2col rows is a 1x1 convolution with patch-sized inputs, so it runs on that
+    /// layer's packed-weights kernel (bias and activation fused).
+    let patchProduct: PointwiseConvolution?
 
     /// torchWeights: [out, in/groups, kh, kw] (PyTorch layout), bias: [out].
     public init(torchWeights: [Float], bias: [Float], inputChannels: Int, kernelHeight: Int, kernelWidth: Int,
@@ -44,6 +47,10 @@ public struct Convolution: Sendable {
         self.activation = activation
         self.weights = reordered
         self.bias = bias
+        self.patchProduct = groups == 1
+            ? PointwiseConvolution(weights: reordered, bias: bias, inputChannels: groupInputs * kernelHeight * kernelWidth,
+                                   activation: activation)
+            : nil
     }
 
     public func callAsFunction(_ input: FeatureMap) -> FeatureMap {
@@ -58,8 +65,20 @@ public struct Convolution: Sendable {
         let groupOutputs = outputChannels / groups
         let patch = kernelHeight * kernelWidth * groupInputs
         let rows = output.pixelCount
-        // im2col matrix [rows, kh * kw * in/groups], rebuilt for each group.
-        var columns = [Float](repeating: 0, count: rows * patch)
+        // im2col matrix [rows, kh * kw * in/groups], rebuilt for each group (every element written, padding as 0).
+        var columns = [Float](unsafeUninitializedCapacity: rows * patch) { _, initialized in initialized = rows * patch }
+        if let patchProduct {
+            input.data.withUnsafeBufferPointer { x in
+                columns.withUnsafeMutableBufferPointer { columns in
+                    output.data.withUnsafeMutableBufferPointer { y in
+                        fillColumns(columns.baseAddress!, from: x.baseAddress!, input: input, group: 0,
+                                    outputHeight: outputHeight, outputWidth: outputWidth)
+                        patchProduct.apply(rows: rows, columns.baseAddress!, into: y.baseAddress!, adding: nil)
+                    }
+                }
+            }
+            return output
+        }
         input.data.withUnsafeBufferPointer { x in
             weights.withUnsafeBufferPointer { w in
                 columns.withUnsafeMutableBufferPointer { columns in
