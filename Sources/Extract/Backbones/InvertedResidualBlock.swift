@@ -26,11 +26,12 @@ struct InvertedResidualBlock: Sendable {
 
     func callAsFunction(_ input: FeatureMap) -> FeatureMap {
         let expandedBytes = input.height * input.width * depthwise.channels * MemoryLayout<Float>.size
-        // Banding runs one frame on one core; with several BLAS threads the whole-map layers parallelise better.
-        if expandedBytes >= Self.bandingThresholdBytes && openblas_get_num_threads() == 1 {
-            return fusedBands(input)
-        }
-        return wholeMaps(input)
+        guard expandedBytes >= Self.bandingThresholdBytes else { return wholeMaps(input) }
+        // Callers spreading frames over the cores run one BLAS thread; otherwise (one frame at a time) the
+        // output rows are split into one contiguous share per thread, each banded on its own core.
+        let threads = Int(openblas_get_num_threads())
+        guard threads > 1 else { return fusedBands(input) }
+        return withSingleThreadedBLAS { fusedBands(input, sharedOver: threads) }
     }
 
     /// Layer by layer over the whole batch: the expanded map is materialised in full.
@@ -42,7 +43,9 @@ struct InvertedResidualBlock: Sendable {
     /// The same function computed a band of output rows at a time: expand only the input rows the band's
     /// depthwise window reads, then depthwise and project them, so the expanded map never goes to memory whole.
     /// Rows shared with the previous band (the kernel's overlap) are moved to the front, not recomputed.
-    func fusedBands(_ input: FeatureMap, bandBytes: Int = Self.bandBytes) -> FeatureMap {
+    /// workers > 1: each image's output rows are split into that many contiguous shares run in parallel (the
+    /// caller limits BLAS to one thread); a share recomputes the few expanded rows it shares with the one above.
+    func fusedBands(_ input: FeatureMap, bandBytes: Int = Self.bandBytes, sharedOver workers: Int = 1) -> FeatureMap {
         let (height, width, hidden) = (input.height, input.width, depthwise.channels)
         let outputHeight = Padding.outputSize(height, kernel: depthwise.kernelSize, stride: depthwise.stride,
                                               before: depthwise.padding.top, after: depthwise.padding.bottom)
@@ -55,49 +58,55 @@ struct InvertedResidualBlock: Sendable {
         let (inputChannels, outputChannels) = (input.channels, projection.outputChannels)
         var output = FeatureMap(uninitializedBatch: input.batch, height: outputHeight, width: outputWidth,
                                 channels: outputChannels)
-        // [bandInputRows, width, hidden] expanded rows; [bandRows, outputWidth, hidden] depthwise rows.
-        // Not zero-filled: every row is written before it is read.
-        var expanded = uninitializedFloats(expansion == nil ? 0 : bandInputRows * width * hidden)
-        var filtered = uninitializedFloats(bandRows * outputWidth * hidden)
+        let shares = max(1, min(workers, outputHeight))
         input.data.withUnsafeBufferPointer { x in
             output.data.withUnsafeMutableBufferPointer { y in
-                expanded.withUnsafeMutableBufferPointer { e in
-                    filtered.withUnsafeMutableBufferPointer { f in
-                        for n in 0..<input.batch {
-                            let image = x.baseAddress! + n * height * width * inputChannels
-                            let result = y.baseAddress! + n * outputHeight * outputWidth * outputChannels
-                            var held = 0..<0
-                            var first = 0
-                            while first < outputHeight {
-                                let rows = first..<min(outputHeight, first + bandRows)
-                                let needed = depthwise.inputRows(for: rows, height: height)
-                                let source: UnsafePointer<Float>
-                                if let expansion {
-                                    let kept = held.overlaps(needed) && held.lowerBound <= needed.lowerBound
-                                        ? needed.lowerBound..<held.upperBound : needed.lowerBound..<needed.lowerBound
-                                    if !kept.isEmpty && kept.lowerBound > held.lowerBound {
-                                        let from = e.baseAddress! + (kept.lowerBound - held.lowerBound) * width * hidden
-                                        // memmove: the kept rows may overlap their new place.
-                                        UnsafeMutableRawPointer(e.baseAddress!).copyMemory(
-                                            from: from, byteCount: kept.count * rowBytes)
-                                    }
-                                    expansion.apply(rows: (needed.upperBound - kept.upperBound) * width,
-                                                    image + kept.upperBound * width * inputChannels,
-                                                    into: e.baseAddress! + kept.count * width * hidden, adding: nil)
-                                    held = needed
-                                    source = UnsafePointer(e.baseAddress!)
-                                } else {
-                                    source = image + needed.lowerBound * width * inputChannels
-                                }
-                                depthwise.convolveRows(rows, of: source, inputRowBase: needed.lowerBound, height: height,
-                                                       width: width, into: f.baseAddress!)
-                                let offset = rows.lowerBound * outputWidth * outputChannels
-                                projection.apply(rows: rows.count * outputWidth, f.baseAddress!, into: result + offset,
-                                                 adding: hasShortcut ? image + offset : nil)
-                                first = rows.upperBound
+                let images = BandImages(input: x.baseAddress!, output: y.baseAddress!)
+                // One job: output rows `share` of image n, with its own band buffers.
+                func run(job: Int) {
+                    let (n, share) = job.quotientAndRemainder(dividingBy: shares)
+                    let image = images.input + n * height * width * inputChannels
+                    let result = images.output + n * outputHeight * outputWidth * outputChannels
+                    // [bandInputRows, width, hidden] expanded rows; [bandRows, outputWidth, hidden] depthwise rows.
+                    // Not zero-filled: every row is written before it is read.
+                    let e = UnsafeMutablePointer<Float>.allocate(capacity: expansion == nil ? 0 : bandInputRows * width * hidden)
+                    let f = UnsafeMutablePointer<Float>.allocate(capacity: bandRows * outputWidth * hidden)
+                    defer { e.deallocate(); f.deallocate() }
+                    var held = 0..<0
+                    var first = outputHeight * share / shares
+                    let last = outputHeight * (share + 1) / shares
+                    while first < last {
+                        let rows = first..<min(last, first + bandRows)
+                        let needed = depthwise.inputRows(for: rows, height: height)
+                        let source: UnsafePointer<Float>
+                        if let expansion {
+                            let kept = held.overlaps(needed) && held.lowerBound <= needed.lowerBound
+                                ? needed.lowerBound..<held.upperBound : needed.lowerBound..<needed.lowerBound
+                            if !kept.isEmpty && kept.lowerBound > held.lowerBound {
+                                let from = e + (kept.lowerBound - held.lowerBound) * width * hidden
+                                // memmove: the kept rows may overlap their new place.
+                                UnsafeMutableRawPointer(e).copyMemory(from: from, byteCount: kept.count * rowBytes)
                             }
+                            expansion.apply(rows: (needed.upperBound - kept.upperBound) * width,
+                                            image + kept.upperBound * width * inputChannels,
+                                            into: e + kept.count * width * hidden, adding: nil)
+                            held = needed
+                            source = UnsafePointer(e)
+                        } else {
+                            source = image + needed.lowerBound * width * inputChannels
                         }
+                        depthwise.convolveRows(rows, of: source, inputRowBase: needed.lowerBound, height: height,
+                                               width: width, into: f)
+                        let offset = rows.lowerBound * outputWidth * outputChannels
+                        projection.apply(rows: rows.count * outputWidth, f, into: result + offset,
+                                         adding: hasShortcut ? image + offset : nil)
+                        first = rows.upperBound
                     }
+                }
+                if shares == 1 {
+                    for n in 0..<input.batch { run(job: n) }
+                } else {
+                    parallelFor(count: input.batch * shares) { run(job: $0) }
                 }
             }
         }
@@ -105,6 +114,8 @@ struct InvertedResidualBlock: Sendable {
     }
 }
 
-private func uninitializedFloats(_ count: Int) -> [Float] {
-    [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+/// Each job reads its own image and writes its own rows of the output.
+private struct BandImages: @unchecked Sendable {
+    let input: UnsafePointer<Float>
+    let output: UnsafeMutablePointer<Float>
 }

@@ -59,6 +59,11 @@ import Testing
             #expect(banded.height == expected.height && banded.width == expected.width
                     && banded.channels == expected.channels)
             #expect(maxAbsoluteDifference(banded.data, expected.data) < 1e-4, "band rows \(bandRows)")
+            // Rows shared over parallel workers (one frame at a time): the same rows, bit for bit.
+            for workers in [2, 3] {
+                let shared = withSingleThreadedBLAS { block.fusedBands(input, bandBytes: bandBytes, sharedOver: workers) }
+                #expect(shared.data == banded.data, "band rows \(bandRows), \(workers) workers")
+            }
         }
         #expect(maxAbsoluteDifference(block.wholeMaps(input).data, expected.data) < 1e-4)
     }
