@@ -37,6 +37,9 @@ func multiplyPacked(_ x: UnsafePointer<Float>, rows: Int, _ packed: PackedPointw
     packed.values.withUnsafeBufferPointer { w in
         var row = 0
         while row < rows {
+            // A short last block becomes a full tile ending at the last row: the rows it repeats are computed
+            // again identically, and one-row-at-a-time tails (one FMA chain each) are left to maps under 6 rows.
+            if rows - row < 6 && rows >= 6 { row = rows - 6 }
             let tileRows = min(6, rows - row)
             var first = 0
             var panel = w.baseAddress!
