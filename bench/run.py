@@ -281,21 +281,17 @@ def main():
         our_batches = "1,16" if quick else ("1,8,16,32,64" if name == "mobilenetv2" else "1,16,64")
         ours = swift("backbone", "--backbone", name, "--batches", our_batches, "--frames", frames_per_run,
                      "--repeats", repeats)
-        ours_skylake = swift("backbone", "--backbone", name, "--batches", "16", "--frames", frames_per_run,
-                             "--repeats", repeats, env=SKYLAKEX)
         ort = peer("ort-backbone", "--backbone", name, "--batches", "1,16" if quick else "1,8,16,32",
                    "--frames", frames_per_run,
                    "--repeats", repeats, "--threads", os.cpu_count(), "--onnx", onnx_dir) if onnx_check else None
         keras = peer("keras-backbone", "--backbone", name, "--batches", "16" if quick else "16,64",
                      "--frames", frames_per_run if quick else 64, "--repeats", repeats)
-        results["backbones"][name] = {"project": ours, "projectSkylakeX": ours_skylake, "onnxruntime": ort,
+        results["backbones"][name] = {"project": ours, "onnxruntime": ort,
                                       "keras": keras}
         label = "MobileNetV2" if name == "mobilenetv2" else "EfficientNet-Lite0"
         for batch in (1, 16):
             table.rate(f"{label} embed, batch {batch}", rate_at(ours, batch), rate_at(ort, batch),
                        "ONNX Runtime", "frames/s")
-        table.rate(f"{label} embed, batch 16, OPENBLAS_CORETYPE=SkylakeX", rate_at(ours_skylake, 16),
-                   rate_at(ort, 16), "ONNX Runtime", "frames/s")
         our_best, our_batch = best_rate(ours)
         ort_best, ort_batch = best_rate(ort)
         table.rate(f"{label} embed, each side's best batch (ours b{our_batch}, ORT b{ort_batch})", our_best, ort_best,
@@ -375,10 +371,10 @@ def main():
     results["sweepParallel"] = sweep_parallel
     keras_epoch = epoch_seconds(keras_train, 8)
     target = 60.0 * sweep_epochs / 100
-    table.seconds(f"sweep 10 archs x {sweep_epochs} epochs, batch 8 (peer: target)", (sweep or {}).get("totalSeconds"),
-                  target, f"target < {target:.0f} s")
+    table.seconds(f"sweep 10 archs x {sweep_epochs} epochs, batch 8, one head at a time (peer: target)",
+                  (sweep or {}).get("totalSeconds"), target, f"target < {target:.0f} s")
     if sweep_parallel:
-        table.seconds(f"sweep as above, {os.cpu_count()} at once, OPENBLAS_NUM_THREADS=1 (peer: target)",
+        table.seconds(f"sweep as above, {os.cpu_count()} heads at once as `train sweep` runs it (peer: target)",
                       sweep_parallel["totalSeconds"], target, f"target < {target:.0f} s")
     if keras_epoch:
         # gru2-fc2 stands in for every architecture: an estimate, labelled as one.
