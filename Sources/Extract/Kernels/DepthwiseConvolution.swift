@@ -102,18 +102,11 @@ public struct DepthwiseConvolution: Sendable {
                                       outputRowBase: outputRowBase)
                         ox += 1
                     }
-                    if kernelSize == 3 && stride == 1 {
+                    if (kernelSize == 3 || kernelSize == 5) && stride == 1 {
                         while ox + 8 <= interiorEnd {
-                            convolveEightInteriorPixels3x3(x, into: y, w.baseAddress!, b.baseAddress!, width: width,
-                                                           outputWidth: outputWidth, oy: oy, ox: ox, rows: rows,
-                                                           inputRowBase: inputRowBase, outputRowBase: outputRowBase)
-                            ox += 8
-                        }
-                    } else if kernelSize == 5 && stride == 1 {
-                        while ox + 8 <= interiorEnd {
-                            convolveEightInteriorPixels5x5(x, into: y, w.baseAddress!, b.baseAddress!, width: width,
-                                                           outputWidth: outputWidth, oy: oy, ox: ox, rows: rows,
-                                                           inputRowBase: inputRowBase, outputRowBase: outputRowBase)
+                            convolveEightInteriorPixels(x, into: y, w.baseAddress!, b.baseAddress!, width: width,
+                                                        outputWidth: outputWidth, oy: oy, ox: ox, rows: rows,
+                                                        inputRowBase: inputRowBase, outputRowBase: outputRowBase)
                             ox += 8
                         }
                     }
@@ -295,10 +288,11 @@ public struct DepthwiseConvolution: Sendable {
         }
     }
 
-    /// Eight adjacent outputs of a 3x3 stride-1 kernel: the 10 input columns of each kernel row are loaded
-    /// once for 24 multiply-adds (8 sums + 3 weights + 1 column fill 12 of the 16 vector registers).
+    /// Eight adjacent outputs of a 3x3 or 5x5 stride-1 kernel: the 10 (12) input columns of each kernel row are
+    /// loaded once for 24 (40) multiply-adds; 8 sums + 3 (5) weights + 1 column fill 12 (14) of the 16 vector
+    /// registers. Each output adds its taps in ascending kx order, as the 4-pixel pass does.
     @inline(__always)
-    private func convolveEightInteriorPixels3x3(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
+    private func convolveEightInteriorPixels(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
                                                 _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>, width: Int,
                                                 outputWidth: Int, oy: Int, ox: Int, rows: Range<Int>,
                                                 inputRowBase: Int, outputRowBase: Int) {
@@ -313,102 +307,69 @@ public struct DepthwiseConvolution: Sendable {
             var s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0
             for ky in rows {
                 let pixel = x + (((firstRow &+ ky &- inputRowBase) &* width &+ firstColumn) &* channels &+ c)
-                let tap = w + (ky &* 3 &* channels &+ c)
-                let w0 = ChannelVector(loadingFrom: tap)
-                let w1 = ChannelVector(loadingFrom: tap + channels)
-                let w2 = ChannelVector(loadingFrom: tap + (2 &* channels))
-                // Column j feeds outputs j - 2 ... j (weights w2 ... w0), in the same kx order as the 4-pixel pass.
-                var p = ChannelVector(loadingFrom: pixel)
-                s0.addProduct(p, w0)
-                p = ChannelVector(loadingFrom: pixel + channels)
-                s0.addProduct(p, w1); s1.addProduct(p, w0)
-                p = ChannelVector(loadingFrom: pixel + (2 &* channels))
-                s0.addProduct(p, w2); s1.addProduct(p, w1); s2.addProduct(p, w0)
-                p = ChannelVector(loadingFrom: pixel + (3 &* channels))
-                s1.addProduct(p, w2); s2.addProduct(p, w1); s3.addProduct(p, w0)
-                p = ChannelVector(loadingFrom: pixel + (4 &* channels))
-                s2.addProduct(p, w2); s3.addProduct(p, w1); s4.addProduct(p, w0)
-                p = ChannelVector(loadingFrom: pixel + (5 &* channels))
-                s3.addProduct(p, w2); s4.addProduct(p, w1); s5.addProduct(p, w0)
-                p = ChannelVector(loadingFrom: pixel + (6 &* channels))
-                s4.addProduct(p, w2); s5.addProduct(p, w1); s6.addProduct(p, w0)
-                p = ChannelVector(loadingFrom: pixel + (7 &* channels))
-                s5.addProduct(p, w2); s6.addProduct(p, w1); s7.addProduct(p, w0)
-                p = ChannelVector(loadingFrom: pixel + (8 &* channels))
-                s6.addProduct(p, w2); s7.addProduct(p, w1)
-                p = ChannelVector(loadingFrom: pixel + (9 &* channels))
-                s7.addProduct(p, w2)
-            }
-            bounds(s0).store(to: out + c)
-            bounds(s1).store(to: out + (channels &+ c))
-            bounds(s2).store(to: out + (2 &* channels &+ c))
-            bounds(s3).store(to: out + (3 &* channels &+ c))
-            bounds(s4).store(to: out + (4 &* channels &+ c))
-            bounds(s5).store(to: out + (5 &* channels &+ c))
-            bounds(s6).store(to: out + (6 &* channels &+ c))
-            bounds(s7).store(to: out + (7 &* channels &+ c))
-            c &+= ChannelVector.scalarCount
-        }
-        for pixel in 0..<8 where c < channels {
-            convolveChannels(c..<channels, x, into: y, w, b, width: width, outputWidth: outputWidth,
-                             oy: oy, ox: ox + pixel, rows: rows, inputRowBase: inputRowBase,
-                             outputRowBase: outputRowBase)
-        }
-    }
-
-    /// Eight adjacent outputs of a 5x5 stride-1 kernel: the 12 input columns of each kernel row are loaded once
-    /// for 40 multiply-adds (8 sums + 5 weights + 1 column fill 14 of the 16 vector registers).
-    @inline(__always)
-    private func convolveEightInteriorPixels5x5(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
-                                                _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>, width: Int,
-                                                outputWidth: Int, oy: Int, ox: Int, rows: Range<Int>,
-                                                inputRowBase: Int, outputRowBase: Int) {
-        let channels = channels
-        let firstRow = oy &- padding.top
-        let firstColumn = ox &- padding.left
-        let out = y + ((oy &- outputRowBase) &* outputWidth &+ ox) &* channels
-        let bounds = ActivationBounds(activation)
-        var c = 0
-        while c &+ ChannelVector.scalarCount <= channels {
-            var s0 = ChannelVector(loadingFrom: b + c)
-            var s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0
-            for ky in rows {
-                let pixel = x + (((firstRow &+ ky &- inputRowBase) &* width &+ firstColumn) &* channels &+ c)
-                let tap = w + (ky &* 5 &* channels &+ c)
-                let w0 = ChannelVector(loadingFrom: tap)
-                let w1 = ChannelVector(loadingFrom: tap + channels)
-                let w2 = ChannelVector(loadingFrom: tap + (2 &* channels))
-                let w3 = ChannelVector(loadingFrom: tap + (3 &* channels))
-                let w4 = ChannelVector(loadingFrom: tap + (4 &* channels))
-                // Column j feeds outputs j - 4 ... j (weights w4 ... w0), each output in ascending kx order.
-                var p = ChannelVector(loadingFrom: pixel)
-                s0.addProduct(p, w0)
-                p = ChannelVector(loadingFrom: pixel + channels)
-                s0.addProduct(p, w1); s1.addProduct(p, w0)
-                p = ChannelVector(loadingFrom: pixel + (2 &* channels))
-                s0.addProduct(p, w2); s1.addProduct(p, w1); s2.addProduct(p, w0)
-                p = ChannelVector(loadingFrom: pixel + (3 &* channels))
-                s0.addProduct(p, w3); s1.addProduct(p, w2); s2.addProduct(p, w1); s3.addProduct(p, w0)
-                p = ChannelVector(loadingFrom: pixel + (4 &* channels))
-                s0.addProduct(p, w4); s1.addProduct(p, w3); s2.addProduct(p, w2); s3.addProduct(p, w1)
-                s4.addProduct(p, w0)
-                p = ChannelVector(loadingFrom: pixel + (5 &* channels))
-                s1.addProduct(p, w4); s2.addProduct(p, w3); s3.addProduct(p, w2); s4.addProduct(p, w1)
-                s5.addProduct(p, w0)
-                p = ChannelVector(loadingFrom: pixel + (6 &* channels))
-                s2.addProduct(p, w4); s3.addProduct(p, w3); s4.addProduct(p, w2); s5.addProduct(p, w1)
-                s6.addProduct(p, w0)
-                p = ChannelVector(loadingFrom: pixel + (7 &* channels))
-                s3.addProduct(p, w4); s4.addProduct(p, w3); s5.addProduct(p, w2); s6.addProduct(p, w1)
-                s7.addProduct(p, w0)
-                p = ChannelVector(loadingFrom: pixel + (8 &* channels))
-                s4.addProduct(p, w4); s5.addProduct(p, w3); s6.addProduct(p, w2); s7.addProduct(p, w1)
-                p = ChannelVector(loadingFrom: pixel + (9 &* channels))
-                s5.addProduct(p, w4); s6.addProduct(p, w3); s7.addProduct(p, w2)
-                p = ChannelVector(loadingFrom: pixel + (10 &* channels))
-                s6.addProduct(p, w4); s7.addProduct(p, w3)
-                p = ChannelVector(loadingFrom: pixel + (11 &* channels))
-                s7.addProduct(p, w4)
+                if kernelSize == 3 {
+                    let tap = w + (ky &* 3 &* channels &+ c)
+                    let w0 = ChannelVector(loadingFrom: tap)
+                    let w1 = ChannelVector(loadingFrom: tap + channels)
+                    let w2 = ChannelVector(loadingFrom: tap + (2 &* channels))
+                    // Column j feeds outputs j - 2 ... j (weights w2 ... w0).
+                    var p = ChannelVector(loadingFrom: pixel)
+                    s0.addProduct(p, w0)
+                    p = ChannelVector(loadingFrom: pixel + channels)
+                    s0.addProduct(p, w1); s1.addProduct(p, w0)
+                    p = ChannelVector(loadingFrom: pixel + (2 &* channels))
+                    s0.addProduct(p, w2); s1.addProduct(p, w1); s2.addProduct(p, w0)
+                    p = ChannelVector(loadingFrom: pixel + (3 &* channels))
+                    s1.addProduct(p, w2); s2.addProduct(p, w1); s3.addProduct(p, w0)
+                    p = ChannelVector(loadingFrom: pixel + (4 &* channels))
+                    s2.addProduct(p, w2); s3.addProduct(p, w1); s4.addProduct(p, w0)
+                    p = ChannelVector(loadingFrom: pixel + (5 &* channels))
+                    s3.addProduct(p, w2); s4.addProduct(p, w1); s5.addProduct(p, w0)
+                    p = ChannelVector(loadingFrom: pixel + (6 &* channels))
+                    s4.addProduct(p, w2); s5.addProduct(p, w1); s6.addProduct(p, w0)
+                    p = ChannelVector(loadingFrom: pixel + (7 &* channels))
+                    s5.addProduct(p, w2); s6.addProduct(p, w1); s7.addProduct(p, w0)
+                    p = ChannelVector(loadingFrom: pixel + (8 &* channels))
+                    s6.addProduct(p, w2); s7.addProduct(p, w1)
+                    p = ChannelVector(loadingFrom: pixel + (9 &* channels))
+                    s7.addProduct(p, w2)
+                } else {
+                    let tap = w + (ky &* 5 &* channels &+ c)
+                    let w0 = ChannelVector(loadingFrom: tap)
+                    let w1 = ChannelVector(loadingFrom: tap + channels)
+                    let w2 = ChannelVector(loadingFrom: tap + (2 &* channels))
+                    let w3 = ChannelVector(loadingFrom: tap + (3 &* channels))
+                    let w4 = ChannelVector(loadingFrom: tap + (4 &* channels))
+                    // Column j feeds outputs j - 4 ... j (weights w4 ... w0).
+                    var p = ChannelVector(loadingFrom: pixel)
+                    s0.addProduct(p, w0)
+                    p = ChannelVector(loadingFrom: pixel + channels)
+                    s0.addProduct(p, w1); s1.addProduct(p, w0)
+                    p = ChannelVector(loadingFrom: pixel + (2 &* channels))
+                    s0.addProduct(p, w2); s1.addProduct(p, w1); s2.addProduct(p, w0)
+                    p = ChannelVector(loadingFrom: pixel + (3 &* channels))
+                    s0.addProduct(p, w3); s1.addProduct(p, w2); s2.addProduct(p, w1); s3.addProduct(p, w0)
+                    p = ChannelVector(loadingFrom: pixel + (4 &* channels))
+                    s0.addProduct(p, w4); s1.addProduct(p, w3); s2.addProduct(p, w2); s3.addProduct(p, w1)
+                    s4.addProduct(p, w0)
+                    p = ChannelVector(loadingFrom: pixel + (5 &* channels))
+                    s1.addProduct(p, w4); s2.addProduct(p, w3); s3.addProduct(p, w2); s4.addProduct(p, w1)
+                    s5.addProduct(p, w0)
+                    p = ChannelVector(loadingFrom: pixel + (6 &* channels))
+                    s2.addProduct(p, w4); s3.addProduct(p, w3); s4.addProduct(p, w2); s5.addProduct(p, w1)
+                    s6.addProduct(p, w0)
+                    p = ChannelVector(loadingFrom: pixel + (7 &* channels))
+                    s3.addProduct(p, w4); s4.addProduct(p, w3); s5.addProduct(p, w2); s6.addProduct(p, w1)
+                    s7.addProduct(p, w0)
+                    p = ChannelVector(loadingFrom: pixel + (8 &* channels))
+                    s4.addProduct(p, w4); s5.addProduct(p, w3); s6.addProduct(p, w2); s7.addProduct(p, w1)
+                    p = ChannelVector(loadingFrom: pixel + (9 &* channels))
+                    s5.addProduct(p, w4); s6.addProduct(p, w3); s7.addProduct(p, w2)
+                    p = ChannelVector(loadingFrom: pixel + (10 &* channels))
+                    s6.addProduct(p, w4); s7.addProduct(p, w3)
+                    p = ChannelVector(loadingFrom: pixel + (11 &* channels))
+                    s7.addProduct(p, w4)
+                }
             }
             bounds(s0).store(to: out + c)
             bounds(s1).store(to: out + (channels &+ c))
