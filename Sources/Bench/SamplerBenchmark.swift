@@ -31,12 +31,15 @@ struct SamplerBenchmark {
         var decodedFrames = 0
     }
 
-    func run() throws -> Result {
+    func run() async throws -> Result {
         let single = VideoFrameSampler(frameCount: frameCount, outputSize: outputSize, mode: mode)
         let sampler = concurrentVideos > 1 ? single.withDecoderThreads(1) : single
         var counts = Counts()
-        let times = try Timing.runs(repeats: repeats, warmup: 0) {
-            counts = try sampleAll(with: sampler)
+        var times: [Double] = []
+        for _ in 0..<max(1, repeats) {
+            let started = DispatchTime.now().uptimeNanoseconds
+            counts = try await sampleAll(with: sampler)
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
         }
         let median = Timing.median(times)
         return Result(clips: clips.count, frames: frameCount, concurrentVideos: concurrentVideos,
@@ -45,47 +48,24 @@ struct SamplerBenchmark {
                       videoFramesPerSecond: Double(counts.videoFrames) / median)
     }
 
-    private func sampleAll(with sampler: VideoFrameSampler) throws -> Counts {
-        var perClip = [Swift.Result<SampledFrames, Error>?](repeating: nil, count: clips.count)
-        if concurrentVideos <= 1 {
-            for (index, clip) in clips.enumerated() { perClip[index] = Swift.Result { try sampler.sample(clip) } }
-        } else {
-            // Workers take the next clip when free, like extract's decoders.
-            let next = NextIndex()
-            let clips = self.clips
-            perClip.withUnsafeMutableBufferPointer { slots in
-                let slots = ClipSlots(base: slots.baseAddress!)
-                DispatchQueue.concurrentPerform(iterations: concurrentVideos) { _ in
-                    while let index = next.take(below: clips.count) {
-                        slots.base[index] = Swift.Result { try sampler.sample(clips[index]) }
-                    }
-                }
+    /// Every clip once, at most `concurrentVideos` at a time; a finished clip makes room for the next.
+    private func sampleAll(with sampler: VideoFrameSampler) async throws -> Counts {
+        try await withThrowingTaskGroup(of: SampledFrames.self) { group in
+            var counts = Counts()
+            var next = 0
+            func launchNext() {
+                guard next < clips.count else { return }
+                let clip = clips[next]
+                group.addTask { try sampler.sample(clip) }
+                next += 1
             }
+            for _ in 0..<max(1, concurrentVideos) { launchNext() }
+            while let sampled = try await group.next() {
+                counts.videoFrames += sampled.totalFrames
+                counts.decodedFrames += sampled.decodedFrames
+                launchNext()
+            }
+            return counts
         }
-        var counts = Counts()
-        for result in perClip {
-            let sampled = try result!.get()
-            counts.videoFrames += sampled.totalFrames
-            counts.decodedFrames += sampled.decodedFrames
-        }
-        return counts
     }
-}
-
-/// A shared counter handing out indices to workers.
-private final class NextIndex: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-    func take(below limit: Int) -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard value < limit else { return nil }
-        value += 1
-        return value - 1
-    }
-}
-
-/// Result slots written by disjoint workers, one index each.
-private struct ClipSlots: @unchecked Sendable {
-    let base: UnsafeMutablePointer<Swift.Result<SampledFrames, Error>?>
 }

@@ -42,7 +42,7 @@ func runCommand(_ arguments: BenchArguments) async throws {
         guard let mode = SamplingMode(rawValue: modeName) else {
             throw BenchUsageError(problem: "--mode must be exact or nearest-decodable, got '\(modeName)'")
         }
-        try JSONOutput.print(try SamplerBenchmark(clips: clips, frameCount: try arguments.int("frames", default: 32),
+        try JSONOutput.print(try await SamplerBenchmark(clips: clips, frameCount: try arguments.int("frames", default: 32),
                                                   outputSize: 224, repeats: repeats, mode: mode,
                                                   concurrentVideos: try arguments.int("concurrent", default: 1)).run())
     case "scaling":
