@@ -4,7 +4,7 @@ import Shared
 import Train
 
 /// `predict`: a trained head scores new videos, embedded exactly as its training cache was.
-struct PredictCommand: ParsableCommand {
+struct PredictCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predict",
         abstract: "Score videos with a trained head: fake probability and label per video.",
@@ -16,15 +16,13 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "Folder with the pretrained weight files.") var modelsDir: String = "models"
     @Flag(help: "Print JSON instead of a table.") var json = false
 
-    func run() throws {
+    func run() async throws {
         do {
             let predictor = try VideoPredictor(modelURL: URL(fileURLWithPath: model),
                                                modelsDirectory: URL(fileURLWithPath: modelsDir, isDirectory: true))
             let files = try videos.flatMap { try VideoPredictor.videos(at: URL(fileURLWithPath: $0)) }
-            var predictions: [VideoPrediction] = []
-            for (index, file) in files.enumerated() {
-                predictions.append(predictor.predict(file, displayName: file.relativePath))
-                if files.count > 1 { printError("predict: \(index + 1)/\(files.count)") }
+            let predictions = try await predictor.predict(files, displayNames: files.map(\.relativePath)) { done in
+                if files.count > 1 { printError("predict: \(done)/\(files.count)") }
             }
             if json {
                 let encoder = JSONEncoder()
@@ -57,8 +55,8 @@ struct PredictCommand: ParsableCommand {
 
 @main
 enum Main {
-    static func main() {
+    static func main() async {
         OpenBLASKernels.ensureFittingKernels()
-        PredictCommand.main()
+        await PredictCommand.main()
     }
 }

@@ -66,7 +66,8 @@ public struct ExtractionRun: Sendable {
                                             crop: request.crop, mode: request.samplingMode)
             var progress = ProgressLine(label: "extract", total: pending.count, unit: "frames")
             var done = 0
-            try await forEachDecoded(pending, sampler: sampler) { video, result in
+            try await sampler.forEachSampled(pending.map(\.url), ahead: decodeAhead) { index, result in
+                let video = pending[index]
                 switch result {
                 case .success(let sampled):
                     let embeddings = sampled.embeddings(with: backbone, batchSize: request.batchSize)
@@ -92,36 +93,6 @@ public struct ExtractionRun: Sendable {
         return ExtractionSummary(cacheURL: finalURL, videosInDataset: videos.count, videosExtracted: pending.count - failures,
                                  videosReused: reusable, framesEmbedded: framesEmbedded, failures: failures,
                                  seconds: Date().timeIntervalSince(started), upToDate: false)
-    }
-
-    /// Runs `body` on each video's sampled frames in dataset order while later videos decode concurrently.
-    private func forEachDecoded(_ videos: [DatasetVideo], sampler: VideoFrameSampler,
-                                body: (DatasetVideo, Result<SampledFrames, Error>) throws -> Void) async throws {
-        try await withThrowingTaskGroup(of: (Int, Result<SampledFrames, Error>).self) { group in
-            var launched = 0
-            func launchNext() {
-                guard launched < videos.count else { return }
-                let index = launched
-                let url = videos[index].url
-                // While other videos decode alongside, one thread per decoder: frame threads cost about 15% more
-                // CPU per frame, which pays only for the last video, when a core would otherwise idle.
-                let threads = index < videos.count - 1 ? 1 : 0
-                let sampler = sampler.withDecoderThreads(threads)
-                group.addTask { (index, Result { try sampler.sample(url) }) }
-                launched += 1
-            }
-            for _ in 0..<max(1, decodeAhead) { launchNext() }
-            var ready: [Int: Result<SampledFrames, Error>] = [:]
-            var next = 0
-            while let (index, result) = try await group.next() {
-                ready[index] = result
-                while let result = ready.removeValue(forKey: next) {
-                    launchNext()
-                    try body(videos[next], result)
-                    next += 1
-                }
-            }
-        }
     }
 
     private func cacheMetadata(weightsSHA256: String) -> CacheMetadata {

@@ -45,8 +45,26 @@ public struct VideoPredictor: Sendable {
 
     public func predict(_ url: URL, displayName: String? = nil) -> VideoPrediction {
         let name = displayName ?? url.path
+        return prediction(Result { try sampler.sample(url) }, name: name)
+    }
+
+    /// Scores many videos in order, decoding the next ones while the CNN embeds the current one (as `extract`
+    /// does); progress(done) is called after each video.
+    public func predict(_ urls: [URL], displayNames: [String], progress: (Int) -> Void = { _ in }) async throws
+        -> [VideoPrediction] {
+        precondition(urls.count == displayNames.count, "one display name per video")
+        var predictions: [VideoPrediction] = []
+        try await sampler.forEachSampled(urls) { index, sampled in
+            predictions.append(prediction(sampled, name: displayNames[index]))
+            progress(index + 1)
+        }
+        return predictions
+    }
+
+    /// A failed sampling or scoring becomes a prediction carrying the error, so one bad file never stops a batch.
+    private func prediction(_ sampled: Result<SampledFrames, Error>, name: String) -> VideoPrediction {
         do {
-            let sampled = try sampler.sample(url)
+            let sampled = try sampled.get()
             let dim = backbone.kind.embeddingDimension
             let embeddings = sampled.embeddings(with: backbone, batchSize: 32)
             var data = try TrainingData(sequences: Tensor(shape: [1, model.frames, dim], data: embeddings),

@@ -66,6 +66,24 @@ import Shared
         #expect(abs(expected - probability) < 1e-5)
     }
 
+    /// Many videos at once (decoding ahead of the CNN) give the one-by-one predictions, in order, with a bad
+    /// file reported in its place rather than stopping the rest.
+    @Test func manyVideosPredictAsOneByOneInOrder() async throws {
+        let videos = [try clip("b.avi", start: 0), work.appendingPathComponent("missing.avi"),
+                      try clip("c.avi", start: 4), try clip("d.avi", start: 6)]
+        let predictor = try VideoPredictor(modelURL: try modelFile(), modelsDirectory: models)
+        var reported: [Int] = []
+        let batch = try await predictor.predict(videos, displayNames: ["b", "missing", "c", "d"]) { reported.append($0) }
+        #expect(reported == [1, 2, 3, 4])
+        #expect(batch.map(\.video) == ["b", "missing", "c", "d"])
+        #expect(batch[1].error != nil && batch[1].fakeProbability == nil)
+        for index in [0, 2, 3] {
+            let alone = predictor.predict(videos[index])
+            let probability = try #require(batch[index].fakeProbability, "\(batch[index].error ?? "")")
+            #expect(abs(probability - alone.fakeProbability!) < 1e-6, "video \(index)")
+        }
+    }
+
     @Test func aModelFromOtherWeightsIsRefusedNamingTheSHA() throws {
         let modelURL = try modelFile(sha: String(repeating: "0", count: 64))
         let error = #expect(throws: PipelineError.self) { try VideoPredictor(modelURL: modelURL, modelsDirectory: models) }
