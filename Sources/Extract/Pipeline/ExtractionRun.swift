@@ -3,8 +3,9 @@ import Shared
 
 /// Stage 1 end to end: dataset listing -> frame sampling -> backbone -> crash-safe cache.
 ///
-/// Decoding runs ahead of the CNN on other tasks (`decodeAhead` videos), so one core decodes while the
-/// other computes; finished videos are journaled one by one, so a killed run resumes where it stopped.
+/// The next videos decode while the CNN embeds the current one (`decodeAhead` at a time, one decoder thread
+/// each), so both cores stay busy; finished videos are journaled one by one, so a killed run resumes where it
+/// stopped.
 public struct ExtractionRun: Sendable {
     public let request: ExtractionRequest
     /// Recorded in every cache so a reader knows how the frames were chosen.
@@ -20,7 +21,7 @@ public struct ExtractionRun: Sendable {
 
     private static let exactSamplingPolicy = "uniform: frame indices floor(linspace(0, n-1, FRAMES)) over the decoded frame count n, exact sequential decode; videos with n < FRAMES keep frames 0..n-1 and pad the rest (zero embedding, frame index -1, valid 0)"
 
-    /// How many videos may be decoded and waiting while the CNN works: bounds memory.
+    /// How many videos decode, or wait decoded, while the CNN works: the cores' worth, and it bounds memory.
     public var decodeAhead = 2
 
     public init(request: ExtractionRequest) {
