@@ -8,11 +8,15 @@ import Testing
 @Suite struct UnsampledFrameSkippingTests {
     typealias Support = VideoTestSupport
 
-    /// H.264 encodings with non-reference B-frames: plain, pyramid (some B-frames are references), open GOPs.
+    /// H.264 encodings with non-reference B-frames: plain, pyramid (some B-frames are references), open GOPs,
+    /// strict pyramid with several references and weighted prediction, interlaced (MBAFF), MPEG-TS.
     static let encodings: [(name: String, x264: String)] = [
         ("plain.mp4", "b-pyramid=none:b-adapt=0:keyint=50"),
         ("pyramid.mp4", "b-pyramid=normal:b-adapt=0:keyint=40"),
         ("open-gop.mkv", "b-pyramid=normal:b-adapt=0:keyint=30:open-gop=1"),
+        ("strict-pyramid.mp4", "b-pyramid=strict:b-adapt=0:keyint=45:ref=3:weightb=1"),
+        ("interlaced.mp4", "b-pyramid=normal:b-adapt=0:keyint=40:interlaced=1"),
+        ("transport-stream.ts", "b-pyramid=normal:b-adapt=0:keyint=40"),
     ]
 
     private func clip(_ name: String, x264: String, in directory: URL) throws -> URL {

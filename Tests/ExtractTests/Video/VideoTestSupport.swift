@@ -57,7 +57,9 @@ enum VideoTestSupport {
         let data = try run("ffprobe", ["-v", "error", "-count_frames", "-select_streams", "v:0",
                                        "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", url.path])
         let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let count = Int(text.split(separator: ",").first ?? "") else {
+        // MPEG-TS also prints the stream under its program: the first line is enough.
+        let line = text.split(separator: "\n").first ?? ""
+        guard let count = Int(line.split(separator: ",").first ?? "") else {
             throw TestSetupError("ffprobe gave no frame count for \(url.path): '\(text)'")
         }
         return count
