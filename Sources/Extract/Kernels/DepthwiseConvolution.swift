@@ -96,6 +96,15 @@ public struct DepthwiseConvolution: Sendable {
                     let firstRow = oy * stride - padding.top
                     let rows = max(0, -firstRow)..<min(kernelSize, height - firstRow)
                     var ox = 0
+                    // 5x5 stride 1 (EfficientNet's small maps, where edge pixels are most of a row): edges go four
+                    // at a time with out-of-image columns read as zeros, overlapping the interior if need be.
+                    let clippedFours = kernelSize == 5 && stride == 1 && outputWidth >= 4 && interiorStart <= 4
+                    if clippedFours && interiorStart > 0 {
+                        convolveFourPixels5x5Clipped(x, into: y, w.baseAddress!, b.baseAddress!, width: width,
+                                                     outputWidth: outputWidth, oy: oy, ox: 0, rows: rows,
+                                                     inputRowBase: inputRowBase, outputRowBase: outputRowBase)
+                        ox = 4
+                    }
                     while ox < interiorStart {
                         convolvePixel(x, into: y, w.baseAddress!, b.baseAddress!, width: width, outputWidth: outputWidth,
                                       oy: oy, ox: ox, rows: rows, inputRowBase: inputRowBase,
@@ -114,6 +123,14 @@ public struct DepthwiseConvolution: Sendable {
                         convolveFourInteriorPixels(x, into: y, w.baseAddress!, b.baseAddress!, width: width,
                                                    outputWidth: outputWidth, oy: oy, ox: ox, rows: rows,
                                                    inputRowBase: inputRowBase, outputRowBase: outputRowBase)
+                        ox += 4
+                    }
+                    while clippedFours && ox < outputWidth {
+                        // The last group ends at the last output; any it repeats are recomputed to the same values.
+                        convolveFourPixels5x5Clipped(x, into: y, w.baseAddress!, b.baseAddress!, width: width,
+                                                     outputWidth: outputWidth, oy: oy, ox: min(ox, outputWidth - 4),
+                                                     rows: rows, inputRowBase: inputRowBase,
+                                                     outputRowBase: outputRowBase)
                         ox += 4
                     }
                     while ox < outputWidth {
@@ -382,6 +399,70 @@ public struct DepthwiseConvolution: Sendable {
             c &+= ChannelVector.scalarCount
         }
         for pixel in 0..<8 where c < channels {
+            convolveChannels(c..<channels, x, into: y, w, b, width: width, outputWidth: outputWidth,
+                             oy: oy, ox: ox + pixel, rows: rows, inputRowBase: inputRowBase,
+                             outputRowBase: outputRowBase)
+        }
+    }
+
+    /// Four adjacent outputs of a 5x5 stride-1 kernel anywhere in a row: columns outside the image are read
+    /// from a zero vector, so edge pixels share column loads like interior ones (a zero tap adds nothing).
+    private func convolveFourPixels5x5Clipped(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
+                                              _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>, width: Int,
+                                              outputWidth: Int, oy: Int, ox: Int, rows: Range<Int>,
+                                              inputRowBase: Int, outputRowBase: Int) {
+        let channels = channels
+        let firstRow = oy &- padding.top
+        let firstColumn = ox &- padding.left
+        let out = y + ((oy &- outputRowBase) &* outputWidth &+ ox) &* channels
+        let bounds = ActivationBounds(activation)
+        let zero = ChannelVector(repeating: 0)
+        // Input column j of the 8 the four windows read, or nil outside the image.
+        @inline(__always) func column(_ j: Int) -> Int? {
+            let column = firstColumn &+ j
+            return column >= 0 && column < width ? column &* channels : nil
+        }
+        let (o0, o1, o2, o3) = (column(0), column(1), column(2), column(3))
+        let (o4, o5, o6, o7) = (column(4), column(5), column(6), column(7))
+        var c = 0
+        while c &+ ChannelVector.scalarCount <= channels {
+            var sum0 = ChannelVector(loadingFrom: b + c)
+            var sum1 = sum0, sum2 = sum0, sum3 = sum0
+            for ky in rows {
+                let row = x + ((firstRow &+ ky &- inputRowBase) &* width &* channels &+ c)
+                @inline(__always) func load(_ offset: Int?) -> ChannelVector {
+                    offset.map { ChannelVector(loadingFrom: row + $0) } ?? zero
+                }
+                let tap = w + (ky &* 5 &* channels &+ c)
+                let w0 = ChannelVector(loadingFrom: tap)
+                let w1 = ChannelVector(loadingFrom: tap + channels)
+                let w2 = ChannelVector(loadingFrom: tap + (2 &* channels))
+                let w3 = ChannelVector(loadingFrom: tap + (3 &* channels))
+                let w4 = ChannelVector(loadingFrom: tap + (4 &* channels))
+                var p = load(o0)
+                sum0.addProduct(p, w0)
+                p = load(o1)
+                sum0.addProduct(p, w1); sum1.addProduct(p, w0)
+                p = load(o2)
+                sum0.addProduct(p, w2); sum1.addProduct(p, w1); sum2.addProduct(p, w0)
+                p = load(o3)
+                sum0.addProduct(p, w3); sum1.addProduct(p, w2); sum2.addProduct(p, w1); sum3.addProduct(p, w0)
+                p = load(o4)
+                sum0.addProduct(p, w4); sum1.addProduct(p, w3); sum2.addProduct(p, w2); sum3.addProduct(p, w1)
+                p = load(o5)
+                sum1.addProduct(p, w4); sum2.addProduct(p, w3); sum3.addProduct(p, w2)
+                p = load(o6)
+                sum2.addProduct(p, w4); sum3.addProduct(p, w3)
+                p = load(o7)
+                sum3.addProduct(p, w4)
+            }
+            bounds(sum0).store(to: out + c)
+            bounds(sum1).store(to: out + (channels &+ c))
+            bounds(sum2).store(to: out + (2 &* channels &+ c))
+            bounds(sum3).store(to: out + (3 &* channels &+ c))
+            c &+= ChannelVector.scalarCount
+        }
+        for pixel in 0..<4 where c < channels {
             convolveChannels(c..<channels, x, into: y, w, b, width: width, outputWidth: outputWidth,
                              oy: oy, ox: ox + pixel, rows: rows, inputRowBase: inputRowBase,
                              outputRowBase: outputRowBase)
