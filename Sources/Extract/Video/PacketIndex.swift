@@ -15,11 +15,13 @@ struct PacketIndex {
     var count: Int { presentationIndex.count }
 
     /// nil when some packet has no timestamp or two share one: frames cannot be numbered without decoding.
-    static func read(path: String) throws -> PacketIndex? {
+    /// onlyForExactSkipping: also nil, without reading the packets, when the codec rules skipping out.
+    static func read(path: String, onlyForExactSkipping: Bool = false) throws -> PacketIndex? {
         let format = try VideoDecoder.openInput(path)
         defer { var context: UnsafeMutablePointer<AVFormatContext>? = format; avformat_close_input(&context) }
         guard let streamIndex = VideoDecoder.videoStreamIndex(format) else { throw VideoError.noVideoStream(path: path) }
         let codec = format.pointee.streams[streamIndex]!.pointee.codecpar.pointee.codec_id
+        if onlyForExactSkipping && codec != AV_CODEC_ID_H264 { return nil }
         var packet = av_packet_alloc()
         defer { av_packet_free(&packet) }
         guard let packet else { throw VideoError.decoderSetupFailed(path: path, reason: ffmpegReason(-ENOMEM)) }

@@ -75,7 +75,7 @@ public struct VideoFrameSampler: Sendable {
                 path: path, detail: "frame count \(frameCount), output size \(outputSize)")
         }
         let slotCount = frameCount
-        let packetIndex = try PacketIndex.read(path: path)
+        let packetIndex = try PacketIndex.read(path: path, onlyForExactSkipping: mode == .exact)
         if mode == .nearestDecodable, let packetIndex, let snapped = try sampleNearestDecodable(path: path, packetIndex) {
             return snapped
         }
