@@ -67,7 +67,7 @@ clean:
 	rm -rf .build
 
 # make bench [BENCH_QUICK=1]: this project against ONNX Runtime, TF-Keras, OpenCV and numpy on this machine,
-# ratios in one table (bench/README.md). ~15 min (quick ~2 min); never part of `make test` or CI.
+# ratios in one table (bench/README.md). ~5 min after the first run (quick ~2 min); never part of `make test` or CI.
 .PHONY: bench
 bench: setup
 	$(SWIFT_BUILD)
