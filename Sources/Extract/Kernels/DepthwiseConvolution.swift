@@ -119,14 +119,15 @@ public struct DepthwiseConvolution: Sendable {
                             ox += 8
                         }
                     }
-                    while ox + 4 <= interiorEnd {
+                    while !clippedFours && ox + 4 <= interiorEnd {
                         convolveFourInteriorPixels(x, into: y, w.baseAddress!, b.baseAddress!, width: width,
                                                    outputWidth: outputWidth, oy: oy, ox: ox, rows: rows,
                                                    inputRowBase: inputRowBase, outputRowBase: outputRowBase)
                         ox += 4
                     }
                     while clippedFours && ox < outputWidth {
-                        // The last group ends at the last output; any it repeats are recomputed to the same values.
+                        // Interior fours after the eights, then edges; the last group ends at the last output, and
+                        // any output it repeats is recomputed to the same value.
                         convolveFourPixels5x5Clipped(x, into: y, w.baseAddress!, b.baseAddress!, width: width,
                                                      outputWidth: outputWidth, oy: oy, ox: min(ox, outputWidth - 4),
                                                      rows: rows, inputRowBase: inputRowBase,
@@ -216,33 +217,6 @@ public struct DepthwiseConvolution: Sendable {
                     sum3.addProduct(p, w1)
                     p = ChannelVector(loadingFrom: pixel + (8 &* channels))
                     sum3.addProduct(p, w2)
-                }
-            } else if kernelSize == 5 && stride == 1 {
-                // The four windows share columns: 8 column loads instead of 20.
-                for ky in rows {
-                    let pixel = x + (((firstRow &+ ky &- inputRowBase) &* width &+ firstColumn) &* channels &+ c)
-                    let tap = w + (ky &* 5 &* channels &+ c)
-                    let w0 = ChannelVector(loadingFrom: tap)
-                    let w1 = ChannelVector(loadingFrom: tap + channels)
-                    let w2 = ChannelVector(loadingFrom: tap + (2 &* channels))
-                    let w3 = ChannelVector(loadingFrom: tap + (3 &* channels))
-                    let w4 = ChannelVector(loadingFrom: tap + (4 &* channels))
-                    var p = ChannelVector(loadingFrom: pixel)
-                    sum0.addProduct(p, w0)
-                    p = ChannelVector(loadingFrom: pixel + channels)
-                    sum0.addProduct(p, w1); sum1.addProduct(p, w0)
-                    p = ChannelVector(loadingFrom: pixel + (2 &* channels))
-                    sum0.addProduct(p, w2); sum1.addProduct(p, w1); sum2.addProduct(p, w0)
-                    p = ChannelVector(loadingFrom: pixel + (3 &* channels))
-                    sum0.addProduct(p, w3); sum1.addProduct(p, w2); sum2.addProduct(p, w1); sum3.addProduct(p, w0)
-                    p = ChannelVector(loadingFrom: pixel + (4 &* channels))
-                    sum0.addProduct(p, w4); sum1.addProduct(p, w3); sum2.addProduct(p, w2); sum3.addProduct(p, w1)
-                    p = ChannelVector(loadingFrom: pixel + (5 &* channels))
-                    sum1.addProduct(p, w4); sum2.addProduct(p, w3); sum3.addProduct(p, w2)
-                    p = ChannelVector(loadingFrom: pixel + (6 &* channels))
-                    sum2.addProduct(p, w4); sum3.addProduct(p, w3)
-                    p = ChannelVector(loadingFrom: pixel + (7 &* channels))
-                    sum3.addProduct(p, w4)
                 }
             } else if kernelSize == 5 && stride == 2 {
                 // Window j reads columns 2j ... 2j + 4: 11 column loads instead of 20.
