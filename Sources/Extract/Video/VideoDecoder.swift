@@ -175,7 +175,9 @@ enum VideoDecoder {
             defer { av_packet_unref(packet) }
             if packet.pointee.stream_index != Int32(streamIndex) { continue }
             if case .unsampledNonReference(let index) = skipping {
-                // Frame threads copy this setting when the packet is submitted, so it applies per packet.
+                // Read when this packet is decoded (frame threads copy it as they take the packet). A packet left
+                // pending until the next send would see the next packet's setting: at worst a target is skipped,
+                // and the caller then decodes every frame instead.
                 let isTarget = index.presentationIndex[packet.pointee.pts].map(targets.contains) ?? true
                 decoder.pointee.skip_frame = isTarget ? AVDISCARD_DEFAULT : AVDISCARD_NONREF
             }
