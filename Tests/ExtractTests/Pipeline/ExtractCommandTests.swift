@@ -133,9 +133,11 @@ import Extract
         victim.standardOutput = FileHandle.nullDevice
         try victim.run()
         let deadline = Date().addingTimeInterval(60)
-        // Kill once the journal holds at least one finished video, mid-way through the rest.
+        // Kill once the journal holds at least one finished video, mid-way through the rest: a journal longer
+        // than two videos' embeddings has its first record whole (one video's size alone may be a record
+        // caught half-written).
         while Date() < deadline, victim.isRunning,
-              ((try? FileManager.default.attributesOfItem(atPath: journal.path)[.size] as? Int) ?? nil ?? 0) < 16 * 1280 * 4 {
+              ((try? FileManager.default.attributesOfItem(atPath: journal.path)[.size] as? Int) ?? nil ?? 0) < 2 * 16 * 1280 * 4 {
             usleep(2_000)
         }
         kill(victim.processIdentifier, SIGKILL)
