@@ -19,7 +19,7 @@ func embedInBatches(_ images: [RGBImage], inputSize: Int, dimension: Int, _ forw
         return stack(passes.map { forward(Array(images[$0])) }, rows: images.count, dimension: dimension)
     }
     var results = [Tensor?](repeating: nil, count: passes.count)
-    withSingleThreadedBLAS {
+    BLASThreadCount.withOne {
         results.withUnsafeMutableBufferPointer { results in
             let slots = SendableSlots(base: results.baseAddress!)
             parallelFor(count: passes.count) { pass in

@@ -1,3 +1,4 @@
+import Shared
 import CBLAS
 
 /// Inverted residual with linear bottleneck (MobileNetV2's "bottleneck", EfficientNet's MBConv without SE):
@@ -31,7 +32,7 @@ struct InvertedResidualBlock: Sendable {
         // output rows are split into one contiguous share per thread, each banded on its own core.
         let threads = Int(openblas_get_num_threads())
         guard threads > 1 else { return fusedBands(input) }
-        return withSingleThreadedBLAS { fusedBands(input, sharedOver: threads) }
+        return BLASThreadCount.withOne { fusedBands(input, sharedOver: threads) }
     }
 
     /// Layer by layer over the whole batch: the expanded map is materialised in full.

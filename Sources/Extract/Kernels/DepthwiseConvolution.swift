@@ -1,3 +1,4 @@
+import Shared
 import CBLAS
 
 /// Depthwise convolution (groups == channels) over NHWC with fused bias and activation.

@@ -8,6 +8,8 @@ struct PackedPointwiseWeights: Sendable {
     /// Panel p starts at p * inputChannels * 16 and is `width(p)` wide.
     let values: [Float]
 
+    var panelCount: Int { (outputChannels + Self.panelWidth - 1) / Self.panelWidth }
+
     /// weights: [out, in] row-major; outputChannels must be a multiple of 8 (true of every layer of both nets).
     init(weights: [Float], inputChannels: Int, outputChannels: Int) {
         precondition(outputChannels % 8 == 0, "packed pointwise weights need a multiple of 8 output channels")
@@ -31,9 +33,14 @@ struct PackedPointwiseWeights: Sendable {
 /// y[rows, N] = bounds(x[rows, K] * W + bias (+ shortcut)), W packed as above: a 6 x 16 register tile per step
 /// (12 accumulators, 2 weight vectors and a broadcast fill 15 of the 16 AVX registers), bias, residual and
 /// activation applied as the tile is stored, so the output is written once.
+/// `panels` limits the output to those 16-channel panels (the columns first * 16 ..< min(last * 16, N)).
 func multiplyPacked(_ x: UnsafePointer<Float>, rows: Int, _ packed: PackedPointwiseWeights, bias: UnsafePointer<Float>,
-                    shortcut: UnsafePointer<Float>?, bounds: ActivationBounds, into y: UnsafeMutablePointer<Float>) {
+                    shortcut: UnsafePointer<Float>?, bounds: ActivationBounds, into y: UnsafeMutablePointer<Float>,
+                    panels: Range<Int>? = nil) {
     let k = packed.inputChannels, n = packed.outputChannels
+    let panels = panels ?? 0..<packed.panelCount
+    let firstColumn = panels.lowerBound * PackedPointwiseWeights.panelWidth
+    let endColumn = min(n, panels.upperBound * PackedPointwiseWeights.panelWidth)
     packed.values.withUnsafeBufferPointer { w in
         var row = 0
         while row < rows {
@@ -41,9 +48,9 @@ func multiplyPacked(_ x: UnsafePointer<Float>, rows: Int, _ packed: PackedPointw
             // again identically, and one-row-at-a-time tails (one FMA chain each) are left to maps under 6 rows.
             if rows - row < 6 && rows >= 6 { row = rows - 6 }
             let tileRows = min(6, rows - row)
-            var first = 0
-            var panel = w.baseAddress!
-            while first < n {
+            var first = firstColumn
+            var panel = w.baseAddress! + firstColumn * k
+            while first < endColumn {
                 let width = min(PackedPointwiseWeights.panelWidth, n - first)
                 let a = x + row * k
                 let c = y + row * n + first

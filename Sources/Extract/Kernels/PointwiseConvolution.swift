@@ -1,3 +1,4 @@
+import Shared
 import CBLAS
 
 /// 1x1 convolution, stride 1, NHWC: a single GEMM [pixels, in] x [in, out] plus fused bias and activation.
@@ -50,27 +51,36 @@ public struct PointwiseConvolution: Sendable {
 
     /// The same over raw rows, for callers working on a band of an image:
     /// input [rows, inputChannels] -> output [rows, outputChannels], shortcut (if any) [rows, outputChannels].
+    /// `threads`: how many cores one call may split over (callers spreading frames over the cores set BLAS to
+    /// one thread, which this follows by default).
     func apply(rows: Int, _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
-               adding shortcut: UnsafePointer<Float>?) {
+               adding shortcut: UnsafePointer<Float>?, threads: Int = Int(openblas_get_num_threads())) {
         if let packed {
             let (k, n) = (inputChannels, outputChannels)
             bias.withUnsafeBufferPointer { b in
                 let bias = b.baseAddress!, bounds = ActivationBounds(activation)
-                // Callers that spread frames over the cores set BLAS to one thread; otherwise (one frame at a
-                // time) the rows split over as many threads as BLAS may use, in whole 6-row tiles. Each row's
-                // sum runs in the same order either way, so the split never changes a bit of the result.
-                let threads = Int(openblas_get_num_threads())
-                guard threads > 1 && rows >= 24 * threads else {
-                    return multiplyPacked(x, rows: rows, packed, bias: bias, shortcut: shortcut, bounds: bounds,
-                                          into: y)
-                }
-                let chunk = ((rows + threads - 1) / threads + 5) / 6 * 6
+                // One frame at a time, the work splits over the threads: by whole 6-row tiles, or on small maps
+                // (7x7 = 9 tiles would split 5:4) by 16-channel panels. Each output's sum runs in the same order
+                // either way, so the split never changes a bit of the result.
+                let tiles = (rows + 5) / 6
                 let pointers = RowPointers(x: x, y: y, shortcut: shortcut)
-                parallelFor(count: (rows + chunk - 1) / chunk) { part in
-                    let first = part * chunk
-                    multiplyPacked(pointers.x + first * k, rows: min(chunk, rows - first), packed, bias: bias,
-                                   shortcut: pointers.shortcut.map { $0 + first * n }, bounds: bounds,
-                                   into: pointers.y + first * n)
+                if threads > 1 && tiles >= 8 * threads {
+                    let chunk = (tiles + threads - 1) / threads * 6
+                    parallelFor(count: (rows + chunk - 1) / chunk) { part in
+                        let first = part * chunk
+                        multiplyPacked(pointers.x + first * k, rows: min(chunk, rows - first), packed, bias: bias,
+                                       shortcut: pointers.shortcut.map { $0 + first * n }, bounds: bounds,
+                                       into: pointers.y + first * n)
+                    }
+                } else if threads > 1 && rows >= 6 && packed.panelCount >= 2 * threads {
+                    let panelCount = packed.panelCount
+                    parallelFor(count: threads) { part in
+                        multiplyPacked(pointers.x, rows: rows, packed, bias: bias, shortcut: pointers.shortcut,
+                                       bounds: bounds, into: pointers.y,
+                                       panels: panelCount * part / threads..<panelCount * (part + 1) / threads)
+                    }
+                } else {
+                    multiplyPacked(x, rows: rows, packed, bias: bias, shortcut: shortcut, bounds: bounds, into: y)
                 }
             }
             return

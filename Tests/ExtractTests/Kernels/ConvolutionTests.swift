@@ -92,6 +92,36 @@ import Testing
         }
     }
 
+    /// One frame on several cores: a 1x1 layer splits by row tiles on large maps and by 16-channel panels on
+    /// small ones (72 channels: panels 16, 16 | 16, 16, 8); either way every output is bit-identical.
+    @Test(arguments: [(49, 72, 40), (112, 72, 40), (196, 32, 24), (7, 96, 16)])
+    func splittingOneFrameOverCoresChangesNoBit(_ shape: (Int, Int, Int)) {
+        let (rows, outputs, inputs) = shape
+        var random = TestRandom(seed: 8)
+        let x = random.values(rows * inputs), shortcut = random.values(rows * outputs)
+        let layer = PointwiseConvolution(weights: random.values(outputs * inputs).map { $0 * 3 },
+                                         bias: random.values(outputs), inputChannels: inputs, activation: .relu6)
+        func run(threads: Int) -> [Float] {
+            [Float](unsafeUninitializedCapacity: rows * outputs) { y, count in
+                x.withUnsafeBufferPointer { x in
+                    shortcut.withUnsafeBufferPointer { s in
+                        layer.apply(rows: rows, x.baseAddress!, into: y.baseAddress!, adding: s.baseAddress!,
+                                    threads: threads)
+                    }
+                }
+                count = rows * outputs
+            }
+        }
+        let single = run(threads: 1)
+        #expect(run(threads: 2) == single)
+        #expect(run(threads: 3) == single)
+        let want = naiveConvolution(FeatureMap(batch: 1, height: rows, width: 1, channels: inputs, data: x),
+                                    torchWeights: layer.weights, bias: layer.bias, kernelHeight: 1, kernelWidth: 1,
+                                    stride: 1, padding: .none, groups: 1, activation: .identity)
+        let relu6 = Activation.relu6
+        #expect(maxAbsoluteDifference(single, zip(want.data, shortcut).map { relu6($0 + $1) }) < 1e-5)
+    }
+
     @Test func tensorFlowSamePutsExtraPaddingBottomRight() {
         // 224 -> 112 with a 3x3 stride-2 window needs one extra row: TF puts it at the bottom only.
         #expect(Padding.tensorFlowSame(inputHeight: 224, inputWidth: 224, kernel: 3, stride: 2)

@@ -1,3 +1,4 @@
+import Shared
 import Testing
 @testable import Extract
 
@@ -61,7 +62,7 @@ import Testing
             #expect(maxAbsoluteDifference(banded.data, expected.data) < 1e-4, "band rows \(bandRows)")
             // Rows shared over parallel workers (one frame at a time): the same rows, bit for bit.
             for workers in [2, 3] {
-                let shared = withSingleThreadedBLAS { block.fusedBands(input, bandBytes: bandBytes, sharedOver: workers) }
+                let shared = BLASThreadCount.withOne { block.fusedBands(input, bandBytes: bandBytes, sharedOver: workers) }
                 #expect(shared.data == banded.data, "band rows \(bandRows), \(workers) workers")
             }
         }

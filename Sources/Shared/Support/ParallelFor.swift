@@ -3,12 +3,14 @@ import Foundation
 
 /// Runs body(0..<count) on the machine's cores, each worker taking the next index when it is free:
 /// on a shared machine a worker whose core is busy with another process takes fewer indices instead of
-/// holding up the batch with a fixed share.
-func parallelFor(count: Int, _ body: (Int) -> Void) {
+/// holding up the batch with a fixed share. The workers are the caller and `WorkerTeam`'s helpers; when
+/// the team is already busy (a nested or concurrent loop), GCD's pool runs the indices instead.
+public func parallelFor(count: Int, _ body: (Int) -> Void) {
     if count <= 1 || ProcessInfo.processInfo.activeProcessorCount <= 1 {
         for index in 0..<count { body(index) }
         return
     }
+    if WorkerTeam.shared.run(count: count, body) { return }
     withoutActuallyEscaping(body) { body in
         let job = UncheckedBody(body: body)
         DispatchQueue.concurrentPerform(iterations: count) { index in job.body(index) }

@@ -1,0 +1,73 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import Shared
+
+/// parallelFor runs on `WorkerTeam` (a caller plus spinning helpers) and falls back to GCD when the team is
+/// taken; every index must run exactly once whichever way, and all writes must be visible when it returns.
+@Suite struct ParallelForTests {
+    /// Runs parallelFor(count:) and returns how often each index ran.
+    func runCounts(_ count: Int, body: (Int) -> Void = { _ in }) -> [Int] {
+        var counts = [Int](repeating: 0, count: count)
+        counts.withUnsafeMutableBufferPointer { counts in
+            let slots = Slots(base: counts.baseAddress!)
+            parallelFor(count: count) { index in
+                body(index)
+                slots.base[index] += 1   // each index owns its slot
+            }
+        }
+        return counts
+    }
+
+    @Test(arguments: [0, 1, 2, 3, 17, 1_000])
+    func everyIndexRunsExactlyOnce(_ count: Int) {
+        for _ in 0..<20 {  // back to back, as a network's layers call it
+            #expect(runCounts(count) == [Int](repeating: 1, count: count))
+        }
+    }
+
+    @Test func aNestedLoopRunsOnGCDInsteadOfWaitingForTheBusyTeam() {
+        let inner = Atomic<Int>(0)
+        let outer = runCounts(8) { _ in
+            let counts = runCounts(5)
+            if counts == [1, 1, 1, 1, 1] { inner.wrappingAdd(1, ordering: .relaxed) }
+        }
+        #expect(outer == [Int](repeating: 1, count: 8))
+        #expect(inner.load(ordering: .relaxed) == 8)
+    }
+
+    @Test func concurrentCallersEachGetEveryIndexOnce() async {
+        let good = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<4 {
+                group.addTask { (0..<50).allSatisfy { _ in runCounts(64) == [Int](repeating: 1, count: 64) } }
+            }
+            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(good == 4)
+    }
+
+    /// Slow indices leave time for a parked helper to wake and take some: more than one thread runs them.
+    @Test(.enabled(if: ProcessInfo.processInfo.activeProcessorCount > 1))
+    func parkedHelpersWakeAndShareTheWork() {
+        for _ in 0..<2 {
+            Thread.sleep(forTimeInterval: 0.01)  // well past the helpers' spin limit: they are parked now
+            var threads = [pthread_t?](repeating: nil, count: 40)
+            threads.withUnsafeMutableBufferPointer { threads in
+                let slots = ThreadSlots(base: threads.baseAddress!)
+                parallelFor(count: 40) { index in
+                    Thread.sleep(forTimeInterval: 0.001)
+                    slots.base[index] = pthread_self()
+                }
+            }
+            #expect(Set(threads.map { UInt($0!) }).count > 1)
+        }
+    }
+}
+
+private struct ThreadSlots: @unchecked Sendable {
+    let base: UnsafeMutablePointer<pthread_t?>
+}
+
+private struct Slots: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Int>
+}
