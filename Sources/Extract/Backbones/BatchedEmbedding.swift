@@ -15,7 +15,7 @@ func embedInBatches(_ images: [RGBImage], inputSize: Int, dimension: Int, _ forw
     let passes = stride(from: 0, to: images.count, by: framesPerPass).map { start in
         start..<min(start + framesPerPass, images.count)
     }
-    if passes.count <= 1 || ProcessInfo.processInfo.activeProcessorCount <= 1 {
+    if passes.count <= 1 || availableCores <= 1 {
         return stack(passes.map { forward(Array(images[$0])) }, rows: images.count, dimension: dimension)
     }
     var results = [Tensor?](repeating: nil, count: passes.count)

@@ -1,12 +1,16 @@
 import Dispatch
 import Foundation
 
+/// The cores this process may use, read once: Foundation reads the cgroup files on every query, which costs
+/// as much as a small layer when asked per parallel loop.
+public let availableCores = ProcessInfo.processInfo.activeProcessorCount
+
 /// Runs body(0..<count) on the machine's cores, each worker taking the next index when it is free:
 /// on a shared machine a worker whose core is busy with another process takes fewer indices instead of
 /// holding up the batch with a fixed share. The workers are the caller and `WorkerTeam`'s helpers; when
 /// the team is already busy (a nested or concurrent loop), GCD's pool runs the indices instead.
 public func parallelFor(count: Int, _ body: (Int) -> Void) {
-    if count <= 1 || ProcessInfo.processInfo.activeProcessorCount <= 1 {
+    if count <= 1 || availableCores <= 1 {
         for index in 0..<count { body(index) }
         return
     }
