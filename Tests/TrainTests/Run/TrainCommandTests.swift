@@ -7,12 +7,14 @@ import Testing
 @Suite(.serialized) struct TrainCommandTests {
     let work = FileManager.default.temporaryDirectory.appendingPathComponent("train-cli-\(UUID().uuidString)")
 
-    private func run(_ tool: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    private func run(_ tool: String, _ arguments: [String], environment: [String: String]? = nil) throws
+        -> (status: Int32, stdout: String, stderr: String) {
         let binary = PredictTests.root.appendingPathComponent(".build/release/\(tool)")
         try #require(FileManager.default.isExecutableFile(atPath: binary.path), "run the tests with `make test` (it builds the binaries)")
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
+        if let environment { process.environment = environment }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -40,9 +42,11 @@ import Testing
         }
     }
 
-    private var paths: [String] {
+    private var paths: [String] { paths(results: work.appendingPathComponent("results").path) }
+
+    private func paths(results: String) -> [String] {
         ["--data-dir", work.appendingPathComponent("data").path, "--cache-dir", work.appendingPathComponent("cache").path,
-         "--results-dir", work.appendingPathComponent("results").path,
+         "--results-dir", results,
          "--models-dir", PredictTests.root.appendingPathComponent("models").path,
          "--config", work.appendingPathComponent("none.yaml").path]
     }
@@ -62,6 +66,33 @@ import Testing
         let board = try String(contentsOf: work.appendingPathComponent("results/T/leaderboard.csv"), encoding: .utf8)
         #expect(board.split(separator: "\n").count == 3)
         #expect(FileManager.default.fileExists(atPath: work.appendingPathComponent("results/T/report.html").path))
+    }
+
+    /// The binaries pick OpenBLAS kernels to fit the CPU (OpenBLASKernels); whichever they run, training must
+    /// come out the same up to summation order: the same validation losses, epoch by epoch.
+    @Test func trainingAgreesAcrossOpenBLASKernels() throws {
+        try makeDataset()
+        let cpuinfo = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+        var cores: [String?] = [nil]
+        if cpuinfo.contains(" avx2 ") && cpuinfo.contains(" fma ") { cores.append("Haswell") }
+        if cpuinfo.contains(" avx512bw ") && cpuinfo.contains(" avx512vl ") { cores.append("SkylakeX") }
+        var histories: [[Double]] = []
+        for core in cores {
+            var environment = ProcessInfo.processInfo.environment
+            environment["OPENBLAS_CORETYPE"] = core
+            let results = work.appendingPathComponent("results-\(core ?? "fitted")").path
+            let fit = try run("train", ["fit", "--data", "T", "--frames", "4", "--arch", "gru2-fc2", "--epochs", "8"]
+                                       + paths(results: results), environment: environment)
+            try #require(fit.status == 0, "OPENBLAS_CORETYPE=\(core ?? "unset"): \(fit.stderr)")
+            let history = try String(contentsOfFile: results + "/T/mobilenetv2_f4/gru2-fc2/history.csv", encoding: .utf8)
+            let rows = history.split(separator: "\n").dropFirst().map { $0.split(separator: ",") }
+            histories.append(rows.map { Double($0[4])! })   // val_loss
+        }
+        #expect(histories.allSatisfy { $0.count == 8 })
+        for (core, losses) in zip(cores.dropFirst(), histories.dropFirst()) {
+            let worst = zip(losses, histories[0]).map { abs($0 - $1) / abs($1) }.max()!
+            #expect(worst < 1e-4, "validation losses with \(core!) kernels differ by \(worst) (relative)")
+        }
     }
 
     @Test func aTypoInTheArchitectureShowsTheGrammarAndFails() throws {
