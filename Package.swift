@@ -23,6 +23,7 @@ let package = Package(
                        providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CDNNL", path: "Sources/CDNNL", providers: [.apt(["libdnnl-dev"])]),
 
         // What both stages use: tensors, HDF5, configuration, dataset layouts, hashing, progress.
         .target(name: "Shared", dependencies: ["CHDF5", "CBLAS", .product(name: "Yams", package: "Yams")]),
@@ -31,7 +32,7 @@ let package = Package(
                 // The CNN kernels vectorise with AVX2 + FMA (x86-64-v3: every x86 server CPU since 2013).
                 swiftSettings: [.unsafeFlags(["-Xcc", "-march=x86-64-v3"])]),
         // Stage 2: recurrent heads, optimisation, evaluation and reports.
-        .target(name: "Train", dependencies: ["Shared", "Extract", "CBLAS"],
+        .target(name: "Train", dependencies: ["Shared", "Extract", "CBLAS", "CDNNL"],
                 // The GRU gate and Adam loops vectorise 8 wide with AVX2 (x86-64-v3), as in Extract.
                 swiftSettings: [.unsafeFlags(["-Xcc", "-march=x86-64-v3"])]),
 
@@ -44,7 +45,7 @@ let package = Package(
             "Train", "Shared", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // `make bench`: timings of the pipeline's parts for bench/run.py (never run by tests or CI).
-        .executableTarget(name: "Bench", dependencies: ["Extract", "Train", "Shared", "CBLAS"]),
+        .executableTarget(name: "Bench", dependencies: ["Extract", "Train", "Shared", "CBLAS", "CDNNL"]),
 
         .testTarget(name: "SharedTests", dependencies: ["Shared"]),
         .testTarget(name: "ExtractTests", dependencies: ["Extract", "Shared"], exclude: ["Fixtures"]),

@@ -264,6 +264,13 @@ def main():
                (gemm_numpy or {}).get("gflops"), f"numpy {numpy_core}", "GFLOPS")
     table.rate("sgemm 2048^3, our cblas, OPENBLAS_CORETYPE=SkylakeX", (gemm_skylake or {}).get("gflops"),
                (gemm_numpy or {}).get("gflops"), f"numpy {numpy_core}", "GFLOPS")
+    # train's GEMM library: oneDNN against the OpenBLAS it replaced, on the head's dominant shapes.
+    head_gemm = {library: swift("head-gemm", "--library", library, "--rows", 1024, "--repeats", gemm_repeats)
+                 for library in ("onednn", "openblas")}
+    results["headGEMM"] = head_gemm
+    table.rate("head GEMMs [1024x1280]x[1280x192] + weight gradient, oneDNN (train's)",
+               (head_gemm["onednn"] or {}).get("gflops"), (head_gemm["openblas"] or {}).get("gflops"), "OpenBLAS",
+               "GFLOPS")
 
     # ---- backbones: ONNX graphs from our weights, checked to compute our function
     onnx_dir = os.path.join(WORK, "onnx")

@@ -56,7 +56,7 @@ struct BenchArguments {
 struct BenchUsageError: DiagnosedError {
     let problem: String
     var description: String {
-        "bench: \(problem). Commands: info, gemm, backbone, embed-check, sampler, scaling, train-epoch, sweep; "
+        "bench: \(problem). Commands: info, gemm, head-gemm, backbone, embed-check, sampler, scaling, train-epoch, sweep; "
             + "run them through `make bench` (bench/run.py), which passes the right options."
     }
 }

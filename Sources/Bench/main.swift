@@ -21,6 +21,13 @@ func runCommand(_ arguments: BenchArguments) async throws {
                                   processors: ProcessInfo.processInfo.activeProcessorCount))
     case "gemm":
         try JSONOutput.print(GEMMBenchmark(size: try arguments.int("size", default: 2048), repeats: repeats).run())
+    case "head-gemm":
+        let name = arguments.string("library", default: "onednn")
+        guard let library = HeadGEMMBenchmark.Library(rawValue: name) else {
+            throw BenchUsageError(problem: "--library \(name): use onednn or openblas")
+        }
+        try JSONOutput.print(HeadGEMMBenchmark(library: library, rows: try arguments.int("rows", default: 1024),
+                                               repeats: repeats).run())
     case "backbone":
         try JSONOutput.print(try BackboneBenchmark(
             kind: try BackboneLoader.kind(named: arguments.string("backbone", default: "mobilenetv2")),

@@ -47,6 +47,22 @@ import Shared
         #expect(c.history.map(\.trainLoss) != a.history.map(\.trainLoss))
     }
 
+    /// A sweep's jobs train on one thread each, a single run on all cores: the GEMMs (oneDNN) must not change a
+    /// bit with the thread count, or a sweep would not reproduce a single run. Shapes large enough to be split.
+    @Test func oneOrTwoThreadsTrainBitIdenticalHeads() throws {
+        let (train, validation) = Self.prepared(Self.synthetic(videos: 80, frames: 32, dim: 256, seed: 3))
+        let config = TrainingConfiguration(architecture: "gru(64,32)-fc(16)", epochs: 2, batchSize: 32,
+                                           earlyStoppingPatience: nil, seed: 42)
+        let previous = BLASThreadCount.current
+        defer { BLASThreadCount.set(previous) }
+        BLASThreadCount.set(1)
+        let one = try Trainer.train(training: train, validation: validation, configuration: config)
+        BLASThreadCount.set(2)
+        let two = try Trainer.train(training: train, validation: validation, configuration: config)
+        #expect(one.history == two.history)
+        #expect(one.bestHead.namedParameters.map(\.tensor) == two.bestHead.namedParameters.map(\.tensor))
+    }
+
     @Test func gru2fc2LearnsShiftedFeaturesButNotShuffledLabels() throws {
         let data = Self.synthetic(videos: 200, seed: 2)
         let config = TrainingConfiguration(architecture: "gru2-fc2", epochs: 30, batchSize: 8, earlyStoppingPatience: 8)

@@ -1,7 +1,12 @@
 import CBLAS
+import CDNNL
 
 /// Row-major single-precision GEMM, C[m, n] = alpha * op(A) op(B) + beta * C, named so call sites read as maths.
-/// Shapes are always the same for the same model and batch, so OpenBLAS takes the same code path each time.
+/// It runs on oneDNN's sgemm: on 2 Zen 4 cores it reaches ~230 GFLOPS on the head's large shapes
+/// ([rows, 1280] x [1280, 192] and its transposes) where OpenBLAS 0.3.21 reaches ~175-195, and it is as fast
+/// or faster on the small ones (measured per shape, and as whole epochs: 0.058 vs 0.062 s on one thread).
+/// Its results do not depend on the thread count for these shapes (checked for 1 and 2 threads), so a sweep's
+/// one-thread jobs train the same heads as a single run.
 enum Matrix {
     /// `a` is [m, k] (or [k, m] when `transposeA`), `b` is [k, n] (or [n, k] when `transposeB`), `c` is [m, n].
     static func multiply(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into c: UnsafeMutablePointer<Float>,
@@ -11,10 +16,13 @@ enum Matrix {
             if !accumulate { for i in 0..<(m * n) { c[i] = 0 } }
             return
         }
-        let lda = transposeA ? m : k
-        let ldb = transposeB ? k : n
-        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), accumulate ? 1 : 0, c, Int32(n))
+        // The BLAS thread count is how many cores this training may use (a sweep's jobs set it to one each);
+        // OpenMP's count belongs to the calling thread, so setting it here keeps concurrent trainings apart.
+        omp_set_num_threads(openblas_get_num_threads())
+        let status = dnnl_sgemm(transposeA ? 84 : 78, transposeB ? 84 : 78,  // "T" : "N"
+                                Int64(m), Int64(n), Int64(k), 1, a, Int64(transposeA ? m : k),
+                                b, Int64(transposeB ? k : n), accumulate ? 1 : 0, c, Int64(n))
+        precondition(status == dnnl_success, "oneDNN sgemm failed (status \(status.rawValue)) for [\(m), \(k)] x [\(k), \(n)]")
     }
 
     /// Convenience over arrays: returns a fresh [m, n]. Not zero-filled first: beta = 0 overwrites every element
