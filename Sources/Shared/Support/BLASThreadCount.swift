@@ -1,9 +1,10 @@
 import CBLAS
 
-/// OpenBLAS's process-wide thread count. Callers that split work over the cores themselves (a batch's frames,
-/// a sweep's trainings, the halves of a large GEMM) want one BLAS thread each: nested BLAS threads would
-/// oversubscribe the cores. OpenBLAS splits GEMMs over rows and columns, never the inner sum, so the count
-/// changes speed only, not a single bit of a result.
+/// OpenBLAS's process-wide thread count, which is also how many threads training's oneDNN GEMMs use
+/// (`Matrix`; `OPENBLAS_NUM_THREADS` sets both). Callers that split work over the cores themselves (a batch's
+/// frames, a sweep's trainings) want one thread each: nested threads would oversubscribe the cores. Both
+/// libraries split these GEMMs over rows and columns, never the inner sum, so the count changes speed only,
+/// not a single bit of a result.
 public enum BLASThreadCount {
     public static var current: Int { Int(openblas_get_num_threads()) }
 
