@@ -2,9 +2,9 @@ import CBLAS
 
 /// OpenBLAS's process-wide thread count, which is also how many threads training's oneDNN GEMMs use
 /// (`Matrix`; `OPENBLAS_NUM_THREADS` sets both). Callers that split work over the cores themselves (a batch's
-/// frames, a sweep's trainings) want one thread each: nested threads would oversubscribe the cores. Both
-/// libraries split these GEMMs over rows and columns, never the inner sum, so the count changes speed only,
-/// not a single bit of a result.
+/// frames, a sweep's trainings) want one thread each: nested threads would oversubscribe the cores. The count
+/// changes speed only, not a bit of a result: OpenBLAS splits GEMMs over rows and columns, never the inner
+/// sum, and oneDNN's results on a head's shapes are tested to be the same on 1 and 2 threads.
 public enum BLASThreadCount {
     public static var current: Int { Int(openblas_get_num_threads()) }
 
