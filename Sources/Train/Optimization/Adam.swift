@@ -1,3 +1,4 @@
+import CBLAS
 /// Adam as Keras implements it (defaults lr 1e-3, beta1 0.9, beta2 0.999, epsilon 1e-7):
 ///   m += (g - m)(1 - beta1); v += (g^2 - v)(1 - beta2)
 ///   p -= lr sqrt(1 - beta2^t) / (1 - beta1^t) * m / (sqrt(v) + epsilon)
@@ -42,8 +43,17 @@ public struct Adam: Sendable {
                 if decay != 0 {
                     for i in 0..<p.count { p[i] -= decay * p[i] }
                 }
-                Self.update(p.baseAddress!, m.baseAddress!, v.baseAddress!, g.baseAddress!, count: p.count,
-                            alpha: alpha, beta1: b1, beta2: b2, epsilon: eps)
+                // Large arrays (the first GRU's 1 MB kernel) split over the cores in 8-aligned parts; every
+                // element gets the same operations wherever it falls, so the split changes no bit.
+                let count = p.count
+                let pointers = AdamPointers(p: p.baseAddress!, m: m.baseAddress!, v: v.baseAddress!, g: g.baseAddress!)
+                let threads = count >= 1 << 16 ? Int(openblas_get_num_threads()) : 1
+                OpenMPTeam.run(threads: threads) { part, parts in
+                    let first = count * part / parts / 8 * 8
+                    let end = part == parts - 1 ? count : count * (part + 1) / parts / 8 * 8
+                    Self.update(pointers.p + first, pointers.m + first, pointers.v + first, pointers.g + first,
+                                count: end - first, alpha: alpha, beta1: b1, beta2: b2, epsilon: eps)
+                }
             }}}}
         }
     }
@@ -85,3 +95,11 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+
+/// Each part updates its own range of the arrays.
+private struct AdamPointers: @unchecked Sendable {
+    let p: UnsafeMutablePointer<Float>
+    let m: UnsafeMutablePointer<Float>
+    let v: UnsafeMutablePointer<Float>
+    let g: UnsafePointer<Float>
+}
