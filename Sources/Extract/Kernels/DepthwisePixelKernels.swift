@@ -6,9 +6,9 @@ extension DepthwiseConvolution {
     /// all four, and the four sums are independent chains that keep both FMA units busy.
     @inline(__always)
     func convolveFourInteriorPixels(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
-                                            _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>, width: Int,
-                                            outputWidth: Int, oy: Int, ox: Int, rows: Range<Int>,
-                                            inputRowBase: Int, outputRowBase: Int) {
+                                    _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>, width: Int,
+                                    outputWidth: Int, oy: Int, ox: Int, rows: Range<Int>,
+                                    inputRowBase: Int, outputRowBase: Int) {
         let channels = channels
         let kernelSize = kernelSize
         let stride = stride
@@ -141,9 +141,9 @@ extension DepthwiseConvolution {
     /// registers. Each output adds its taps in ascending kx order, as the 4-pixel pass does.
     @inline(__always)
     func convolveEightInteriorPixels(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
-                                                _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>, width: Int,
-                                                outputWidth: Int, oy: Int, ox: Int, rows: Range<Int>,
-                                                inputRowBase: Int, outputRowBase: Int) {
+                                        _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>, width: Int,
+                                        outputWidth: Int, oy: Int, ox: Int, rows: Range<Int>,
+                                        inputRowBase: Int, outputRowBase: Int) {
         let channels = channels
         let firstRow = oy &- padding.top
         let firstColumn = ox &- padding.left
@@ -239,9 +239,9 @@ extension DepthwiseConvolution {
     /// Four adjacent outputs of a 5x5 stride-1 kernel anywhere in a row: columns outside the image are read
     /// from a zero vector, so edge pixels share column loads like interior ones (a zero tap adds nothing).
     func convolveFourPixels5x5Clipped(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
-                                              _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>, width: Int,
-                                              outputWidth: Int, oy: Int, ox: Int, rows: Range<Int>,
-                                              inputRowBase: Int, outputRowBase: Int) {
+                                      _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>, width: Int,
+                                      outputWidth: Int, oy: Int, ox: Int, rows: Range<Int>,
+                                      inputRowBase: Int, outputRowBase: Int) {
         let channels = channels
         let firstRow = oy &- padding.top
         let firstColumn = ox &- padding.left
@@ -303,8 +303,8 @@ extension DepthwiseConvolution {
     /// One output pixel, kernel clipped to the image on any side.
     @inline(__always)
     func convolvePixel(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
-                               _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>, width: Int, outputWidth: Int,
-                               oy: Int, ox: Int, rows: Range<Int>, inputRowBase: Int, outputRowBase: Int) {
+                       _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>, width: Int, outputWidth: Int,
+                       oy: Int, ox: Int, rows: Range<Int>, inputRowBase: Int, outputRowBase: Int) {
         let channels = channels
         let kernelSize = kernelSize
         let firstRow = oy &* stride &- padding.top
@@ -361,8 +361,8 @@ extension DepthwiseConvolution {
 
     /// Scalar path for the channels after the last whole vector.
     func convolveChannels(_ range: Range<Int>, _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
-                                  _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>, width: Int, outputWidth: Int,
-                                  oy: Int, ox: Int, rows: Range<Int>, inputRowBase: Int, outputRowBase: Int) {
+                          _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>, width: Int, outputWidth: Int,
+                          oy: Int, ox: Int, rows: Range<Int>, inputRowBase: Int, outputRowBase: Int) {
         let firstRow = oy * stride - padding.top
         let firstColumn = ox * stride - padding.left
         let columns = max(0, -firstColumn)..<min(kernelSize, width - firstColumn)
