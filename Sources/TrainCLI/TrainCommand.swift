@@ -108,7 +108,7 @@ struct Sweep: AsyncParsableCommand {
     @Option(help: "These backbones (comma-separated) instead of the sweep's list.") var backbones: String?
     @Option(help: "These architectures (comma-separated) instead of the sweep's list.") var archs: String?
     @Option(help: "Maximum epochs per run (default: pipeline.yaml train.epochs).") var epochs: Int?
-    @Option(help: "Heads trained at once, one BLAS thread each (default: one per core); results equal one-at-a-time runs.")
+    @Option(help: "Heads trained at once, one GEMM thread each (default: one per core); results equal one-at-a-time runs.")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
     @OptionGroup var paths: PathOptions
 
