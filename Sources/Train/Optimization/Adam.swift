@@ -46,13 +46,13 @@ public struct Adam: Sendable {
                 // Large arrays (the first GRU's 1 MB kernel) split over the cores in 8-aligned parts; every
                 // element gets the same operations wherever it falls, so the split changes no bit.
                 let count = p.count
-                let pointers = AdamPointers(p: p.baseAddress!, m: m.baseAddress!, v: v.baseAddress!, g: g.baseAddress!)
+                let (p, m, v, g) = (p.baseAddress!, m.baseAddress!, v.baseAddress!, g.baseAddress!)
                 let threads = count >= 1 << 16 ? Int(openblas_get_num_threads()) : 1
                 OpenMPTeam.run(threads: threads) { part, parts in
                     let first = count * part / parts / 8 * 8
                     let end = part == parts - 1 ? count : count * (part + 1) / parts / 8 * 8
-                    Self.update(pointers.p + first, pointers.m + first, pointers.v + first, pointers.g + first,
-                                count: end - first, alpha: alpha, beta1: b1, beta2: b2, epsilon: eps)
+                    Self.update(p + first, m + first, v + first, g + first, count: end - first,
+                                alpha: alpha, beta1: b1, beta2: b2, epsilon: eps)
                 }
             }}}}
         }
@@ -95,11 +95,3 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-
-/// Each part updates its own range of the arrays.
-private struct AdamPointers: @unchecked Sendable {
-    let p: UnsafeMutablePointer<Float>
-    let m: UnsafeMutablePointer<Float>
-    let v: UnsafeMutablePointer<Float>
-    let g: UnsafePointer<Float>
-}
