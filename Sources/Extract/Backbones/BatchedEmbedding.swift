@@ -21,9 +21,8 @@ func embedInBatches(_ images: [RGBImage], inputSize: Int, dimension: Int, _ forw
     var results = [Tensor?](repeating: nil, count: passes.count)
     BLASThreadCount.withOne {
         results.withUnsafeMutableBufferPointer { results in
-            let slots = SendableSlots(base: results.baseAddress!)
             parallelFor(count: passes.count) { pass in
-                slots.base[pass] = forward(Array(images[passes[pass]]))
+                results[pass] = forward(Array(images[passes[pass]]))
             }
         }
     }
@@ -36,9 +35,4 @@ private func stack(_ blocks: [Tensor], rows: Int, dimension: Int) -> Tensor {
     data.reserveCapacity(rows * dimension)
     for block in blocks { data.append(contentsOf: block.data) }
     return Tensor(shape: [rows, dimension], data: data)
-}
-
-/// Result slots written by disjoint workers, one index each.
-private struct SendableSlots: @unchecked Sendable {
-    let base: UnsafeMutablePointer<Tensor?>
 }

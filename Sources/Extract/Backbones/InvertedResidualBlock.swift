@@ -62,12 +62,12 @@ struct InvertedResidualBlock: Sendable {
         let shares = max(1, min(workers, outputHeight))
         input.data.withUnsafeBufferPointer { x in
             output.data.withUnsafeMutableBufferPointer { y in
-                let images = BandImages(input: x.baseAddress!, output: y.baseAddress!)
+                let (source, destination) = (x.baseAddress!, y.baseAddress!)
                 // One job: output rows `share` of image n, with its own band buffers.
                 func run(job: Int) {
                     let (n, share) = job.quotientAndRemainder(dividingBy: shares)
-                    let image = images.input + n * height * width * inputChannels
-                    let result = images.output + n * outputHeight * outputWidth * outputChannels
+                    let image = source + n * height * width * inputChannels
+                    let result = destination + n * outputHeight * outputWidth * outputChannels
                     // [bandInputRows, width, hidden] expanded rows; [bandRows, outputWidth, hidden] depthwise rows.
                     // Not zero-filled: every row is written before it is read.
                     let e = UnsafeMutablePointer<Float>.allocate(capacity: expansion == nil ? 0 : bandInputRows * width * hidden)
@@ -113,10 +113,4 @@ struct InvertedResidualBlock: Sendable {
         }
         return output
     }
-}
-
-/// Each job reads its own image and writes its own rows of the output.
-private struct BandImages: @unchecked Sendable {
-    let input: UnsafePointer<Float>
-    let output: UnsafeMutablePointer<Float>
 }

@@ -63,20 +63,19 @@ public struct PointwiseConvolution: Sendable {
                 // (7x7 = 9 tiles would split 5:4) by 16-channel panels. Each output's sum runs in the same order
                 // either way, so the split never changes a bit of the result.
                 let tiles = (rows + 5) / 6
-                let pointers = RowPointers(x: x, y: y, shortcut: shortcut)
                 if threads > 1 && tiles >= 8 * threads {
                     let chunk = (tiles + threads - 1) / threads * 6
                     parallelFor(count: (rows + chunk - 1) / chunk) { part in
                         let first = part * chunk
-                        multiplyPacked(pointers.x + first * k, rows: min(chunk, rows - first), packed, bias: bias,
-                                       shortcut: pointers.shortcut.map { $0 + first * n }, bounds: bounds,
-                                       into: pointers.y + first * n)
+                        multiplyPacked(x + first * k, rows: min(chunk, rows - first), packed, bias: bias,
+                                       shortcut: shortcut.map { $0 + first * n }, bounds: bounds,
+                                       into: y + first * n)
                     }
                 } else if threads > 1 && rows >= 6 && packed.panelCount >= 2 * threads {
                     let panelCount = packed.panelCount
                     parallelFor(count: threads) { part in
-                        multiplyPacked(pointers.x, rows: rows, packed, bias: bias, shortcut: pointers.shortcut,
-                                       bounds: bounds, into: pointers.y,
+                        multiplyPacked(x, rows: rows, packed, bias: bias, shortcut: shortcut,
+                                       bounds: bounds, into: y,
                                        panels: panelCount * part / threads..<panelCount * (part + 1) / threads)
                     }
                 } else {
@@ -111,11 +110,4 @@ public struct PointwiseConvolution: Sendable {
         }
         clamp(y, count: rows * channels, activation: activation)
     }
-}
-
-/// Row pointers shared by workers that each write disjoint rows.
-private struct RowPointers: @unchecked Sendable {
-    let x: UnsafePointer<Float>
-    let y: UnsafeMutablePointer<Float>
-    let shortcut: UnsafePointer<Float>?
 }

@@ -9,7 +9,7 @@ import Synchronization
 ///
 /// One job runs at a time; `run` returns false (and runs nothing) when the team is busy with another
 /// caller's job, e.g. a nested parallel loop, and the caller then falls back to GCD.
-final class WorkerTeam: @unchecked Sendable {
+final class WorkerTeam: Sendable {
     static let shared = WorkerTeam(helpers: availableCores - 1)
 
     /// How long a helper polls for the next job before parking (a layer-to-layer gap is far shorter).

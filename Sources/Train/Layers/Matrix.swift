@@ -2,9 +2,10 @@ import CBLAS
 import CDNNL
 
 /// Row-major single-precision GEMM, C[m, n] = alpha * op(A) op(B) + beta * C, named so call sites read as maths.
-/// It runs on oneDNN's sgemm: on 2 Zen 4 cores it reaches ~230 GFLOPS on the head's large shapes
-/// ([rows, 1280] x [1280, 192] and its transposes) where OpenBLAS 0.3.21 reaches ~175-195, and it is as fast
-/// or faster on the small ones (measured per shape, and as whole epochs: 0.058 vs 0.062 s on one thread).
+/// It runs on oneDNN's sgemm: on 2 Zen 4 cores it reaches ~225 GFLOPS on the head's large shapes
+/// ([rows, 1280] x [1280, 192] and its transposes) where OpenBLAS 0.3.21 reaches ~135-200; on the recurrent
+/// step's tiniest products it is slower by ~1-2 microseconds a call, yet whole epochs are faster (0.058 vs
+/// 0.062 s on one thread, and OpenBLAS for the tiny ones only made them slower).
 /// Its results do not depend on the thread count for these shapes (checked for 1 and 2 threads), so a sweep's
 /// one-thread jobs train the same heads as a single run.
 enum Matrix {

@@ -1,6 +1,6 @@
 import CDNNL
 
-/// Runs a memory-bound loop (Adam's update of the first GRU's 1 MB kernel, 17 times an epoch at batch 8) on
+/// Runs a memory-bound loop (Adam's update of the first GRU's 1 MB kernel, 18 times an epoch at batch 8) on
 /// the OpenMP team that oneDNN's GEMMs use: right after the weight-gradient GEMM its threads are still
 /// spinning, so the region starts within microseconds, and no second pool of threads competes with them for
 /// the cores (the helper team of `parallelFor` did, and lost the gain).

@@ -10,10 +10,9 @@ import Testing
     func runCounts(_ count: Int, body: (Int) -> Void = { _ in }) -> [Int] {
         var counts = [Int](repeating: 0, count: count)
         counts.withUnsafeMutableBufferPointer { counts in
-            let slots = Slots(base: counts.baseAddress!)
             parallelFor(count: count) { index in
                 body(index)
-                slots.base[index] += 1   // each index owns its slot
+                counts[index] += 1   // each index owns its slot
             }
         }
         return counts
@@ -53,21 +52,12 @@ import Testing
             Thread.sleep(forTimeInterval: 0.01)  // well past the helpers' spin limit: they are parked now
             var threads = [pthread_t?](repeating: nil, count: 40)
             threads.withUnsafeMutableBufferPointer { threads in
-                let slots = ThreadSlots(base: threads.baseAddress!)
                 parallelFor(count: 40) { index in
                     Thread.sleep(forTimeInterval: 0.001)
-                    slots.base[index] = pthread_self()
+                    threads[index] = pthread_self()
                 }
             }
             #expect(Set(threads.map { UInt($0!) }).count > 1)
         }
     }
-}
-
-private struct ThreadSlots: @unchecked Sendable {
-    let base: UnsafeMutablePointer<pthread_t?>
-}
-
-private struct Slots: @unchecked Sendable {
-    let base: UnsafeMutablePointer<Int>
 }
