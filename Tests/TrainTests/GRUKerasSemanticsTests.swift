@@ -1,4 +1,5 @@
 import Testing
+import Shared
 @testable import Train
 
 /// A 2-unit GRU on 3 steps (the middle one padded) with fixed weights. Expected values come from the
@@ -62,5 +63,35 @@ import Testing
         #expect(g.kernel.allSatisfy { abs($0) <= limit })
         #expect(g.kernel.map(abs).max()! > 0.9 * limit)
         #expect(g.bias.allSatisfy { $0 == 0 })
+    }
+}
+
+/// The fused recurrence splits the batch over the cores; every row must come out the same either way.
+@Suite struct GRURecurrenceSplitTests {
+    @Test(arguments: [true, false]) func oneOrTwoThreadsGiveBitIdenticalResults(returnSequences: Bool) {
+        let (batch, steps, dim, units) = (7, 9, 6, 44)
+        var random = SeededRandom(seed: 21)
+        var gru = GRU(inputDim: dim, units: units, returnSequences: returnSequences, random: &random)
+        gru.bias = (0..<(6 * units)).map { Float($0 % 11) * 0.03 - 0.15 }
+        let x = (0..<(batch * steps * dim)).map { Float(($0 * 37) % 101) / 50 - 1 }
+        let mask: [Float] = (0..<(batch * steps)).map { $0 % 5 == 2 ? 0 : 1 }
+        let input = Activations(values: x, mask: mask, batch: batch, steps: steps, features: dim)
+        let outputGradient = (0..<(returnSequences ? batch * steps * units : batch * units)).map { Float($0 % 13) * 0.1 - 0.6 }
+        func run(threads: Int) -> (output: [Float], gradients: [[Float]]) {
+            let previous = BLASThreadCount.current
+            defer { BLASThreadCount.set(previous) }
+            BLASThreadCount.set(threads)
+            let (output, cache) = gru.forward(input)
+            let backward = gru.backward(cache, outputGradient: outputGradient, needsInputGradient: true)
+            return (output.values, backward.parameters + [backward.input!])
+        }
+        #expect(GRURecurrence(batch: batch, steps: steps, units: units).threads(available: 2) == 2)
+        let one = run(threads: 1), two = run(threads: 2)
+        func differing(_ a: [Float], _ b: [Float]) -> Int { a.count == b.count ? zip(a, b).filter { $0 != $1 }.count : -1 }
+        #expect(differing(one.output, two.output) == 0)
+        for (slot, (a, b)) in zip(one.gradients, two.gradients).enumerated() {
+            #expect(differing(a, b) == 0, "gradient \(slot) [kernel, recurrent kernel, bias, input]")
+        }
+        #expect(one.output.contains { $0 != 0 } && one.gradients[1].contains { $0 != 0 })
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+import Shared
 @testable import Train
 
 /// Every layer's backward against central finite differences of its forward.
@@ -8,13 +9,13 @@ import Testing
     // Batch 2, 4 steps; video 0 has a padded first and third step, video 1 a padded last step.
     static let mask: [Float] = [0, 1, 0, 1, 1, 1, 1, 0]
 
-    func gruCheck(returnSequences: Bool) {
-        let (batch, steps, dim, units) = (2, 4, 3, 3)
+    func gruCheck(returnSequences: Bool, batch: Int = 2, steps: Int = 4, dim: Int = 3, units: Int = 3,
+                  mask: [Float] = Self.mask) {
         var random = SeededRandom(seed: 5)
         var gru = GRU(inputDim: dim, units: units, returnSequences: returnSequences, random: &random)
         gru.bias = G.values(6 * units, scale: 0.3, seed: 6)  // nonzero biases exercise both bias rows
         let x = G.values(batch * steps * dim, scale: 0.8, seed: 7)
-        let input = Activations(values: x, mask: Self.mask, batch: batch, steps: steps, features: dim)
+        let input = Activations(values: x, mask: mask, batch: batch, steps: steps, features: dim)
         let outCount = returnSequences ? batch * steps * units : batch * units
         let c = G.values(outCount, scale: 1, seed: 8)
         let (_, cache) = gru.forward(input)
@@ -27,7 +28,7 @@ import Testing
         }
         // Padded steps must not receive gradient: their input never reaches the output.
         for b in 0..<batch {
-            for t in 0..<steps where Self.mask[b * steps + t] == 0 {
+            for t in 0..<steps where mask[b * steps + t] == 0 {
                 for d in 0..<dim { #expect(grads.input![(b * steps + t) * dim + d] == 0) }
             }
         }
@@ -47,6 +48,18 @@ import Testing
 
     @Test func gruWithMaskReturningSequences() { gruCheck(returnSequences: true) }
     @Test func gruWithMaskReturningLastState() { gruCheck(returnSequences: false) }
+
+    /// Shapes that exercise every edge of the fused recurrence on two threads: 7 rows (a full group of four
+    /// and a short one), 44 units (five full 8-unit chunks and a 4-unit tail; backward pairs of 16, 16, 12).
+    @Test(arguments: [true, false]) func gruOnSplitShapes(returnSequences: Bool) {
+        let (batch, steps) = (7, 5)
+        let mask: [Float] = (0..<(batch * steps)).map { ($0 * 5 + $0 / steps) % 7 == 3 ? 0 : 1 }
+        #expect(GRURecurrence(batch: batch, steps: steps, units: 44).threads(available: 2) == 2)
+        let previous = BLASThreadCount.current
+        defer { BLASThreadCount.set(previous) }
+        BLASThreadCount.set(2)
+        gruCheck(returnSequences: returnSequences, batch: batch, steps: steps, dim: 4, units: 44, mask: mask)
+    }
 
     @Test(arguments: [false, true]) func dense(relu: Bool) {
         let (rows, dim, units) = (5, 4, 3)

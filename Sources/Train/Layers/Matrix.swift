@@ -3,9 +3,8 @@ import CDNNL
 
 /// Row-major single-precision GEMM, C[m, n] = alpha * op(A) op(B) + beta * C, named so call sites read as maths.
 /// It runs on oneDNN's sgemm: on 2 Zen 4 cores it reaches ~225 GFLOPS on the head's large shapes
-/// ([rows, 1280] x [1280, 192] and its transposes) where OpenBLAS 0.3.21 reaches ~135-200; on the recurrent
-/// step's tiniest products it is slower by ~1-2 microseconds a call, yet whole epochs are faster (0.058 vs
-/// 0.062 s on one thread, and OpenBLAS for the tiny ones only made them slower).
+/// ([rows, 1280] x [1280, 192] and its transposes) where OpenBLAS 0.3.21 reaches ~135-200. The recurrent
+/// step's tiny products do not come here: `GRURecurrence` fuses them into the gate maths.
 /// Its results do not depend on the thread count for these shapes (checked for 1 and 2 threads), so a sweep's
 /// one-thread jobs train the same heads as a single run.
 enum Matrix {
@@ -43,13 +42,31 @@ enum Matrix {
         }
     }
 
-    /// Column sums of a [rows, cols] matrix (bias gradients).
+    /// The [cols, rows] transpose of a [rows, cols] matrix.
+    static func transpose(_ a: [Float], rows: Int, cols: Int) -> [Float] {
+        [Float](unsafeUninitializedCapacity: rows * cols) { t, initialized in
+            a.withUnsafeBufferPointer { a in
+                for r in 0..<rows {
+                    for c in 0..<cols { t[c * rows + r] = a[r * cols + c] }
+                }
+            }
+            initialized = rows * cols
+        }
+    }
+
+    /// Column sums of a [rows, cols] matrix (bias gradients), row by row, eight columns at a time.
     static func columnSums(_ a: [Float], rows: Int, cols: Int) -> [Float] {
         var sums = [Float](repeating: 0, count: cols)
         sums.withUnsafeMutableBufferPointer { s in
             a.withUnsafeBufferPointer { a in
-                for r in 0..<rows {
-                    for c in 0..<cols { s[c] += a[r * cols + c] }  // row by row: the same sum order as before
+                let s = s.baseAddress!, a = a.baseAddress!
+                var c = 0
+                while c < cols {
+                    let n = min(8, cols - c)
+                    var sum = Lanes()
+                    for r in 0..<rows { sum += Lanes.load(a + (r &* cols &+ c), count: n) }
+                    sum.store(s + c, count: n)
+                    c += 8
                 }
             }
         }

@@ -1,8 +1,8 @@
 import CDNNL
 
-/// Runs a memory-bound loop (Adam's update of the first GRU's 1 MB kernel, 18 times an epoch at batch 8) on
-/// the OpenMP team that oneDNN's GEMMs use: right after the weight-gradient GEMM its threads are still
-/// spinning, so the region starts within microseconds, and no second pool of threads competes with them for
+/// Runs training's own parallel loops (the GRU time loop, split by sequences; Adam's update of the first
+/// GRU's 1 MB kernel) on the OpenMP team that oneDNN's GEMMs use: between GEMMs its threads are still
+/// spinning, so a region starts within microseconds, and no second pool of threads competes with them for
 /// the cores (the helper team of `parallelFor` did, and lost the gain).
 enum OpenMPTeam {
     /// body(part, parts) on `threads` threads (the caller is part 0); returns when every part has run.
