@@ -60,9 +60,11 @@ public struct GRU: Sendable {
         // Input projections of all time steps at once: [batch*steps, 3u] (biases are added in the step loop).
         let projected = Matrix.product(input.values, kernel, m: batch * steps, n: g, k: inputDim)
         let perStep = batch * u
-        var previousState = [Float](repeating: 0, count: steps * perStep)
-        var update = previousState, reset = previousState, candidate = previousState, recurrentCandidate = previousState
-        var output = [Float](repeating: 0, count: returnSequences ? batch * steps * u : batch * u)
+        // The time loop writes every element of these (zeros for masked steps), so none is zero-filled first.
+        var previousState = Matrix.uninitialized(steps * perStep)
+        var update = Matrix.uninitialized(steps * perStep), reset = Matrix.uninitialized(steps * perStep)
+        var candidate = Matrix.uninitialized(steps * perStep), recurrentCandidate = Matrix.uninitialized(steps * perStep)
+        var output = Matrix.uninitialized(returnSequences ? batch * steps * u : batch * u)
         let recurrence = GRURecurrence(batch: batch, steps: steps, units: u)
         let state = UnsafeMutablePointer<Float>.allocate(capacity: 2 * perStep)
         state.initialize(repeating: 0, count: 2 * perStep)
@@ -99,8 +101,9 @@ public struct GRU: Sendable {
         -> (input: [Float]?, parameters: [[Float]]) {
         let input = cache.input
         let batch = input.batch, steps = input.steps, u = units, g = 3 * units, perStep = batch * u
-        var projectedGradient = [Float](repeating: 0, count: batch * steps * g)   // d(x W + b_i): [batch*steps, 3u]
-        var recurrentGradient = [Float](repeating: 0, count: steps * batch * g)   // d(h_prev U + b_r): [steps, batch, 3u]
+        // Every element is written by the time loop (zeros for masked steps).
+        var projectedGradient = Matrix.uninitialized(batch * steps * g)   // d(x W + b_i): [batch*steps, 3u]
+        var recurrentGradient = Matrix.uninitialized(steps * batch * g)   // d(h_prev U + b_r): [steps, batch, 3u]
         var stateGradient = returnSequences ? [Float](repeating: 0, count: perStep) : outputGradient  // [batch, u]
         let transposedKernel = Matrix.transpose(recurrentKernel, rows: u, cols: g)
         let recurrence = GRURecurrence(batch: batch, steps: steps, units: u)

@@ -14,10 +14,11 @@ struct GRURecurrence {
     /// Rows that share each kernel load.
     static let rowGroup = 4
 
-    /// Threads worth starting: one per group of four rows, and none for less than ~32k multiply-adds a step.
+    /// Threads worth starting: one per group of four rows, once the whole pass has ~200k multiply-adds (a
+    /// parallel region costs a few microseconds, once per pass: the threads never wait on each other).
     func threads(available: Int) -> Int {
         let groups = (batch + Self.rowGroup - 1) / Self.rowGroup
-        return batch * units * gates >= 32_768 ? max(1, min(available, groups)) : 1
+        return steps * batch * units * gates >= 200_000 ? max(1, min(available, groups)) : 1
     }
 
     /// The rows part `part` of `parts` owns: whole groups of four.
@@ -129,8 +130,11 @@ extension GRURecurrence {
         for b in rows {
             let previous = Lanes.load(current + b * u + j, count: n)
             var h = previous
-            if active(b) {
-                let c = stepOffset + b * u
+            let c = stepOffset + b * u
+            if !active(b) {   // the caches of a masked step are zeros
+                Lanes().store(f.update + c, count: n); Lanes().store(f.reset + c, count: n)
+                Lanes().store(f.candidate + c, count: n); Lanes().store(f.recurrentCandidate + c, count: n)
+            } else {
                 let z = Lanes.load(f.update + c, count: n), r = Lanes.load(f.reset + c, count: n)
                 let recH = Lanes.load(f.recurrentCandidate + c, count: n)
                 let hh = ((Lanes.load(projected(b) + 2 * u, count: n) + bias.h) + r * recH).laneTanh()
@@ -168,7 +172,7 @@ extension GRURecurrence {
 // MARK: - Backward
 
 extension GRURecurrence {
-    /// Pointers of one backward pass, laid out as in `ForwardBuffers`; the gradients are zero-filled on entry.
+    /// Pointers of one backward pass, laid out as in `ForwardBuffers`; every element of the gradients is written.
     struct BackwardBuffers {
         let sequenceGradient: UnsafePointer<Float>?   // [batch, steps, u] when sequences were returned
         let stateGradient: UnsafeMutablePointer<Float>  // [batch, u]: d h_last in (zeros with sequences)
@@ -214,7 +218,9 @@ extension GRURecurrence {
             let dhPointer = f.stateGradient + b * u + j
             var dh = Lanes.load(dhPointer, count: n)
             if let dOut = f.sequenceGradient { dh += Lanes.load(dOut + (b * steps + t) * u + j, count: n) }
+            let dx = f.projectedGradient + (b * steps + t) * g + j, dA = f.recurrentGradient + (t * batch + b) * g + j
             guard f.mask[b * steps + t] > 0 else {   // masked: no gate gradient, the state gradient passes through
+                for block in 0..<3 { Lanes().store(dx + block * u, count: n); Lanes().store(dA + block * u, count: n) }
                 dh.store(dhPointer, count: n)
                 continue
             }
@@ -226,7 +232,6 @@ extension GRURecurrence {
             let dr = dCandidatePre * Lanes.load(f.recurrentCandidate + c, count: n)
             let dUpdatePre = dz * z * (one - z)
             let dResetPre = dr * r * (one - r)
-            let dx = f.projectedGradient + (b * steps + t) * g + j, dA = f.recurrentGradient + (t * batch + b) * g + j
             dUpdatePre.store(dx, count: n)
             dResetPre.store(dx + u, count: n)
             dCandidatePre.store(dx + 2 * u, count: n)

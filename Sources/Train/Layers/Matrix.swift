@@ -42,6 +42,11 @@ enum Matrix {
         }
     }
 
+    /// An array whose every element the caller writes before anything reads it (saves a zero-filling pass).
+    static func uninitialized(_ count: Int) -> [Float] {
+        [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+    }
+
     /// The [cols, rows] transpose of a [rows, cols] matrix.
     static func transpose(_ a: [Float], rows: Int, cols: Int) -> [Float] {
         [Float](unsafeUninitializedCapacity: rows * cols) { t, initialized in
