@@ -19,9 +19,7 @@ struct GEMMBenchmark {
 
     func run() -> Result {
         let n = size
-        var generator = SystemRandomNumberGenerator()
-        let a = (0..<(n * n)).map { _ in Float.random(in: -1...1, using: &generator) }
-        let b = (0..<(n * n)).map { _ in Float.random(in: -1...1, using: &generator) }
+        let a = RandomMatrix.uniform(count: n * n), b = RandomMatrix.uniform(count: n * n)
         var c = [Float](repeating: 0, count: n * n)
         let times = Timing.runs(repeats: repeats) {
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n),

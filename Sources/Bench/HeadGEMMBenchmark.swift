@@ -22,10 +22,8 @@ struct HeadGEMMBenchmark {
     }
 
     func run() -> Result {
-        var generator = SystemRandomNumberGenerator()
-        let x = (0..<(rows * inputs)).map { _ in Float.random(in: -1...1, using: &generator) }
-        let w = (0..<(inputs * gates)).map { _ in Float.random(in: -1...1, using: &generator) }
-        let g = (0..<(rows * gates)).map { _ in Float.random(in: -1...1, using: &generator) }
+        let x = RandomMatrix.uniform(count: rows * inputs), w = RandomMatrix.uniform(count: inputs * gates)
+        let g = RandomMatrix.uniform(count: rows * gates)
         var projection = [Float](repeating: 0, count: rows * gates)
         var gradient = [Float](repeating: 0, count: inputs * gates)
         let threads = Int(openblas_get_num_threads())

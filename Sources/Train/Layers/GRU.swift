@@ -1,4 +1,4 @@
-import CBLAS
+import Shared
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -85,7 +85,7 @@ public struct GRU: Sendable {
                 update: zs.baseAddress!, reset: rs.baseAddress!, candidate: hhs.baseAddress!,
                 recurrentCandidate: recs.baseAddress!, sequenceOutput: returnSequences ? out.baseAddress! : nil,
                 state: state, spareState: state + perStep)
-            recurrence.forward(buffers, threads: recurrence.threads(available: Int(openblas_get_num_threads())))
+            recurrence.forward(buffers, threads: recurrence.threads(available: BLASThreadCount.current))
             if !returnSequences { out.baseAddress!.update(from: state, count: perStep) }
         }}}}}}}}}}
         let result = returnSequences
@@ -124,7 +124,7 @@ public struct GRU: Sendable {
                 reset: rs.baseAddress!, candidate: hhs.baseAddress!, recurrentCandidate: recs.baseAddress!,
                 transposedRecurrentKernel: ut.baseAddress!, projectedGradient: dxp.baseAddress!,
                 recurrentGradient: dhp.baseAddress!)
-            recurrence.backward(buffers, threads: recurrence.threads(available: Int(openblas_get_num_threads())))
+            recurrence.backward(buffers, threads: recurrence.threads(available: BLASThreadCount.current))
         }}}}}}}}}}}
 
         let kernelGradient = Matrix.product(input.values, projectedGradient, m: inputDim, n: g, k: batch * steps,

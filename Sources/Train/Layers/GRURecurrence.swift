@@ -65,6 +65,7 @@ extension GRURecurrence {
                                                                                    count: rowValues)
                 for chunk in 0..<chunks {
                     let j = chunk * 8, n = min(8, u - j)
+                    // A literal width lets the compiler drop the partial-lane paths from full chunks.
                     if n == 8 { forwardChunk(buffers, rows: rows, t: t, j: j, n: 8, current: current, next: next) }
                     else { forwardChunk(buffers, rows: rows, t: t, j: j, n: n, current: current, next: next) }
                 }

@@ -1,4 +1,4 @@
-import CBLAS
+import Shared
 /// Adam as Keras implements it (defaults lr 1e-3, beta1 0.9, beta2 0.999, epsilon 1e-7):
 ///   m += (g - m)(1 - beta1); v += (g^2 - v)(1 - beta2)
 ///   p -= lr sqrt(1 - beta2^t) / (1 - beta1^t) * m / (sqrt(v) + epsilon)
@@ -47,7 +47,7 @@ public struct Adam: Sendable {
                 // element gets the same operations wherever it falls, so the split changes no bit.
                 let count = p.count
                 let (p, m, v, g) = (p.baseAddress!, m.baseAddress!, v.baseAddress!, g.baseAddress!)
-                let threads = count >= 1 << 16 ? Int(openblas_get_num_threads()) : 1
+                let threads = count >= 1 << 16 ? BLASThreadCount.current : 1
                 OpenMPTeam.run(threads: threads) { part, parts in
                     let first = count * part / parts / 8 * 8
                     let end = part == parts - 1 ? count : count * (part + 1) / parts / 8 * 8
