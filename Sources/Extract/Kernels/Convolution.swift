@@ -17,6 +17,9 @@ public struct Convolution: Sendable {
     /// Ungrouped: the GEMM over im2col rows is a 1x1 convolution with patch-sized inputs, so it runs on that
     /// layer's packed-weights kernel (bias and activation fused).
     let patchProduct: PointwiseConvolution?
+    /// Ungrouped with output channels in whole 16-wide panels (both stems): the same product read straight
+    /// from a zero-padded copy of the input, no im2col rows.
+    let paddedPatchProduct: PaddedPatchProduct?
 
     /// torchWeights: [out, in/groups, kh, kw] (PyTorch layout), bias: [out].
     public init(torchWeights: [Float], bias: [Float], inputChannels: Int, kernelHeight: Int, kernelWidth: Int,
@@ -51,14 +54,30 @@ public struct Convolution: Sendable {
             ? PointwiseConvolution(weights: reordered, bias: bias, inputChannels: groupInputs * kernelHeight * kernelWidth,
                                    activation: activation)
             : nil
+        if let packed = patchProduct?.packed, PaddedPatchProduct.supports(outputChannels: outputChannels) {
+            paddedPatchProduct = PaddedPatchProduct(kernelHeight: kernelHeight, kernelWidth: kernelWidth, stride: stride,
+                                                    padding: padding, inputChannels: inputChannels, packed: packed,
+                                                    bias: bias, activation: activation)
+        } else {
+            paddedPatchProduct = nil
+        }
     }
 
     public func callAsFunction(_ input: FeatureMap) -> FeatureMap {
         precondition(input.channels == inputChannels, "convolution expects \(inputChannels) channels, got \(input.channels)")
-        let outputHeight = Padding.outputSize(input.height, kernel: kernelHeight, stride: stride,
-                                              before: padding.top, after: padding.bottom)
-        let outputWidth = Padding.outputSize(input.width, kernel: kernelWidth, stride: stride,
-                                             before: padding.left, after: padding.right)
+        guard let paddedPatchProduct else { return im2colProduct(input) }
+        let (outputHeight, outputWidth) = outputSize(input)
+        return paddedPatchProduct(input, outputHeight: outputHeight, outputWidth: outputWidth)
+    }
+
+    func outputSize(_ input: FeatureMap) -> (height: Int, width: Int) {
+        (Padding.outputSize(input.height, kernel: kernelHeight, stride: stride, before: padding.top, after: padding.bottom),
+         Padding.outputSize(input.width, kernel: kernelWidth, stride: stride, before: padding.left, after: padding.right))
+    }
+
+    /// The general path: im2col rows per group, then a GEMM (the packed 1x1 kernel when ungrouped).
+    func im2colProduct(_ input: FeatureMap) -> FeatureMap {
+        let (outputHeight, outputWidth) = outputSize(input)
         var output = FeatureMap(uninitializedBatch: input.batch, height: outputHeight, width: outputWidth,
                                 channels: outputChannels)
         let groupInputs = inputChannels / groups
