@@ -56,7 +56,8 @@ func multiplyPacked(_ x: UnsafePointer<Float>, rows: Int, _ packed: PackedPointw
                 let c = y + row * n + first
                 let s = shortcut.map { $0 + row * n + first }
                 if tileRows == 6 && width == 16 {
-                    tile6x16(a, k: k, panel, bias + first, s, n: n, bounds, c)
+                    let rows = (a, a + k, a + 2 * k, a + 3 * k, a + 4 * k, a + 5 * k)
+                    tile6x16(rows, runLength: k, panel, bias + first, s, n: n, bounds, c)
                 } else if tileRows == 6 {
                     tile6x8(a, k: k, panel, bias + first, s, n: n, bounds, c)
                 } else {
@@ -70,30 +71,40 @@ func multiplyPacked(_ x: UnsafePointer<Float>, rows: Int, _ packed: PackedPointw
     }
 }
 
+/// Six input rows of a 6 x 16 tile. A 1x1 layer's rows are whole [K] rows; a convolution read without im2col
+/// (`PaddedPatchProduct`) gives each output pixel's patch as `runs` runs, one per kernel row, `runStride` apart.
+typealias SixRows = (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>,
+                     UnsafePointer<Float>, UnsafePointer<Float>)
+
+/// The 6 x 16 register tile: K = runs * runLength inputs per row, summed in order.
 @inline(__always)
-private func tile6x16(_ a: UnsafePointer<Float>, k: Int, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>,
-                      _ shortcut: UnsafePointer<Float>?, n: Int, _ bounds: ActivationBounds,
-                      _ c: UnsafeMutablePointer<Float>) {
+func tile6x16(_ rows: SixRows, runs: Int = 1, runLength: Int, runStride: Int = 0, _ w: UnsafePointer<Float>,
+              _ bias: UnsafePointer<Float>, _ shortcut: UnsafePointer<Float>?, n: Int, _ bounds: ActivationBounds,
+              _ c: UnsafeMutablePointer<Float>) {
     let bias0 = ChannelVector(loadingFrom: bias), bias1 = ChannelVector(loadingFrom: bias + 8)
     var c00 = bias0, c01 = bias1, c10 = bias0, c11 = bias1, c20 = bias0, c21 = bias1
     var c30 = bias0, c31 = bias1, c40 = bias0, c41 = bias1, c50 = bias0, c51 = bias1
-    let a0 = a, a1 = a + k, a2 = a1 + k, a3 = a2 + k, a4 = a3 + k, a5 = a4 + k
     var panel = w
-    for i in 0..<k {
-        let w0 = ChannelVector(loadingFrom: panel), w1 = ChannelVector(loadingFrom: panel + 8)
-        var x = ChannelVector(repeating: a0[i])
-        c00.addProduct(x, w0); c01.addProduct(x, w1)
-        x = ChannelVector(repeating: a1[i])
-        c10.addProduct(x, w0); c11.addProduct(x, w1)
-        x = ChannelVector(repeating: a2[i])
-        c20.addProduct(x, w0); c21.addProduct(x, w1)
-        x = ChannelVector(repeating: a3[i])
-        c30.addProduct(x, w0); c31.addProduct(x, w1)
-        x = ChannelVector(repeating: a4[i])
-        c40.addProduct(x, w0); c41.addProduct(x, w1)
-        x = ChannelVector(repeating: a5[i])
-        c50.addProduct(x, w0); c51.addProduct(x, w1)
-        panel += 16
+    for run in 0..<runs {
+        let offset = run &* runStride
+        let a0 = rows.0 + offset, a1 = rows.1 + offset, a2 = rows.2 + offset
+        let a3 = rows.3 + offset, a4 = rows.4 + offset, a5 = rows.5 + offset
+        for i in 0..<runLength {
+            let w0 = ChannelVector(loadingFrom: panel), w1 = ChannelVector(loadingFrom: panel + 8)
+            var x = ChannelVector(repeating: a0[i])
+            c00.addProduct(x, w0); c01.addProduct(x, w1)
+            x = ChannelVector(repeating: a1[i])
+            c10.addProduct(x, w0); c11.addProduct(x, w1)
+            x = ChannelVector(repeating: a2[i])
+            c20.addProduct(x, w0); c21.addProduct(x, w1)
+            x = ChannelVector(repeating: a3[i])
+            c30.addProduct(x, w0); c31.addProduct(x, w1)
+            x = ChannelVector(repeating: a4[i])
+            c40.addProduct(x, w0); c41.addProduct(x, w1)
+            x = ChannelVector(repeating: a5[i])
+            c50.addProduct(x, w0); c51.addProduct(x, w1)
+            panel += 16
+        }
     }
     @inline(__always) func store(_ v0: ChannelVector, _ v1: ChannelVector, row: Int) {
         var (v0, v1) = (v0, v1)

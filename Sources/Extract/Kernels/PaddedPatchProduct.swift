@@ -3,8 +3,8 @@ import CBLAS
 
 /// An ungrouped convolution's GEMM without im2col rows (the stems: 3x3, stride 2, 3 -> 32 channels).
 /// In a zero-padded NHWC copy of the input, an output pixel's patch in [kh, kw, in] order is `kernelHeight`
-/// runs of kernelWidth * inputChannels contiguous floats, one per kernel row, a padded row apart. So a tile
-/// of six output pixels keeps six run pointers and walks the packed 16-wide weight panels a 1x1 layer uses,
+/// runs of kernelWidth * inputChannels contiguous floats, one per kernel row, a padded row apart. So the
+/// 1x1 layers' 6 x 16 tile (`tile6x16`) runs on six pixels' run pointers over the same packed weight panels,
 /// summing in the same order as the im2col product (bit-identical results) without writing and re-reading
 /// a [pixels, kh * kw * in] matrix: for a 224 x 224 stem that matrix is 1.35 MB a frame, built from 37,632
 /// nine-float copies.
@@ -62,13 +62,12 @@ struct PaddedPatchProduct: Sendable {
                                         return
                                     }
                                 }
-                                let starts = (patchStart(q), patchStart(q + 1), patchStart(q + 2), patchStart(q + 3),
-                                              patchStart(q + 4), patchStart(q + 5))
+                                let rows = (x + patchStart(q), x + patchStart(q + 1), x + patchStart(q + 2),
+                                            x + patchStart(q + 3), x + patchStart(q + 4), x + patchStart(q + 5))
                                 var panel = w
                                 for column in Swift.stride(from: 0, to: outputs, by: 16) {
-                                    tile6x16(x, starts, panel, b + column, bounds, y + q * outputs + column,
-                                             n: outputs, runs: kernelHeight, runLength: runLength,
-                                             runStride: runStride)
+                                    tile6x16(rows, runs: kernelHeight, runLength: runLength, runStride: runStride,
+                                             panel, b + column, nil, n: outputs, bounds, y + q * outputs + column)
                                     panel += packed.inputChannels * 16
                                 }
                                 q += 6
@@ -120,45 +119,6 @@ struct PaddedPatchProduct: Sendable {
         }
         return padded
     }
-}
-
-/// Six output pixels x 16 output channels: 12 accumulators, as in `multiplyPacked`'s 1x1 tile, with each
-/// pixel's inputs read run by run (one run per kernel row) rather than from one contiguous im2col row.
-@inline(__always)
-private func tile6x16(_ x: UnsafePointer<Float>, _ starts: (Int, Int, Int, Int, Int, Int), _ w: UnsafePointer<Float>,
-                      _ bias: UnsafePointer<Float>, _ bounds: ActivationBounds, _ c: UnsafeMutablePointer<Float>,
-                      n: Int, runs: Int, runLength: Int, runStride: Int) {
-    let bias0 = ChannelVector(loadingFrom: bias), bias1 = ChannelVector(loadingFrom: bias + 8)
-    var c00 = bias0, c01 = bias1, c10 = bias0, c11 = bias1, c20 = bias0, c21 = bias1
-    var c30 = bias0, c31 = bias1, c40 = bias0, c41 = bias1, c50 = bias0, c51 = bias1
-    var panel = w
-    for run in 0..<runs {
-        let offset = run * runStride
-        let a0 = x + starts.0 + offset, a1 = x + starts.1 + offset, a2 = x + starts.2 + offset
-        let a3 = x + starts.3 + offset, a4 = x + starts.4 + offset, a5 = x + starts.5 + offset
-        for i in 0..<runLength {
-            let w0 = ChannelVector(loadingFrom: panel), w1 = ChannelVector(loadingFrom: panel + 8)
-            var a = ChannelVector(repeating: a0[i])
-            c00.addProduct(a, w0); c01.addProduct(a, w1)
-            a = ChannelVector(repeating: a1[i])
-            c10.addProduct(a, w0); c11.addProduct(a, w1)
-            a = ChannelVector(repeating: a2[i])
-            c20.addProduct(a, w0); c21.addProduct(a, w1)
-            a = ChannelVector(repeating: a3[i])
-            c30.addProduct(a, w0); c31.addProduct(a, w1)
-            a = ChannelVector(repeating: a4[i])
-            c40.addProduct(a, w0); c41.addProduct(a, w1)
-            a = ChannelVector(repeating: a5[i])
-            c50.addProduct(a, w0); c51.addProduct(a, w1)
-            panel += 16
-        }
-    }
-    @inline(__always) func store(_ v0: ChannelVector, _ v1: ChannelVector, row: Int) {
-        bounds(v0).store(to: c + row * n)
-        bounds(v1).store(to: c + row * n + 8)
-    }
-    store(c00, c01, row: 0); store(c10, c11, row: 1); store(c20, c21, row: 2)
-    store(c30, c31, row: 3); store(c40, c41, row: 4); store(c50, c51, row: 5)
 }
 
 /// One output pixel, 8 channels at a time (maps of fewer than six pixels).

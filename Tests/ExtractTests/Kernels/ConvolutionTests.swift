@@ -2,12 +2,6 @@ import Testing
 @testable import Extract
 
 @Suite struct ConvolutionTests {
-    func randomMap(batch: Int, height: Int, width: Int, channels: Int, seed: UInt64) -> FeatureMap {
-        var random = TestRandom(seed: seed)
-        return FeatureMap(batch: batch, height: height, width: width, channels: channels,
-                          data: random.values(batch * height * width * channels))
-    }
-
     @Test(arguments: [
         // (in, out, kh, kw, stride, groups, padding)
         (3, 8, 3, 3, 2, 1, Padding.symmetric(kernel: 3)),
@@ -17,7 +11,7 @@ import Testing
     ])
     func generalConvolutionMatchesDefinition(_ c: (Int, Int, Int, Int, Int, Int, Padding)) {
         let (inputs, outputs, kh, kw, stride, groups, padding) = c
-        let input = randomMap(batch: 2, height: 9, width: 8, channels: inputs, seed: 1)
+        let input = TestRandom.map(batch: 2, height: 9, width: 8, channels: inputs, seed: 1)
         var random = TestRandom(seed: 2)
         let weights = random.values(outputs * inputs / groups * kh * kw)
         let bias = random.values(outputs)
@@ -43,7 +37,7 @@ import Testing
         let (channels, kernel, stride, tensorFlowSame) = c
         // 22 columns leave room for the 8-pixel 5x5 and 4-pixel stride-2 5x5 interior paths.
         for (height, width) in [(10, 10), (7, 9), (6, 22)] {
-            let input = randomMap(batch: 3, height: height, width: width, channels: channels, seed: 3)
+            let input = TestRandom.map(batch: 3, height: height, width: width, channels: channels, seed: 3)
             var random = TestRandom(seed: 4)
             let weights = random.values(channels * kernel * kernel)
             let bias = random.values(channels)
@@ -71,11 +65,11 @@ import Testing
     func pointwiseMatchesDefinition(_ shape: (Int, Int)) {
         let (outputs, inputs) = shape
         for (batch, height, width) in [(2, 3, 5), (1, 1, 7), (1, 13, 1)] {
-            let input = randomMap(batch: batch, height: height, width: width, channels: inputs, seed: 5)
+            let input = TestRandom.map(batch: batch, height: height, width: width, channels: inputs, seed: 5)
             var random = TestRandom(seed: 6)
             let weights = random.values(outputs * inputs).map { $0 * 3 }  // large enough to reach ReLU6's 6
             let bias = random.values(outputs)
-            let shortcut = randomMap(batch: batch, height: height, width: width, channels: outputs, seed: 7)
+            let shortcut = TestRandom.map(batch: batch, height: height, width: width, channels: outputs, seed: 7)
             for activation in [Activation.identity, .relu, .relu6] {
                 let layer = PointwiseConvolution(weights: weights, bias: bias, inputChannels: inputs,
                                                  activation: activation)

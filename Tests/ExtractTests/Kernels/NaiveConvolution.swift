@@ -9,6 +9,13 @@ struct TestRandom {
         return Float(Int64(bitPattern: state >> 11) % 2_000_000) / 1_000_000 - 1
     }
     mutating func values(_ count: Int) -> [Float] { (0..<count).map { _ in next() } }
+
+    /// A feature map of such values.
+    static func map(batch: Int, height: Int, width: Int, channels: Int, seed: UInt64) -> FeatureMap {
+        var random = TestRandom(seed: seed)
+        return FeatureMap(batch: batch, height: height, width: width, channels: channels,
+                          data: random.values(batch * height * width * channels))
+    }
 }
 
 /// Textbook convolution straight from the definition, in double: NHWC input, torch [out, in/g, kh, kw] weights.

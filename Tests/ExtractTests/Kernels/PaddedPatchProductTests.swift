@@ -4,12 +4,6 @@ import Testing
 /// The stems' im2col-free product: the same sums in the same order as the im2col path, so bit-identical to it,
 /// and equal to the convolution's definition.
 @Suite struct PaddedPatchProductTests {
-    func randomMap(batch: Int, height: Int, width: Int, channels: Int, seed: UInt64) -> FeatureMap {
-        var random = TestRandom(seed: seed)
-        return FeatureMap(batch: batch, height: height, width: width, channels: channels,
-                          data: random.values(batch * height * width * channels))
-    }
-
     /// (in, out, kernel, stride, padding, height, width, batch): both stems' shapes at small sizes (torch
     /// symmetric and TF 'SAME' padding), a 5x5 and a stride-1 kernel with uneven padding, 32 outputs (two
     /// panels), an output row width that six-pixel tiles straddle (7), and a 2x2 map (one pixel: no full tile).
@@ -22,7 +16,7 @@ import Testing
     ])
     func matchesIm2colBitForBitAndTheDefinition(_ c: (Int, Int, Int, Int, Padding, Int, Int, Int)) {
         let (inputs, outputs, kernel, stride, padding, height, width, batch) = c
-        let input = randomMap(batch: batch, height: height, width: width, channels: inputs, seed: 11)
+        let input = TestRandom.map(batch: batch, height: height, width: width, channels: inputs, seed: 11)
         var random = TestRandom(seed: 12)
         let weights = random.values(outputs * inputs * kernel * kernel).map { $0 * 3 }  // reaches ReLU6's 6
         let bias = random.values(outputs)
@@ -43,7 +37,7 @@ import Testing
 
     /// One frame on several cores splits whole six-pixel tiles; the result does not change by a bit.
     @Test func splittingOneFrameOverCoresChangesNoBit() throws {
-        let input = randomMap(batch: 1, height: 31, width: 29, channels: 3, seed: 13)
+        let input = TestRandom.map(batch: 1, height: 31, width: 29, channels: 3, seed: 13)
         var random = TestRandom(seed: 14)
         let layer = Convolution(torchWeights: random.values(32 * 3 * 9), bias: random.values(32), inputChannels: 3,
                                 kernelHeight: 3, kernelWidth: 3, stride: 2, padding: .symmetric(kernel: 3),
