@@ -383,7 +383,7 @@ def main():
                 row["ceilingFramesPerSecond"] = count / (decode_seconds_per_video + count / backbone_rate)
             results["endToEnd480p"].append(row)
     # Peak memory with a quarter of the videos: it must not grow with their number.
-    few = extract_e2e(data_480p, clips_480p, 32, 1, dataset="ffpp480")
+    few = None if quick else extract_e2e(data_480p, clips_480p, 32, 1, dataset="ffpp480")
     results["endToEnd480pFew"] = few
 
     # ---- training: the gru2-fc2 head of the notebook, and a 10-architecture sweep
