@@ -365,8 +365,8 @@ def main():
     # The table runs 24 videos (each clip 4 times, hard links), so the fixed start-up (loading the backbone,
     # the first video's decode with nothing to overlap, the last video's CNN) weighs little, as on a dataset.
     copies = 1 if quick else 4
-    data_480p, clips_480p = make_480p_dataset(4)
-    table_dataset = "ffpp480" if quick else "ffpp480x4"
+    data_480p, clips_480p = make_480p_dataset(copies)
+    table_dataset = "ffpp480" if copies == 1 else f"ffpp480x{copies}"
     backbone_rate, _ = best_rate((results["backbones"].get("mobilenetv2") or {}).get("project"))
     results["endToEnd480p"] = []
     for count in ([32] if quick else [16, 32, 64, 128, 256]):
@@ -470,8 +470,7 @@ def main():
             print(f"{row['frames']:6d} | {row['sampleSeconds']:8.2f} | {row['embedSeconds']:7.2f} | "
                   f"{row['totalSeconds']:7.2f} | {row['embeddedFramesPerSecond']:.1f}")
     if results["endToEnd480p"]:
-        table_clips = (results["endToEnd480p"] or [{}])[0].get("clips", len(CLIPS_480P))
-        print(f"\nend to end (extract CLI, MobileNetV2) on {table_clips} 480p H.264 clips of 15 s "
+        print(f"\nend to end (extract CLI, MobileNetV2) on {results['endToEnd480p'][0]['clips']} 480p H.264 clips of 15 s "
               f"({len(CLIPS_480P)} distinct), against frame count:")
         print("frames | videos/s | embedded frames/s | / backbone alone | ceiling frames/s | / ceiling | cores busy | peak MiB")
         for row in results["endToEnd480p"]:

@@ -18,7 +18,7 @@ public struct Convolution: Sendable {
     /// layer's packed-weights kernel (bias and activation fused).
     let patchProduct: PointwiseConvolution?
     /// Ungrouped with output channels in whole 16-wide panels (both stems): the same product read straight
-    /// from a zero-padded copy of the input, no im2col rows.
+    /// from a zero-padded copy of the input, no im2col rows (`patchProduct` then serves only maps under 6 pixels).
     let paddedPatchProduct: PaddedPatchProduct?
 
     /// torchWeights: [out, in/groups, kh, kw] (PyTorch layout), bias: [out].
@@ -54,19 +54,17 @@ public struct Convolution: Sendable {
             ? PointwiseConvolution(weights: reordered, bias: bias, inputChannels: groupInputs * kernelHeight * kernelWidth,
                                    activation: activation)
             : nil
-        if let packed = patchProduct?.packed, PaddedPatchProduct.supports(outputChannels: outputChannels) {
-            paddedPatchProduct = PaddedPatchProduct(kernelHeight: kernelHeight, kernelWidth: kernelWidth, stride: stride,
-                                                    padding: padding, inputChannels: inputChannels, packed: packed,
-                                                    bias: bias, activation: activation)
-        } else {
-            paddedPatchProduct = nil
+        paddedPatchProduct = patchProduct.flatMap {
+            PaddedPatchProduct(kernelHeight: kernelHeight, kernelWidth: kernelWidth, stride: stride, padding: padding,
+                               inputChannels: inputChannels, patches: $0)
         }
     }
 
     public func callAsFunction(_ input: FeatureMap) -> FeatureMap {
         precondition(input.channels == inputChannels, "convolution expects \(inputChannels) channels, got \(input.channels)")
-        guard let paddedPatchProduct else { return im2colProduct(input) }
         let (outputHeight, outputWidth) = outputSize(input)
+        // Maps of fewer than six output pixels (no full tile) are left to the general path.
+        guard let paddedPatchProduct, input.batch * outputHeight * outputWidth >= 6 else { return im2colProduct(input) }
         return paddedPatchProduct(input, outputHeight: outputHeight, outputWidth: outputWidth)
     }
 

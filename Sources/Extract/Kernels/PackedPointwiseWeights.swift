@@ -30,6 +30,17 @@ struct PackedPointwiseWeights: Sendable {
     }
 }
 
+/// One frame at a time, a layer's rows split over the cores in shares of whole 6-row tiles, at least 8 tiles
+/// a share (each share then holds a full tile, so no share needs the one-row tail); nil when the map is too
+/// small for that. Each output's sum runs in the same order wherever it falls, so no split changes a bit.
+func tileShares(rows: Int, threads: Int) -> [Range<Int>]? {
+    let tiles = (rows + 5) / 6
+    guard threads > 1 && tiles >= 8 * threads else { return nil }
+    return (0..<threads).map { part in
+        tiles * part / threads * 6..<min(rows, tiles * (part + 1) / threads * 6)
+    }
+}
+
 /// y[rows, N] = bounds(x[rows, K] * W + bias (+ shortcut)), W packed as above: a 6 x 16 register tile per step
 /// (12 accumulators, 2 weight vectors and a broadcast fill 15 of the 16 AVX registers), bias, residual and
 /// activation applied as the tile is stored, so the output is written once.

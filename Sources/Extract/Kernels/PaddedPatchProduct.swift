@@ -14,14 +14,24 @@ struct PaddedPatchProduct: Sendable {
     let stride: Int
     let padding: Padding
     let inputChannels: Int
-    /// [kh * kw * in, out] in 16-wide panels; out must be a multiple of 16.
+    /// The layer's product as a 1x1 layer over [kh * kw * in] patches: its packed weights, bias and activation.
+    let patches: PointwiseConvolution
     let packed: PackedPointwiseWeights
-    let bias: [Float]
-    let activation: Activation
 
-    static func supports(outputChannels: Int) -> Bool { outputChannels % PackedPointwiseWeights.panelWidth == 0 }
+    /// nil unless the product runs on whole 16-wide weight panels (both stems: 32 outputs).
+    init?(kernelHeight: Int, kernelWidth: Int, stride: Int, padding: Padding, inputChannels: Int,
+          patches: PointwiseConvolution) {
+        guard let packed = patches.packed, packed.outputChannels % PackedPointwiseWeights.panelWidth == 0 else {
+            return nil
+        }
+        (self.kernelHeight, self.kernelWidth, self.stride, self.padding) = (kernelHeight, kernelWidth, stride, padding)
+        self.inputChannels = inputChannels
+        self.patches = patches
+        self.packed = packed
+    }
 
-    /// input [N, H, W, in] -> output [N, outputHeight, outputWidth, out] (the caller's shape arithmetic).
+    /// input [N, H, W, in] -> output [N, outputHeight, outputWidth, out] (the caller's shape arithmetic), at
+    /// least one full tile of 6 output pixels (smaller maps take the im2col path).
     /// threads: how many cores one call may split over (callers spreading frames over the cores set BLAS to
     /// one thread, which this follows by default).
     func callAsFunction(_ input: FeatureMap, outputHeight: Int, outputWidth: Int,
@@ -32,6 +42,7 @@ struct PaddedPatchProduct: Sendable {
         var output = FeatureMap(uninitializedBatch: input.batch, height: outputHeight, width: outputWidth,
                                 channels: packed.outputChannels)
         let pixels = output.pixelCount
+        precondition(pixels >= 6, "the padded patch product needs at least 6 output pixels")
         let (channels, outputs) = (inputChannels, packed.outputChannels)
         // Where output pixel q's patch starts in the padded input.
         func patchStart(_ q: Int) -> Int {
@@ -44,24 +55,15 @@ struct PaddedPatchProduct: Sendable {
         padded.withUnsafeBufferPointer { x in
             output.data.withUnsafeMutableBufferPointer { y in
                 packed.values.withUnsafeBufferPointer { w in
-                    bias.withUnsafeBufferPointer { b in
+                    patches.bias.withUnsafeBufferPointer { b in
                         let (x, y, w, b) = (x.baseAddress!, y.baseAddress!, w.baseAddress!, b.baseAddress!)
-                        let bounds = ActivationBounds(activation)
-                        // Output pixels first..<end, six at a time; a short last group becomes a full tile ending
-                        // at `end` whose repeated pixels are computed again identically.
-                        func run(_ first: Int, _ end: Int) {
-                            var q = first
-                            while q < end {
-                                if end - q < 6 {
-                                    if end - first >= 6 { q = end - 6 } else {
-                                        for r in q..<end {
-                                            pixelByPanels(x + patchStart(r), w, b, bounds, y + r * outputs,
-                                                          outputs: outputs, runs: kernelHeight,
-                                                          runLength: runLength, runStride: runStride)
-                                        }
-                                        return
-                                    }
-                                }
+                        let bounds = ActivationBounds(patches.activation)
+                        // Output pixels `share` (at least 6), six at a time; a short last group becomes a full
+                        // tile ending at the share's end whose repeated pixels are computed again identically.
+                        func run(_ share: Range<Int>) {
+                            var q = share.lowerBound
+                            while q < share.upperBound {
+                                q = min(q, share.upperBound - 6)
                                 let rows = (x + patchStart(q), x + patchStart(q + 1), x + patchStart(q + 2),
                                             x + patchStart(q + 3), x + patchStart(q + 4), x + patchStart(q + 5))
                                 var panel = w
@@ -73,15 +75,10 @@ struct PaddedPatchProduct: Sendable {
                                 q += 6
                             }
                         }
-                        // One frame at a time, whole 6-pixel tiles split over the cores, as the 1x1 layers do.
-                        let tiles = (pixels + 5) / 6
-                        if threads > 1 && tiles >= 8 * threads {
-                            let chunk = (tiles + threads - 1) / threads * 6
-                            parallelFor(count: (pixels + chunk - 1) / chunk) { part in
-                                run(part * chunk, min(pixels, (part + 1) * chunk))
-                            }
+                        if let shares = tileShares(rows: pixels, threads: threads) {
+                            parallelFor(count: shares.count) { run(shares[$0]) }
                         } else {
-                            run(0, pixels)
+                            run(0..<pixels)
                         }
                     }
                 }
@@ -118,24 +115,5 @@ struct PaddedPatchProduct: Sendable {
             }
         }
         return padded
-    }
-}
-
-/// One output pixel, 8 channels at a time (maps of fewer than six pixels).
-private func pixelByPanels(_ a: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>,
-                           _ bounds: ActivationBounds, _ c: UnsafeMutablePointer<Float>, outputs: Int, runs: Int,
-                           runLength: Int, runStride: Int) {
-    let k = runs * runLength
-    for column in stride(from: 0, to: outputs, by: 8) {
-        // Column j of 16-wide panel p sits at p * k * 16 + i * 16 + j.
-        let panel = w + column / 16 * k * 16 + column % 16
-        var sum = ChannelVector(loadingFrom: bias + column)
-        for run in 0..<runs {
-            for i in 0..<runLength {
-                sum.addProduct(ChannelVector(repeating: a[run * runStride + i]),
-                               ChannelVector(loadingFrom: panel + (run * runLength + i) * 16))
-            }
-        }
-        bounds(sum).store(to: c + column)
     }
 }

@@ -62,12 +62,10 @@ public struct PointwiseConvolution: Sendable {
                 // One frame at a time, the work splits over the threads: by whole 6-row tiles, or on small maps
                 // (7x7 = 9 tiles would split 5:4) by 16-channel panels. Each output's sum runs in the same order
                 // either way, so the split never changes a bit of the result.
-                let tiles = (rows + 5) / 6
-                if threads > 1 && tiles >= 8 * threads {
-                    let chunk = (tiles + threads - 1) / threads * 6
-                    parallelFor(count: (rows + chunk - 1) / chunk) { part in
-                        let first = part * chunk
-                        multiplyPacked(x + first * k, rows: min(chunk, rows - first), packed, bias: bias,
+                if let shares = tileShares(rows: rows, threads: threads) {
+                    parallelFor(count: shares.count) { part in
+                        let first = shares[part].lowerBound
+                        multiplyPacked(x + first * k, rows: shares[part].count, packed, bias: bias,
                                        shortcut: shortcut.map { $0 + first * n }, bounds: bounds,
                                        into: y + first * n)
                     }

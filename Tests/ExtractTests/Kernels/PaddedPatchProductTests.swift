@@ -6,7 +6,8 @@ import Testing
 @Suite struct PaddedPatchProductTests {
     /// (in, out, kernel, stride, padding, height, width, batch): both stems' shapes at small sizes (torch
     /// symmetric and TF 'SAME' padding), a 5x5 and a stride-1 kernel with uneven padding, 32 outputs (two
-    /// panels), an output row width that six-pixel tiles straddle (7), and a 2x2 map (one pixel: no full tile).
+    /// panels), an output row width that six-pixel tiles straddle (7), and a 2x2 map (one
+    /// output pixel, no full tile: the layer leaves it to the im2col path).
     @Test(arguments: [
         (3, 32, 3, 2, Padding.symmetric(kernel: 3), 13, 14, 2),
         (3, 32, 3, 2, Padding.tensorFlowSame(inputHeight: 14, inputWidth: 13, kernel: 3, stride: 2), 14, 13, 3),
