@@ -40,13 +40,3 @@ func addBiasAndActivate(_ values: UnsafeMutablePointer<Float>, rows: Int, bias: 
         }
     }
 }
-
-/// Applies the activation in place to values that already include their bias.
-@inline(__always)
-func clamp(_ values: UnsafeMutablePointer<Float>, count: Int, activation: Activation) {
-    switch activation {
-    case .identity: break
-    case .relu: for i in 0..<count { values[i] = max(values[i], 0) }
-    case .relu6: for i in 0..<count { values[i] = min(max(values[i], 0), 6) }
-    }
-}

@@ -1,29 +1,41 @@
 /// A 1x1 convolution's weights packed once, at load time, for `multiplyPacked`: panels of 16 output channels,
-/// each [inputChannels][16] contiguous (the last panel 8 wide when outputChannels % 16 == 8), so the kernel reads
-/// one cache line of weights per input channel and never repacks them per call as a general GEMM does.
+/// each [inputChannels][16] contiguous, so the kernel reads one cache line of weights per input channel and never
+/// repacks them per call as a general GEMM does. The last panel holds the remaining channels rounded up to 8 with
+/// zero columns (a 12-channel layer: one 16-wide panel of which 12 are stored), so every layer runs this kernel
+/// and a result never depends on which BLAS kernel a CPU would pick.
 struct PackedPointwiseWeights: Sendable {
     static let panelWidth = 16
     let inputChannels: Int
     let outputChannels: Int
-    /// Panel p starts at p * inputChannels * 16 and is `width(p)` wide.
+    /// Panel p starts at p * inputChannels * 16 and is `storedWidth(p)` wide.
     let values: [Float]
 
     var panelCount: Int { (outputChannels + Self.panelWidth - 1) / Self.panelWidth }
 
-    /// weights: [out, in] row-major; outputChannels must be a multiple of 8 (true of every layer of both nets).
+    /// Output channels of the panel starting at channel `first`.
+    @inline(__always)
+    func width(from first: Int) -> Int { min(Self.panelWidth, outputChannels - first) }
+
+    /// The panel's columns in memory: its width rounded up to whole 8-lane vectors.
+    @inline(__always)
+    static func storedWidth(_ width: Int) -> Int { (width + 7) & ~7 }
+
+    /// weights: [out, in] row-major.
     init(weights: [Float], inputChannels: Int, outputChannels: Int) {
-        precondition(outputChannels % 8 == 0, "packed pointwise weights need a multiple of 8 output channels")
+        precondition(outputChannels > 0 && weights.count == inputChannels * outputChannels,
+                     "pointwise weights must be [out, in]")
         self.inputChannels = inputChannels
         self.outputChannels = outputChannels
-        var packed = [Float](repeating: 0, count: inputChannels * outputChannels)
+        var packed = [Float](repeating: 0, count: inputChannels * Self.storedWidth(outputChannels % 16)
+                             + inputChannels * (outputChannels / 16) * 16)
         var offset = 0
         var first = 0
         while first < outputChannels {
-            let width = min(Self.panelWidth, outputChannels - first)
+            let width = min(Self.panelWidth, outputChannels - first), stored = Self.storedWidth(width)
             for k in 0..<inputChannels {
-                for j in 0..<width { packed[offset + k * width + j] = weights[(first + j) * inputChannels + k] }
+                for j in 0..<width { packed[offset + k * stored + j] = weights[(first + j) * inputChannels + k] }
             }
-            offset += inputChannels * width
+            offset += inputChannels * stored
             first += width
         }
         values = packed
@@ -62,19 +74,19 @@ func multiplyPacked(_ x: UnsafePointer<Float>, rows: Int, _ packed: PackedPointw
             var first = firstColumn
             var panel = w.baseAddress! + firstColumn * k
             while first < endColumn {
-                let width = min(PackedPointwiseWeights.panelWidth, n - first)
+                let width = packed.width(from: first)
                 let a = x + row * k
                 let c = y + row * n + first
                 let s = shortcut.map { $0 + row * n + first }
                 if tileRows == 6 && width == 16 {
                     let rows = (a, a + k, a + 2 * k, a + 3 * k, a + 4 * k, a + 5 * k)
                     tile6x16(rows, runLength: k, panel, bias + first, s, n: n, bounds, c)
-                } else if tileRows == 6 {
+                } else if tileRows == 6 && width == 8 {
                     tile6x8(a, k: k, panel, bias + first, s, n: n, bounds, c)
                 } else {
                     tileAny(a, rows: tileRows, k: k, panel, width: width, bias + first, s, n: n, bounds, c)
                 }
-                panel += k * width
+                panel += k * PackedPointwiseWeights.storedWidth(width)
                 first += width
             }
             row += tileRows
@@ -157,24 +169,44 @@ private func tile6x8(_ a: UnsafePointer<Float>, k: Int, _ w: UnsafePointer<Float
     store(c0, row: 0); store(c1, row: 1); store(c2, row: 2); store(c3, row: 3); store(c4, row: 4); store(c5, row: 5)
 }
 
-/// Edge tiles: fewer than 6 rows, or the 8-wide last panel; one row at a time.
+/// Edge tiles: fewer than 6 rows, or a last panel narrower than 16; one row at a time. Each output is the same
+/// chain of FMAs as in the full tiles (bias, then k in order), so an output's bits do not depend on its tile.
+/// A vector reaching past `width` (channel counts that are not multiples of 8) computes its zero-weight lanes
+/// and stores only the real ones.
 @inline(__always)
 private func tileAny(_ a: UnsafePointer<Float>, rows: Int, k: Int, _ w: UnsafePointer<Float>, width: Int,
                      _ bias: UnsafePointer<Float>, _ shortcut: UnsafePointer<Float>?, n: Int,
                      _ bounds: ActivationBounds, _ c: UnsafeMutablePointer<Float>) {
+    let stored = PackedPointwiseWeights.storedWidth(width)
     for r in 0..<rows {
         let ar = a + r * k
         var vector = 0
         while vector < width {
-            var sum = ChannelVector(loadingFrom: bias + vector)
+            let lanes = min(8, width - vector)
+            var sum = lanes == 8 ? ChannelVector(loadingFrom: bias + vector) : partialVector(bias + vector, lanes)
             var panel = w + vector
             for i in 0..<k {
                 sum.addProduct(ChannelVector(repeating: ar[i]), ChannelVector(loadingFrom: panel))
-                panel += width
+                panel += stored
             }
-            if let shortcut { sum += ChannelVector(loadingFrom: shortcut + r * n + vector) }
-            bounds(sum).store(to: c + r * n + vector)
+            let line = c + r * n + vector
+            if lanes == 8 {
+                if let shortcut { sum += ChannelVector(loadingFrom: shortcut + r * n + vector) }
+                bounds(sum).store(to: line)
+            } else {
+                if let shortcut { sum += partialVector(shortcut + r * n + vector, lanes) }
+                let result = bounds(sum)
+                for lane in 0..<lanes { line[lane] = result[lane] }
+            }
             vector += 8
         }
     }
+}
+
+/// The first `lanes` values at `p`, zeros after: a vector load that never reads past the row.
+@inline(__always)
+private func partialVector(_ p: UnsafePointer<Float>, _ lanes: Int) -> ChannelVector {
+    var v = ChannelVector(repeating: 0)
+    for lane in 0..<lanes { v[lane] = p[lane] }
+    return v
 }

@@ -21,7 +21,8 @@ struct PaddedPatchProduct: Sendable {
     /// nil unless the product runs on whole 16-wide weight panels (both stems: 32 outputs).
     init?(kernelHeight: Int, kernelWidth: Int, stride: Int, padding: Padding, inputChannels: Int,
           patches: PointwiseConvolution) {
-        guard let packed = patches.packed, packed.outputChannels % PackedPointwiseWeights.panelWidth == 0 else {
+        let packed = patches.packed
+        guard packed.outputChannels % PackedPointwiseWeights.panelWidth == 0 else {
             return nil
         }
         (self.kernelHeight, self.kernelWidth, self.stride, self.padding) = (kernelHeight, kernelWidth, stride, padding)

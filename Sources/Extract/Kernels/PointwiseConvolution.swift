@@ -5,23 +5,20 @@ import CBLAS
 public struct PointwiseConvolution: Sendable {
     public let inputChannels: Int
     public let outputChannels: Int
-    /// [out, in] row-major: torch's [out, in, 1, 1] with the unit dimensions dropped.
-    let weights: [Float]
     let bias: [Float]
     public let activation: Activation
-    /// The same weights packed for `multiplyPacked`; nil when the output channels are not a multiple of 8.
-    let packed: PackedPointwiseWeights?
+    /// The weights packed for `multiplyPacked`, the one kernel every 1x1 layer runs (no BLAS, so no CPU-picked
+    /// kernel): an output's sum is the same FMA chain on every x86-64-v3 CPU and under any split of the rows.
+    let packed: PackedPointwiseWeights
 
+    /// weights: [out, in] row-major, torch's [out, in, 1, 1] with the unit dimensions dropped.
     public init(weights: [Float], bias: [Float], inputChannels: Int, activation: Activation) {
         precondition(weights.count == bias.count * inputChannels, "pointwise weights must be [out, in]")
         self.inputChannels = inputChannels
         self.outputChannels = bias.count
-        self.weights = weights
         self.bias = bias
         self.activation = activation
-        self.packed = bias.count % 8 == 0
-            ? PackedPointwiseWeights(weights: weights, inputChannels: inputChannels, outputChannels: bias.count)
-            : nil
+        self.packed = PackedPointwiseWeights(weights: weights, inputChannels: inputChannels, outputChannels: bias.count)
     }
 
     /// activation(input * W^T + bias + shortcut); shortcut (same shape as the output) is a residual branch
@@ -55,57 +52,29 @@ public struct PointwiseConvolution: Sendable {
     /// one thread, which this follows by default).
     func apply(rows: Int, _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
                adding shortcut: UnsafePointer<Float>?, threads: Int = Int(openblas_get_num_threads())) {
-        if let packed {
-            let (k, n) = (inputChannels, outputChannels)
-            bias.withUnsafeBufferPointer { b in
-                let bias = b.baseAddress!, bounds = ActivationBounds(activation)
-                // One frame at a time, the work splits over the threads: by whole 6-row tiles, or on small maps
-                // (7x7 = 9 tiles would split 5:4) by 16-channel panels. Each output's sum runs in the same order
-                // either way, so the split never changes a bit of the result.
-                if let shares = tileShares(rows: rows, threads: threads) {
-                    parallelFor(count: shares.count) { part in
-                        let first = shares[part].lowerBound
-                        multiplyPacked(x + first * k, rows: shares[part].count, packed, bias: bias,
-                                       shortcut: shortcut.map { $0 + first * n }, bounds: bounds,
-                                       into: y + first * n)
-                    }
-                } else if threads > 1 && rows >= 6 && packed.panelCount >= 2 * threads {
-                    let panelCount = packed.panelCount
-                    parallelFor(count: threads) { part in
-                        multiplyPacked(x, rows: rows, packed, bias: bias, shortcut: shortcut,
-                                       bounds: bounds, into: y,
-                                       panels: panelCount * part / threads..<panelCount * (part + 1) / threads)
-                    }
-                } else {
-                    multiplyPacked(x, rows: rows, packed, bias: bias, shortcut: shortcut, bounds: bounds, into: y)
-                }
-            }
-            return
-        }
-        let channels = outputChannels
+        let (k, n) = (inputChannels, outputChannels)
         bias.withUnsafeBufferPointer { b in
-            // Start from bias (+ shortcut) and let the GEMM accumulate (beta 1): OpenBLAS would
-            // otherwise zero the output first (beta 0), a pass over memory that buys nothing.
-            if let shortcut {
-                for row in 0..<rows {
-                    let line = y + row * channels
-                    let residual = shortcut + row * channels
-                    for c in 0..<channels { line[c] = b[c] + residual[c] }
+            let bias = b.baseAddress!, bounds = ActivationBounds(activation)
+            // One frame at a time, the work splits over the threads: by whole 6-row tiles, or on small maps
+            // (7x7 = 9 tiles would split 5:4) by 16-channel panels. Each output's sum runs in the same order
+            // either way, so the split never changes a bit of the result.
+            if let shares = tileShares(rows: rows, threads: threads) {
+                parallelFor(count: shares.count) { part in
+                    let first = shares[part].lowerBound
+                    multiplyPacked(x + first * k, rows: shares[part].count, packed, bias: bias,
+                                   shortcut: shortcut.map { $0 + first * n }, bounds: bounds,
+                                   into: y + first * n)
+                }
+            } else if threads > 1 && rows >= 6 && packed.panelCount >= 2 * threads {
+                let panelCount = packed.panelCount
+                parallelFor(count: threads) { part in
+                    multiplyPacked(x, rows: rows, packed, bias: bias, shortcut: shortcut,
+                                   bounds: bounds, into: y,
+                                   panels: panelCount * part / threads..<panelCount * (part + 1) / threads)
                 }
             } else {
-                for row in 0..<rows {
-                    let line = y + row * channels
-                    for c in 0..<channels { line[c] = b[c] }
-                }
+                multiplyPacked(x, rows: rows, packed, bias: bias, shortcut: shortcut, bounds: bounds, into: y)
             }
         }
-        weights.withUnsafeBufferPointer { w in
-            // y[rows, out] += x[rows, in] * w[out, in]^T
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
-                        Int32(rows), Int32(channels), Int32(inputChannels),
-                        1, x, Int32(inputChannels), w.baseAddress, Int32(inputChannels),
-                        1, y, Int32(channels))
-        }
-        clamp(y, count: rows * channels, activation: activation)
     }
 }

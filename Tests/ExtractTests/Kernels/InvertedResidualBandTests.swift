@@ -19,8 +19,11 @@ import Testing
         Case(size: 12, inputs: 16, expansion: 1, outputs: 8, kernel: 3, stride: 1, tensorFlowPadding: true),
     ]
 
+    /// Shares of rows over parallel workers are compared bit for bit: true by construction on every CPU, since
+    /// every 1x1 layer (any channel count) and the depthwise layer run our own kernels, each output one FMA chain
+    /// in a fixed order whichever band or share computes it; against the naive composition, a tolerance.
     @Test(arguments: cases)
-    func bandsMatchNaiveComposition(_ testCase: Case) {
+    func bandsMatchNaiveCompositionAndSharesAreBitIdenticalByConstruction(_ testCase: Case) {
         var random = TestRandom(seed: UInt64(testCase.size * 31 + testCase.kernel))
         let (size, inputs, outputs, kernel, stride) = (testCase.size, testCase.inputs, testCase.outputs,
                                                        testCase.kernel, testCase.stride)
