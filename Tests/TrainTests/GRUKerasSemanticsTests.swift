@@ -66,9 +66,12 @@ import Shared
     }
 }
 
-/// The fused recurrence splits the batch over the cores; every row must come out the same either way.
+/// The fused recurrence splits the batch over the cores; every row must come out the same either way. The
+/// recurrence computes a row identically wherever it runs, but the layer's input projection and weight gradients
+/// are oneDNN GEMMs, whose sums may be split differently per thread count and CPU: hence 1e-6 relative, far
+/// below what a dropped or misplaced row or chunk changes (order 1).
 @Suite struct GRURecurrenceSplitTests {
-    @Test(arguments: [true, false]) func oneOrTwoThreadsGiveBitIdenticalResults(returnSequences: Bool) {
+    @Test(arguments: [true, false]) func oneOrTwoThreadsGiveTheSameResults(returnSequences: Bool) {
         let (batch, steps, dim, units) = (7, 9, 6, 44)
         var random = SeededRandom(seed: 21)
         var gru = GRU(inputDim: dim, units: units, returnSequences: returnSequences, random: &random)
@@ -78,19 +81,17 @@ import Shared
         let input = Activations(values: x, mask: mask, batch: batch, steps: steps, features: dim)
         let outputGradient = (0..<(returnSequences ? batch * steps * units : batch * units)).map { Float($0 % 13) * 0.1 - 0.6 }
         func run(threads: Int) -> (output: [Float], gradients: [[Float]]) {
-            let previous = BLASThreadCount.current
-            defer { BLASThreadCount.set(previous) }
-            BLASThreadCount.set(threads)
-            let (output, cache) = gru.forward(input)
-            let backward = gru.backward(cache, outputGradient: outputGradient, needsInputGradient: true)
-            return (output.values, backward.parameters + [backward.input!])
+            ThreadCountForTests.with(threads) {
+                let (output, cache) = gru.forward(input)
+                let backward = gru.backward(cache, outputGradient: outputGradient, needsInputGradient: true)
+                return (output.values, backward.parameters + [backward.input!])
+            }
         }
         #expect(GRURecurrence(batch: batch, steps: steps, units: units).threads(available: 2) == 2)
         let one = run(threads: 1), two = run(threads: 2)
-        func differing(_ a: [Float], _ b: [Float]) -> Int { a.count == b.count ? zip(a, b).filter { $0 != $1 }.count : -1 }
-        #expect(differing(one.output, two.output) == 0)
+        #expect(relativeDifference(one.output, two.output) <= 1e-6)
         for (slot, (a, b)) in zip(one.gradients, two.gradients).enumerated() {
-            #expect(differing(a, b) == 0, "gradient \(slot) [kernel, recurrent kernel, bias, input]")
+            #expect(relativeDifference(a, b) <= 1e-6, "gradient \(slot) [kernel, recurrent kernel, bias, input]")
         }
         #expect(one.output.contains { $0 != 0 } && one.gradients[1].contains { $0 != 0 })
     }

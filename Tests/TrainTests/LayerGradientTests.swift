@@ -55,10 +55,9 @@ import Shared
         let (batch, steps) = (7, 5)
         let mask: [Float] = (0..<(batch * steps)).map { ($0 * 5 + $0 / steps) % 7 == 3 ? 0 : 1 }
         #expect(GRURecurrence(batch: batch, steps: steps, units: 44).threads(available: 2) == 2)
-        let previous = BLASThreadCount.current
-        defer { BLASThreadCount.set(previous) }
-        BLASThreadCount.set(2)
-        gruCheck(returnSequences: returnSequences, batch: batch, steps: steps, dim: 4, units: 44, mask: mask)
+        ThreadCountForTests.with(2) {
+            gruCheck(returnSequences: returnSequences, batch: batch, steps: steps, dim: 4, units: 44, mask: mask)
+        }
     }
 
     @Test(arguments: [false, true]) func dense(relu: Bool) {

@@ -47,21 +47,25 @@ import Shared
         #expect(c.history.map(\.trainLoss) != a.history.map(\.trainLoss))
     }
 
-    /// A sweep's jobs train on one thread each, a single run on all cores: the GEMMs (oneDNN) and Adam's split
-    /// update must not change a bit with the thread count, or a sweep would not reproduce a single run. Shapes
-    /// large enough to be split (the first kernel, 512 x 192, is past Adam's split threshold).
-    @Test func oneOrTwoThreadsTrainBitIdenticalHeads() throws {
+    /// A sweep's jobs train on one thread each, a single run on all cores: a sweep must reproduce a single run.
+    /// Our own loops (the GRU recurrence, Adam's split update) give the same bits on any thread count by
+    /// construction, but oneDNN may split a GEMM's sums differently per thread count and CPU, so the two runs
+    /// are compared with a tolerance: losses within 1e-5 relative, weights within 1e-4 of their largest value.
+    /// Shapes large enough to be split (the first kernel, 512 x 192, is past Adam's split threshold).
+    @Test func oneOrTwoThreadsTrainTheSameHeads() throws {
         let (train, validation) = Self.prepared(Self.synthetic(videos: 80, frames: 32, dim: 512, seed: 3))
         let config = TrainingConfiguration(architecture: "gru(64,32)-fc(16)", epochs: 2, batchSize: 32,
                                            earlyStoppingPatience: nil, seed: 42)
-        let previous = BLASThreadCount.current
-        defer { BLASThreadCount.set(previous) }
-        BLASThreadCount.set(1)
-        let one = try Trainer.train(training: train, validation: validation, configuration: config)
-        BLASThreadCount.set(2)
-        let two = try Trainer.train(training: train, validation: validation, configuration: config)
-        #expect(one.history == two.history)
-        #expect(one.bestHead.namedParameters.map(\.tensor) == two.bestHead.namedParameters.map(\.tensor))
+        let one = try ThreadCountForTests.with(1) { try Trainer.train(training: train, validation: validation, configuration: config) }
+        let two = try ThreadCountForTests.with(2) { try Trainer.train(training: train, validation: validation, configuration: config) }
+        #expect(one.history.count == two.history.count)
+        for (a, b) in zip(one.history, two.history) {
+            #expect(abs(a.trainLoss - b.trainLoss) <= 1e-5 * abs(a.trainLoss), "epoch \(a.epoch) train loss")
+            #expect(abs(a.validationLoss - b.validationLoss) <= 1e-5 * abs(a.validationLoss), "epoch \(a.epoch)")
+        }
+        for (a, b) in zip(one.bestHead.namedParameters, two.bestHead.namedParameters) {
+            #expect(relativeDifference(a.tensor.data, b.tensor.data) <= 1e-4, "\(a.name)")
+        }
     }
 
     @Test func gru2fc2LearnsShiftedFeaturesButNotShuffledLabels() throws {

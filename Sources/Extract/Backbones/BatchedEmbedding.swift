@@ -5,8 +5,8 @@ import Shared
 /// 8 frames run at less than half the speed (the expanded 112x112x96 activations fall out of cache).
 let framesPerPass = 2
 
-/// Embeds frames [N] -> [N, d], spreading them over the cores: each worker runs whole frames with
-/// single-threaded BLAS (frame-level parallelism beats splitting each small GEMM across threads).
+/// Embeds frames [N] -> [N, d], spreading them over the cores: each worker runs whole frames on one core
+/// (frame-level parallelism beats splitting each small layer across threads).
 func embedInBatches(_ images: [RGBImage], inputSize: Int, dimension: Int, _ forward: ([RGBImage]) -> Tensor) -> Tensor {
     for image in images {
         precondition(image.width == inputSize && image.height == inputSize,
@@ -19,11 +19,9 @@ func embedInBatches(_ images: [RGBImage], inputSize: Int, dimension: Int, _ forw
         return stack(passes.map { forward(Array(images[$0])) }, rows: images.count, dimension: dimension)
     }
     var results = [Tensor?](repeating: nil, count: passes.count)
-    BLASThreadCount.withOne {
-        results.withUnsafeMutableBufferPointer { results in
-            parallelFor(count: passes.count) { pass in
-                results[pass] = forward(Array(images[passes[pass]]))
-            }
+    results.withUnsafeMutableBufferPointer { results in
+        parallelFor(count: passes.count) { pass in
+            results[pass] = forward(Array(images[passes[pass]]))
         }
     }
     return stack(results.map { $0! }, rows: images.count, dimension: dimension)

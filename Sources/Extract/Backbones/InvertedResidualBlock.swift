@@ -1,5 +1,4 @@
 import Shared
-import CBLAS
 
 /// Inverted residual with linear bottleneck (MobileNetV2's "bottleneck", EfficientNet's MBConv without SE):
 /// 1x1 expansion + ReLU6, k x k depthwise + ReLU6, 1x1 linear projection, identity shortcut when shapes allow.
@@ -28,11 +27,11 @@ struct InvertedResidualBlock: Sendable {
     func callAsFunction(_ input: FeatureMap) -> FeatureMap {
         let expandedBytes = input.height * input.width * depthwise.channels * MemoryLayout<Float>.size
         guard expandedBytes >= Self.bandingThresholdBytes else { return wholeMaps(input) }
-        // Callers spreading frames over the cores run one BLAS thread; otherwise (one frame at a time) the
-        // output rows are split into one contiguous share per thread, each banded on its own core.
-        let threads = Int(openblas_get_num_threads())
+        // One frame at a time, the output rows are split into one contiguous share per core, each banded on
+        // its own core (inside a loop over frames the budget is one core).
+        let threads = CoreBudget.current
         guard threads > 1 else { return fusedBands(input) }
-        return BLASThreadCount.withOne { fusedBands(input, sharedOver: threads) }
+        return fusedBands(input, sharedOver: threads)
     }
 
     /// Layer by layer over the whole batch: the expanded map is materialised in full.
@@ -44,8 +43,8 @@ struct InvertedResidualBlock: Sendable {
     /// The same function computed a band of output rows at a time: expand only the input rows the band's
     /// depthwise window reads, then depthwise and project them, so the expanded map never goes to memory whole.
     /// Rows shared with the previous band (the kernel's overlap) are moved to the front, not recomputed.
-    /// workers > 1: each image's output rows are split into that many contiguous shares run in parallel (the
-    /// caller limits BLAS to one thread); a share recomputes the few expanded rows it shares with the one above.
+    /// workers > 1: each image's output rows are split into that many contiguous shares run in parallel (each
+    /// on one core); a share recomputes the few expanded rows it shares with the one above.
     func fusedBands(_ input: FeatureMap, bandBytes: Int = Self.bandBytes, sharedOver workers: Int = 1) -> FeatureMap {
         let (height, width, hidden) = (input.height, input.width, depthwise.channels)
         let outputHeight = Padding.outputSize(height, kernel: depthwise.kernelSize, stride: depthwise.stride,

@@ -1,5 +1,4 @@
 import Shared
-import CBLAS
 
 /// Depthwise convolution (groups == channels) over NHWC with fused bias and activation.
 /// Vectorised over channels: each output pixel accumulates kh * kw channel-contiguous multiply-add runs.
@@ -43,9 +42,8 @@ public struct DepthwiseConvolution: Sendable {
                                 channels: channels)
         let imageInput = input.height * input.width * channels
         let imageOutput = outputHeight * outputWidth * channels
-        // Callers that spread frames over the cores limit BLAS to one thread; otherwise (one frame at a time)
-        // this layer splits its rows over as many threads as BLAS may use.
-        let parts = max(1, min(Int(openblas_get_num_threads()), outputHeight))
+        // One frame at a time, this layer splits its rows over the cores (inside a loop over frames: one part).
+        let parts = max(1, min(CoreBudget.current, outputHeight))
         input.data.withUnsafeBufferPointer { x in
             output.data.withUnsafeMutableBufferPointer { y in
                 let (x, y) = (x.baseAddress!, y.baseAddress!)

@@ -1,5 +1,4 @@
 import Shared
-import CBLAS
 
 /// An ungrouped convolution's GEMM without im2col rows (the stems: 3x3, stride 2, 3 -> 32 channels).
 /// In a zero-padded NHWC copy of the input, an output pixel's patch in [kh, kw, in] order is `kernelHeight`
@@ -36,7 +35,7 @@ struct PaddedPatchProduct: Sendable {
     /// threads: how many cores one call may split over (callers spreading frames over the cores set BLAS to
     /// one thread, which this follows by default).
     func callAsFunction(_ input: FeatureMap, outputHeight: Int, outputWidth: Int,
-                        threads: Int = Int(openblas_get_num_threads())) -> FeatureMap {
+                        threads: Int = CoreBudget.current) -> FeatureMap {
         let paddedHeight = input.height + padding.top + padding.bottom
         let paddedWidth = input.width + padding.left + padding.right
         let padded = paddedCopy(input, height: paddedHeight, width: paddedWidth)

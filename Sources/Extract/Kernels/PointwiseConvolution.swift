@@ -1,5 +1,4 @@
 import Shared
-import CBLAS
 
 /// 1x1 convolution, stride 1, NHWC: a single GEMM [pixels, in] x [in, out] plus fused bias and activation.
 public struct PointwiseConvolution: Sendable {
@@ -48,10 +47,9 @@ public struct PointwiseConvolution: Sendable {
 
     /// The same over raw rows, for callers working on a band of an image:
     /// input [rows, inputChannels] -> output [rows, outputChannels], shortcut (if any) [rows, outputChannels].
-    /// `threads`: how many cores one call may split over (callers spreading frames over the cores set BLAS to
-    /// one thread, which this follows by default).
+    /// `threads`: how many cores one call may split over (one inside a parallel loop over frames).
     func apply(rows: Int, _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
-               adding shortcut: UnsafePointer<Float>?, threads: Int = Int(openblas_get_num_threads())) {
+               adding shortcut: UnsafePointer<Float>?, threads: Int = CoreBudget.current) {
         let (k, n) = (inputChannels, outputChannels)
         bias.withUnsafeBufferPointer { b in
             let bias = b.baseAddress!, bounds = ActivationBounds(activation)

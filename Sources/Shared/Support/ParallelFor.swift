@@ -9,13 +9,15 @@ public let availableCores = ProcessInfo.processInfo.activeProcessorCount
 /// on a shared machine a worker whose core is busy with another process takes fewer indices instead of
 /// holding up the batch with a fixed share. The workers are the caller and `WorkerTeam`'s helpers; when
 /// the team is already busy (a nested or concurrent loop), GCD's pool runs the indices instead.
+/// Inside the body `CoreBudget.current` is one: a body never forks again.
 public func parallelFor(count: Int, _ body: (Int) -> Void) {
-    if count <= 1 || availableCores <= 1 {
-        for index in 0..<count { body(index) }
-        return
-    }
-    if WorkerTeam.shared.run(count: count, body) { return }
     withoutActuallyEscaping(body) { body in
+        let body = { (index: Int) in CoreBudget.asParallelBody { body(index) } }
+        if count <= 1 || availableCores <= 1 {
+            for index in 0..<count { body(index) }
+            return
+        }
+        if WorkerTeam.shared.run(count: count, body) { return }
         let job = UncheckedBody(body: body)
         DispatchQueue.concurrentPerform(iterations: count) { index in job.body(index) }
     }

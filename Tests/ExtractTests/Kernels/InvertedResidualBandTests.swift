@@ -65,7 +65,7 @@ import Testing
             #expect(maxAbsoluteDifference(banded.data, expected.data) < 1e-4, "band rows \(bandRows)")
             // Rows shared over parallel workers (one frame at a time): the same rows, bit for bit.
             for workers in [2, 3] {
-                let shared = BLASThreadCount.withOne { block.fusedBands(input, bandBytes: bandBytes, sharedOver: workers) }
+                let shared = block.fusedBands(input, bandBytes: bandBytes, sharedOver: workers)
                 #expect(shared.data == banded.data, "band rows \(bandRows), \(workers) workers")
             }
         }

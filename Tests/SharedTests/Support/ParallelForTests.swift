@@ -25,6 +25,20 @@ import Testing
         }
     }
 
+    /// Inside a body the core budget is one (a body never forks again), outside it is the process's setting,
+    /// restored after the loop and on the helpers; no process-wide setting changes for it.
+    @Test func aBodyHasABudgetOfOneCore() {
+        let outside = CoreBudget.current
+        #expect(outside == BLASThreadCount.current)
+        let seen = Atomic<Int>(0)
+        parallelFor(count: 64) { _ in
+            if CoreBudget.current == 1 { seen.wrappingAdd(1, ordering: .relaxed) }
+        }
+        #expect(seen.load(ordering: .relaxed) == 64)
+        #expect(CoreBudget.current == outside)
+        #expect(BLASThreadCount.current == outside)
+    }
+
     @Test func aNestedLoopRunsOnGCDInsteadOfWaitingForTheBusyTeam() {
         let inner = Atomic<Int>(0)
         let outer = runCounts(8) { _ in
