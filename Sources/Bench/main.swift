@@ -4,7 +4,7 @@ import Shared
 
 // `bench`: the Swift side of `make bench`. Each command times one part of the pipeline (medians of
 // several runs) and prints one JSON object; bench/run.py runs the peers and prints the ratios.
-OpenBLASKernels.ensureFittingKernels()
+ProcessStart.prepare()
 let argumentList = Array(CommandLine.arguments.dropFirst())
 
 func runCommand(_ arguments: BenchArguments) async throws {

@@ -103,7 +103,7 @@ struct ExtractCommand: AsyncParsableCommand {
 @main
 enum Main {
     static func main() async {
-        OpenBLASKernels.ensureFittingKernels()
+        ProcessStart.prepare()
         await ExtractCommand.main()
     }
 }

@@ -56,7 +56,7 @@ struct PredictCommand: AsyncParsableCommand {
 @main
 enum Main {
     static func main() async {
-        OpenBLASKernels.ensureFittingKernels()
+        ProcessStart.prepare()
         await PredictCommand.main()
     }
 }

@@ -213,7 +213,7 @@ struct LeaderboardCommand: AsyncParsableCommand {
 @main
 enum Main {
     static func main() async {
-        OpenBLASKernels.ensureFittingKernels()
+        ProcessStart.prepare()
         await TrainCommand.main()
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 
 /// OpenBLAS chooses its kernels once, when the library loads, from the CPU model. Debian's 0.3.21 does not
 /// know some recent CPUs (AVX-512 Xeons among them) and falls back to its generic "Prescott" kernels, a fifth
-/// of the speed. `ensureFittingKernels()` then runs the process again, once, with OPENBLAS_CORETYPE naming
+/// of the speed. `ProcessStart.prepare()` then runs the process again, once, with OPENBLAS_CORETYPE naming
 /// the kernels the CPU's features allow. The kernels change speed, not results beyond float rounding (the
 /// backbone reference tests pass under each). A user-set OPENBLAS_CORETYPE always wins.
 public enum OpenBLASKernels {
@@ -26,22 +26,9 @@ public enum OpenBLASKernels {
     }
 
     /// The CPU's feature flags from /proc/cpuinfo (empty where there is none).
-    static func cpuFlags(cpuinfo: String) -> Set<String> {
+    public static func cpuFlags(cpuinfo: String) -> Set<String> {
         guard let line = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
               let colon = line.firstIndex(of: ":") else { return [] }
         return Set(line[line.index(after: colon)...].split(separator: " ").map(String.init))
-    }
-
-    /// Call first thing in main: re-executes this program with OPENBLAS_CORETYPE set when OpenBLAS fell back
-    /// to generic kernels on a CPU that has better ones; returns normally otherwise (or if exec fails).
-    public static func ensureFittingKernels() {
-        guard ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil,
-              let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-              let core = preferredCore(detected: coreName, cpuFlags: cpuFlags(cpuinfo: cpuinfo)) else { return }
-        setenv("OPENBLAS_CORETYPE", core, 1)  // also stops a second re-exec
-        var arguments = CommandLine.arguments.map { strdup($0) } + [nil]
-        execv("/proc/self/exe", &arguments)
-        // exec failed: go on with the generic kernels.
-        for argument in arguments { free(argument) }
     }
 }
