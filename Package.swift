@@ -25,10 +25,13 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CDNNL", path: "Sources/CDNNL", providers: [.apt(["libdnnl-dev"])]),
 
+        // Kernels for instruction sets past the x86-64-v3 baseline (AVX-512), picked at run time by Extract.
+        .target(name: "CKernels", path: "Sources/CKernels", cSettings: [.unsafeFlags(["-O3"])]),
+
         // What both stages use: tensors, HDF5, configuration, dataset layouts, hashing, progress.
         .target(name: "Shared", dependencies: ["CHDF5", "CBLAS", .product(name: "Yams", package: "Yams")]),
         // Stage 1: video decoding, weight loading, CNN kernels and backbones, the embedding cache.
-        .target(name: "Extract", dependencies: ["Shared", "CFFmpeg", "CBLAS"],
+        .target(name: "Extract", dependencies: ["Shared", "CFFmpeg", "CBLAS", "CKernels"],
                 // The CNN kernels vectorise with AVX2 + FMA (x86-64-v3: every x86 server CPU since 2013).
                 swiftSettings: [.unsafeFlags(["-Xcc", "-march=x86-64-v3"])]),
         // Stage 2: recurrent heads, optimisation, evaluation and reports.

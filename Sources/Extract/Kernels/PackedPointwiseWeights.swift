@@ -1,3 +1,4 @@
+import CKernels
 /// A 1x1 convolution's weights packed once, at load time, for `multiplyPacked`: panels of 16 output channels,
 /// each [inputChannels][16] contiguous, so the kernel reads one cache line of weights per input channel and never
 /// repacks them per call as a general GEMM does. The last panel holds the remaining channels rounded up to 8 with
@@ -53,18 +54,25 @@ func tileShares(rows: Int, threads: Int) -> [Range<Int>]? {
     }
 }
 
-/// y[rows, N] = bounds(x[rows, K] * W + bias (+ shortcut)), W packed as above: a 6 x 16 register tile per step
+/// y[rows, N] = bounds(x[rows, K] * W + bias (+ shortcut)), W packed as above: on AVX2, a 6 x 16 register tile per step
 /// (12 accumulators, 2 weight vectors and a broadcast fill 15 of the 16 AVX registers), bias, residual and
 /// activation applied as the tile is stored, so the output is written once.
 /// `panels` limits the output to those 16-channel panels (the columns first * 16 ..< min(last * 16, N)).
 func multiplyPacked(_ x: UnsafePointer<Float>, rows: Int, _ packed: PackedPointwiseWeights, bias: UnsafePointer<Float>,
                     shortcut: UnsafePointer<Float>?, bounds: ActivationBounds, into y: UnsafeMutablePointer<Float>,
-                    panels: Range<Int>? = nil) {
+                    panels: Range<Int>? = nil, isa: KernelISA = .active) {
     let k = packed.inputChannels, n = packed.outputChannels
-    let panels = panels ?? 0..<packed.panelCount
-    let firstColumn = panels.lowerBound * PackedPointwiseWeights.panelWidth
-    let endColumn = min(n, panels.upperBound * PackedPointwiseWeights.panelWidth)
+    var panels = panels ?? 0..<packed.panelCount
     packed.values.withUnsafeBufferPointer { w in
+        // Full 16-wide panels on AVX-512 (12 x 32 tiles) where the CPU has it; the rest on the AVX2 tiles.
+        let fullEnd = min(panels.upperBound, n / PackedPointwiseWeights.panelWidth)
+        if isa == .avx512 && rows >= 12 && fullEnd > panels.lowerBound {
+            dfh_pointwise_panels_avx512(x, rows, k, w.baseAddress!, panels.lowerBound, fullEnd, bias, shortcut, n,
+                                        bounds.lower[0], bounds.upper[0], y)
+            panels = fullEnd..<panels.upperBound
+        }
+        let firstColumn = panels.lowerBound * PackedPointwiseWeights.panelWidth
+        let endColumn = min(n, panels.upperBound * PackedPointwiseWeights.panelWidth)
         var row = 0
         while row < rows {
             // A short last block becomes a full tile ending at the last row: the rows it repeats are computed

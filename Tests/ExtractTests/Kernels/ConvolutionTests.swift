@@ -86,6 +86,38 @@ import Testing
         }
     }
 
+    /// The AVX-512 12 x 32 tiles against the AVX2 6 x 16 ones, bit for bit by construction (each output the same
+    /// FMA chain, bias first, k in order, then shortcut and clamp): rows from one tile to a 12-row tail block, full
+    /// panel pairs, a lone 16-wide panel, and 8-wide or partial last panels left to the AVX2 tiles.
+    @Test(.enabled(if: KernelISA.avx512Available),
+          arguments: [(12, 16, 8), (13, 32, 24), (49, 72, 40), (112, 44, 24), (197, 96, 33), (30, 48, 16)])
+    func avx512TilesEqualTheAVX2TilesBitForBit(_ shape: (Int, Int, Int)) {
+        let (rows, outputs, inputs) = shape
+        var random = TestRandom(seed: 9)
+        let x = random.values(rows * inputs), shortcut = random.values(rows * outputs)
+        let packed = PackedPointwiseWeights(weights: random.values(outputs * inputs).map { $0 * 3 },
+                                            inputChannels: inputs, outputChannels: outputs)
+        let bias = random.values(outputs)
+        func run(_ isa: KernelISA, _ activation: Activation, residual: Bool) -> [Float] {
+            [Float](unsafeUninitializedCapacity: rows * outputs) { y, count in
+                x.withUnsafeBufferPointer { x in
+                    shortcut.withUnsafeBufferPointer { s in
+                        multiplyPacked(x.baseAddress!, rows: rows, packed, bias: bias, shortcut: residual ? s.baseAddress! : nil,
+                                       bounds: ActivationBounds(activation), into: y.baseAddress!, isa: isa)
+                    }
+                }
+                count = rows * outputs
+            }
+        }
+        for activation in [Activation.identity, .relu6] {
+            for residual in [false, true] {
+                let wide = run(.avx512, activation, residual: residual)
+                #expect(wide == run(.avx2, activation, residual: residual), "\(shape) \(activation) residual \(residual)")
+                #expect(wide.contains { $0 != 0 })
+            }
+        }
+    }
+
     /// One frame on several cores: a 1x1 layer splits by row tiles on large maps and by 16-channel panels on
     /// small ones (72 channels: panels 16, 16 | 16, 16, 8). Bit-identical by construction on every CPU: each
     /// output is one FMA chain over k in order in our own kernel (no BLAS), whichever tile or share computes it.
