@@ -39,8 +39,8 @@ public struct ExtractionRun: Sendable {
         let listing = try DatasetLayout(name: request.dataset, dataDirectory: request.dataDirectory).list(options: request.layout)
         for warning in listing.warnings { printError("extract: warning: \(warning)") }
         let videos = listing.videos
-        let weightsSHA = try request.backbone.verifyWeights(at: request.weightsURL)
-        let metadata = cacheMetadata(weightsSHA256: weightsSHA)
+        // Loading checks the file against this pin, so the cache records the weights it was made with.
+        let metadata = cacheMetadata(weightsSHA256: request.backbone.weightSHA256)
         let cacheURL = request.cacheURL
         let wanted = videos.map { WantedVideo(path: $0.relativePath, label: $0.label.rawValue, split: $0.split,
                                               bytes: $0.bytes, mtime: $0.modificationTime, group: $0.group) }
