@@ -16,17 +16,17 @@ struct CheckedView {
         guard reference.size.allSatisfy({ $0 >= 0 }), reference.stride.allSatisfy({ $0 >= 0 }), reference.storageOffset >= 0,
               storage.elementOffset >= 0, storage.elementCount >= 0
         else {
-            throw CheckpointFormatProblem("tensor has a negative size, stride or offset (\(description))")
+            throw CheckpointFormatProblem("negative size, stride or offset (\(description))")
         }
         guard let storageEnd = CheckedView.sum([storage.elementOffset, storage.elementCount]), storageEnd <= available else {
             throw CheckpointFormatProblem("storage '\(storage.key)' holds \(available) \(storage.type.rawValue) elements, the file refers to elements \(storage.elementOffset) to \(storage.elementOffset) + \(storage.elementCount)")
         }
         guard let count = CheckedView.product(reference.size) else {
-            throw CheckpointFormatProblem("tensor size \(reference.size) overflows a 64-bit element count")
+            throw CheckpointFormatProblem("size \(reference.size) overflows a 64-bit element count")
         }
         // A view of more elements than its storage holds repeats them (stride 0): the file would expand in memory.
         guard count <= storage.elementCount else {
-            throw CheckpointFormatProblem("tensor of \(count) elements (\(description)) is larger than its storage '\(storage.key)' of \(storage.elementCount) elements")
+            throw CheckpointFormatProblem("view of \(count) elements (\(description)) is larger than its storage '\(storage.key)' of \(storage.elementCount) elements")
         }
         stride = zip(reference.size, reference.stride).map { $0 <= 1 ? 0 : $1 }
         if count > 0 {
@@ -34,7 +34,7 @@ struct CheckedView {
             guard !reaches.contains(where: \.overflow), let highest = CheckedView.sum([reference.storageOffset] + reaches.map(\.partialValue)),
                   highest < storage.elementCount
             else {
-                throw CheckpointFormatProblem("tensor (\(description)) reaches outside its storage '\(storage.key)' of \(storage.elementCount) elements")
+                throw CheckpointFormatProblem("view (\(description)) reaches outside its storage '\(storage.key)' of \(storage.elementCount) elements")
             }
         }
         size = reference.size

@@ -95,7 +95,8 @@ struct ZipArchive {
         }
         let crc = CRC32.checksum(Array(data))  // the cache journal's CRC-32, the zip checksum too
         guard crc == entry.crc32 else {
-            throw CheckpointFormatProblem("zip entry '\(entry.name)' is corrupt: its CRC-32 is \(String(crc, radix: 16)), the directory records \(String(entry.crc32, radix: 16))")
+            throw CheckpointFormatProblem("zip entry '\(entry.name)' is corrupt: its CRC-32 is \(String(crc, radix: 16)), the directory records \(String(entry.crc32, radix: 16))",
+                                          fix: "the file is damaged: fetch it again (`make setup`) or \(CheckpointError.resaveFix)")
         }
         return data
     }

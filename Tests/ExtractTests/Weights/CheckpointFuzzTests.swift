@@ -42,13 +42,16 @@ import Shared
     @Test func mutatedCheckpointsLoadOrFailCleanly() throws {
         let environment = ProcessInfo.processInfo.environment
         let seconds = environment["FUZZ_SECONDS"].flatMap(Double.init)
-        let seed = environment["FUZZ_SEED"].flatMap(UInt64.init) ?? 20_261_205
-        // CI: a fixed count (about 20 s in release on 2 busy cores); `make fuzz`: as many as fit in FUZZ_SECONDS.
-        let count = seconds == nil ? 40_000 : Int.max
-        let deadline = Date().addingTimeInterval(seconds ?? 90)
+        // The suite always runs the same inputs; a long run explores new ones unless given a seed to replay.
+        let seed = environment["FUZZ_SEED"].flatMap(UInt64.init) ?? (seconds == nil ? 20_261_205 : UInt64(Date().timeIntervalSince1970))
+        // In the suite: a fixed count (about 20 s in release), cut at 60 s on a loaded machine; `make fuzz`:
+        // as many as fit in FUZZ_SECONDS.
+        let count = seconds == nil ? 1_000_000 : Int.max
+        let deadline = Date().addingTimeInterval(seconds ?? 60)
         let crashFile = seconds == nil ? nil : WeightsTestSupport.packageRoot.appendingPathComponent(".build/fuzz/current.pt")
         if let crashFile {
             try FileManager.default.createDirectory(at: crashFile.deletingLastPathComponent(), withIntermediateDirectories: true)
+            print("checkpoint fuzz: seed \(seed) (replay with FUZZ_SEED=\(seed)), each input written to \(crashFile.path) first")
         }
         let committed = (try? FileManager.default.contentsOfDirectory(at: Self.corpusDirectory, includingPropertiesForKeys: nil)) ?? []
         let corpusSeeds = try committed.filter { $0.pathExtension == "pt" }.sorted { $0.path < $1.path }
@@ -70,7 +73,7 @@ import Shared
             done += 1
         }
         print("checkpoint fuzz: seed \(seed), \(done) inputs, \(outcomes.loaded) loaded, \(outcomes.refused) refused")
-        #expect(seconds != nil || done == count, "the fuzz count did not fit the time limit: \(done) of \(count)")
+        #expect(done >= min(count, 100_000), "only \(done) inputs ran: the reader has become very slow on some input")
         #expect(outcomes.loaded > 0 && outcomes.refused > 0, "mutations should both keep files valid and break them")
     }
 

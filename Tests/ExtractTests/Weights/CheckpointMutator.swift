@@ -27,10 +27,10 @@ struct CheckpointMutator {
     private static let opcodes: [UInt8] = [0x28, 0x29, 0x74, 0x85, 0x86, 0x87, 0x5D, 0x61, 0x65, 0x7D, 0x73, 0x75,
                                            0x52, 0x62, 0x51, 0x68, 0x71, 0x94, 0x32, 0x30, 0x31, 0x8D, 0x8E, 0x2E]
 
-    /// The next input: one seed, mutated one to four times.
+    /// The next input: one seed, mutated once (half the time), twice (a quarter), ... up to four times.
     mutating func next() -> [UInt8] {
         let seed = seeds[random.nextInt(below: seeds.count)]
-        if var entries = seed.entries, random.nextInt(below: 2) == 0 {
+        if var entries = seed.entries, random.nextInt(below: 4) != 0 {
             let index = random.nextInt(below: 3) == 0 ? random.nextInt(below: entries.count) : 0  // mostly data.pkl
             entries[index].data = mutated(entries[index].data)
             return ZipWriter(entries: entries, zip64: seed.zip64).bytes
@@ -40,7 +40,9 @@ struct CheckpointMutator {
 
     private mutating func mutated(_ input: [UInt8]) -> [UInt8] {
         var bytes = input
-        for _ in 0...random.nextInt(below: 4) { mutate(&bytes) }
+        var rounds = 1
+        while rounds < 4, random.nextInt(below: 2) == 0 { rounds += 1 }
+        for _ in 0..<rounds { mutate(&bytes) }
         return bytes
     }
 
