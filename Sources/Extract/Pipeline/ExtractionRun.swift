@@ -51,6 +51,8 @@ public struct ExtractionRun: Sendable {
                                      seconds: Date().timeIntervalSince(started), upToDate: true)
         }
 
+        // Loaded (and its pin checked) before the cache's journal is opened, so bad weights leave no trace there.
+        let backbone = try request.backbone.load(weightsAt: request.weightsURL)
         var writer = try CacheWriteSession(cacheURL: cacheURL, metadata: metadata)
         let pending = zip(videos, wanted).filter { writer.needsExtraction($0.1) }.map(\.0)
         let reusable = videos.count - pending.count
@@ -62,7 +64,6 @@ public struct ExtractionRun: Sendable {
         var framesEmbedded = 0
         var failures = 0
         if !pending.isEmpty {
-            let backbone = try request.backbone.load(weightsAt: request.weightsURL)
             let sampler = VideoFrameSampler(frameCount: request.frames, outputSize: request.backbone.inputSize,
                                             crop: request.crop, mode: request.samplingMode)
             var progress = ProgressLine(label: "extract", total: pending.count, unit: "frames")
