@@ -6,15 +6,16 @@
 #   make sweep [DATA=DFD]                       the grid in pipeline.yaml's sweep section
 #   make predict MODEL=results/.../model.h5 VIDEO=clip.mp4   score new videos with a trained head
 #   make test                                   the test suite (optimized build)
+#   make fuzz [FUZZ_SECONDS=600] [FUZZ_SEED=n]   mutation-fuzz the checkpoint reader for longer than `make test` does
 BIN := .build/release
 # One build configuration for binaries and tests (testable imports on), so `make test` and `make extract` share it.
 SWIFT_BUILD := swift build -c release -Xswiftc -enable-testing
 DEMO_DIR := data/demo
 
-.PHONY: setup build test demo demo-data extract train sweep predict leaderboard clean help
+.PHONY: setup build test fuzz demo demo-data extract train sweep predict leaderboard clean help
 
 help:
-	@sed -n '1,9p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '1,10p' Makefile | sed 's/^# \{0,1\}//'
 
 # Re-checked every time (it is quick when all is there), so a fresh machine never misses a step.
 setup:
@@ -27,6 +28,13 @@ build: setup
 test: setup
 	$(SWIFT_BUILD) --build-tests
 	swift test -c release --skip-build
+
+# The checkpoint reader on seeded mutations of its corpus; a crash leaves its input in .build/fuzz/current.pt.
+FUZZ_SECONDS ?= 600
+fuzz: setup
+	$(SWIFT_BUILD) --build-tests
+	FUZZ_SECONDS=$(FUZZ_SECONDS) $(if $(FUZZ_SEED),FUZZ_SEED=$(FUZZ_SEED)) \
+	    swift test -c release --skip-build --filter CheckpointFuzzTests/mutatedCheckpointsLoadOrFailCleanly
 
 demo-data: setup
 	@[ -d $(DEMO_DIR) ] || python3 scripts/make_demo_data.py --out $(DEMO_DIR)

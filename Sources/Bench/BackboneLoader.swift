@@ -4,9 +4,7 @@ import Foundation
 /// The backbone built from models/<weight file>, as `extract` builds it.
 enum BackboneLoader {
     static func load(_ kind: BackboneKind, modelsDirectory: URL) throws -> any Backbone {
-        let url = modelsDirectory.appendingPathComponent(kind.weightFileName)
-        let checkpoint = try Checkpoint.load(contentsOf: url)
-        return try kind.make(weights: checkpoint.tensors, source: checkpoint.path)
+        try kind.load(weightsAt: modelsDirectory.appendingPathComponent(kind.weightFileName))
     }
 
     static func kind(named name: String) throws -> BackboneKind {

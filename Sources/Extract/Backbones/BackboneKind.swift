@@ -34,9 +34,10 @@ public enum BackboneKind: String, CaseIterable, Sendable {
         }
     }
 
-    /// Reads the checkpoint at `url` and builds the network, folding batch norm into the convolutions.
+    /// Reads the checkpoint at `url`, which must be the published file (`weightSHA256`), and builds the network,
+    /// folding batch norm into the convolutions.
     public func load(weightsAt url: URL) throws -> any Backbone {
-        let checkpoint = try Checkpoint.load(contentsOf: url)
+        let checkpoint = try Checkpoint.load(contentsOf: url, pin: .sha256([weightSHA256]))
         return try make(weights: checkpoint.tensors, source: checkpoint.path)
     }
 

@@ -39,8 +39,8 @@ public struct ExtractionRun: Sendable {
         let listing = try DatasetLayout(name: request.dataset, dataDirectory: request.dataDirectory).list(options: request.layout)
         for warning in listing.warnings { printError("extract: warning: \(warning)") }
         let videos = listing.videos
-        let weightsSHA = try request.backbone.verifyWeights(at: request.weightsURL)
-        let metadata = cacheMetadata(weightsSHA256: weightsSHA)
+        // Loading checks the file against this pin, so the cache records the weights it was made with.
+        let metadata = cacheMetadata(weightsSHA256: request.backbone.weightSHA256)
         let cacheURL = request.cacheURL
         let wanted = videos.map { WantedVideo(path: $0.relativePath, label: $0.label.rawValue, split: $0.split,
                                               bytes: $0.bytes, mtime: $0.modificationTime, group: $0.group) }
@@ -51,6 +51,8 @@ public struct ExtractionRun: Sendable {
                                      seconds: Date().timeIntervalSince(started), upToDate: true)
         }
 
+        // Loaded (and its pin checked) before the cache's journal is opened, so bad weights leave no trace there.
+        let backbone = try request.backbone.load(weightsAt: request.weightsURL)
         var writer = try CacheWriteSession(cacheURL: cacheURL, metadata: metadata)
         let pending = zip(videos, wanted).filter { writer.needsExtraction($0.1) }.map(\.0)
         let reusable = videos.count - pending.count
@@ -62,7 +64,6 @@ public struct ExtractionRun: Sendable {
         var framesEmbedded = 0
         var failures = 0
         if !pending.isEmpty {
-            let backbone = try request.backbone.load(weightsAt: request.weightsURL)
             let sampler = VideoFrameSampler(frameCount: request.frames, outputSize: request.backbone.inputSize,
                                             crop: request.crop, mode: request.samplingMode)
             var progress = ProgressLine(label: "extract", total: pending.count, unit: "frames")

@@ -1,7 +1,8 @@
 /// A forward cursor over little-endian bytes that throws, rather than traps, when the data runs out.
+/// Every count and offset comes from the file, so no arithmetic here may overflow or index out of range.
 struct ByteReader {
     let bytes: [UInt8]
-    var offset: Int
+    private(set) var offset: Int
 
     init(_ bytes: [UInt8], offset: Int = 0) {
         self.bytes = bytes
@@ -10,10 +11,27 @@ struct ByteReader {
 
     var isAtEnd: Bool { offset >= bytes.count }
 
-    mutating func need(_ count: Int) throws {
-        guard count >= 0, offset + count <= bytes.count else {
-            throw CheckpointFormatProblem("file is truncated: needed \(count) bytes at offset \(offset), only \(max(0, bytes.count - offset)) left")
+    /// Bytes left after the cursor; 0 when a seek from the file put it past the end (or before the start).
+    var remaining: Int { offset >= 0 && offset <= bytes.count ? bytes.count - offset : 0 }
+
+    func need(_ count: Int) throws {
+        guard count >= 0, offset >= 0, offset <= bytes.count, count <= bytes.count - offset else {
+            throw CheckpointFormatProblem("file is truncated: needed \(count) bytes at offset \(offset), only \(remaining) left")
         }
+    }
+
+    /// Moves the cursor to an absolute position taken from the file; the end of the data is a valid position.
+    mutating func seek(to position: Int) throws {
+        guard position >= 0, position <= bytes.count else {
+            throw CheckpointFormatProblem("file is truncated: offset \(position) lies outside its \(bytes.count) bytes")
+        }
+        offset = position
+    }
+
+    /// Moves the cursor forward by a count taken from the file.
+    mutating func skip(_ count: Int) throws {
+        try need(count)
+        offset += count
     }
 
     mutating func byte() throws -> UInt8 {
@@ -60,6 +78,7 @@ struct ByteReader {
 
     /// Reads up to (not including) a newline, as the text opcodes (GLOBAL, INT, ...) need.
     mutating func line() throws -> String {
+        try need(0)
         guard let end = bytes[offset...].firstIndex(of: 0x0A) else {
             throw CheckpointFormatProblem("file is truncated: unterminated text line at offset \(offset)")
         }

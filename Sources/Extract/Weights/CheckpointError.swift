@@ -20,10 +20,15 @@ public struct CheckpointError: DiagnosedError, Equatable {
     /// The fix for every file this reader cannot parse: a plain state_dict saved by torch.save.
     static let resaveFix = "re-save it with torch.save(model.state_dict(), path)"
 
-    static func unreadable(_ file: String, _ problem: String) -> CheckpointError {
+    static func unreadable(_ file: String, _ problem: String, fix: String? = nil) -> CheckpointError {
         // A cut-off download is far more likely than a bad writer, so say so first.
-        let fix = problem.contains("truncated") ? "the file is incomplete: fetch it again (`make setup`) or \(resaveFix)" : resaveFix
+        let fix = fix ?? (problem.contains("truncated") ? "the file is incomplete: fetch it again (`make setup`) or \(resaveFix)" : resaveFix)
         return CheckpointError(file: file, problem: problem, fix: fix)
+    }
+
+    static func unpinned(_ file: String, sha256: String, expected: Set<String>) -> CheckpointError {
+        CheckpointError(file: file, problem: "its SHA-256 is \(sha256), not the pinned \(expected.sorted().joined(separator: " or "))",
+                        fix: "delete it and run `make setup` to fetch the right file")
     }
 
     static func missingKey(_ file: String, key: String, available: [String]) -> CheckpointError {
@@ -40,5 +45,10 @@ public struct CheckpointError: DiagnosedError, Equatable {
 /// A problem found while decoding bytes, before the file path is known to the code that found it.
 struct CheckpointFormatProblem: Error, CustomStringConvertible {
     let description: String
-    init(_ description: String) { self.description = description }
+    /// The fix, where re-saving the file is not it.
+    let fix: String?
+    init(_ description: String, fix: String? = nil) {
+        self.description = description
+        self.fix = fix
+    }
 }

@@ -21,7 +21,9 @@ enum LegacyCheckpoint {
         var storageTypes: [String: StorageType] = [:]
         var machine = PickleMachine(bytes: bytes) { persistentID in
             let storage = try StorageReference(persistentID: persistentID)
-            storageTypes[storage.key] = storage.type
+            if let type = storageTypes.updateValue(storage.type, forKey: storage.key), type != storage.type {
+                throw CheckpointFormatProblem("storage '\(storage.key)' is declared both as \(type.rawValue) and as \(storage.type.rawValue)")
+            }
             return .storage(storage)
         }
         guard case .bigInt(let magic) = try machine.run(), magic == magicNumber else {
@@ -47,17 +49,15 @@ enum LegacyCheckpoint {
             guard let bytesPerElement = storageTypes[key]?.bytesPerElement else {
                 throw CheckpointFormatProblem("storage key '\(key)' is listed but no persistent id in the pickle names it")
             }
-            guard count >= 0, count <= (bytes.count - reader.offset) / bytesPerElement else {
-                throw CheckpointFormatProblem("file is truncated: storage '\(key)' declares \(count) elements at offset \(reader.offset - 8), only \(bytes.count - reader.offset) bytes remain")
+            guard count >= 0, count <= reader.remaining / bytesPerElement else {
+                throw CheckpointFormatProblem("file is truncated: storage '\(key)' declares \(count) elements at offset \(reader.offset - 8), only \(reader.remaining) bytes remain")
             }
-            storageBytes[key] = try reader.slice(count * bytesPerElement)
+            guard storageBytes.updateValue(try reader.slice(count * bytesPerElement), forKey: key) == nil else {
+                throw CheckpointFormatProblem("storage key '\(key)' is listed twice")
+            }
         }
 
         var gather = TensorGather(storageBytes: storageBytes)
-        var tensors: [String: Tensor] = [:]
-        for (name, reference) in references {
-            tensors[name] = try gather.tensor(reference)
-        }
-        return tensors
+        return try gather.tensors(references)
     }
 }

@@ -1,9 +1,12 @@
 import Foundation
 
 /// Interprets one pickle (protocols 0-5, the opcodes torch checkpoints use) into a `PickleValue`.
-/// Persistent ids are handed to `persistentLoad`; calls (REDUCE, NEWOBJ) to `TorchGlobals`.
+/// Persistent ids are handed to `persistentLoad`; globals and calls (REDUCE, NEWOBJ) to `TorchGlobals`.
 struct PickleMachine {
     typealias PersistentLoad = (PickleValue) throws -> PickleValue
+    /// Deepest container nesting accepted: a state_dict nests a handful deep, and freeing a value recurses once
+    /// per level, so a deep hostile value would overflow the stack.
+    static let maxNesting = 256
 
     private var reader: ByteReader
     private var stack: [PickleValue] = []
@@ -11,10 +14,13 @@ struct PickleMachine {
     private var marks: [Int] = []
     private var memo: [Int: PickleValue] = [:]
     private let persistentLoad: PersistentLoad
+    /// Items that calls may still copy out of their arguments, so reused arguments cannot multiply memory.
+    private var copyBudget: Int
 
     init(bytes: [UInt8], offset: Int = 0, persistentLoad: @escaping PersistentLoad) {
         self.reader = ByteReader(bytes, offset: offset)
         self.persistentLoad = persistentLoad
+        self.copyBudget = bytes.count
     }
 
     /// Offset just past the STOP of the last pickle run, where the next pickle (or raw data) begins.
@@ -33,8 +39,12 @@ struct PickleMachine {
             }
             do {
                 try execute(opcode)
+                // Only the top can have grown deeper: every opcode builds or fills the value it leaves there.
+                if let depth = stack.last?.depth, depth > PickleMachine.maxNesting {
+                    throw CheckpointFormatProblem("containers nest more than \(PickleMachine.maxNesting) deep, which no state_dict does")
+                }
             } catch let problem as CheckpointFormatProblem {
-                throw CheckpointFormatProblem("pickle opcode \(PickleMachine.describe(opcode)) at offset \(position): \(problem)")
+                throw CheckpointFormatProblem("pickle opcode \(PickleMachine.describe(opcode)) at offset \(position): \(problem)", fix: problem.fix)
             }
         }
     }
@@ -82,10 +92,10 @@ struct PickleMachine {
         case 0x6C: stack.append(.list(PickleList(try popMark())))  // LIST
         case 0x61:  // APPEND
             let item = try pop()
-            try list(at: try top()).items.append(item)
+            try list(at: try top(), adding: [item]).append(contentsOf: [item])
         case 0x65:  // APPENDS
             let items = try popMark()
-            try list(at: try top()).items.append(contentsOf: items)
+            try list(at: try top(), adding: items).append(contentsOf: items)
         case 0x7D: stack.append(.dict(PickleDict()))  // EMPTY_DICT
         case 0x64:  // DICT
             let dict = PickleDict()
@@ -94,29 +104,29 @@ struct PickleMachine {
         case 0x73:  // SETITEM
             let value = try pop()
             let key = try pop()
-            try setItems([key, value], into: try dict(at: try top()))
+            try setItems([key, value], into: try dict(at: try top(), adding: [key, value]))
         case 0x75:  // SETITEMS
             let items = try popMark()
-            try setItems(items, into: try dict(at: try top()))
+            try setItems(items, into: try dict(at: try top(), adding: items))
 
         case 0x63:  // GLOBAL
             let module = try reader.line()
             let name = try reader.line()
-            stack.append(.global(module: module, name: name))
+            stack.append(try TorchGlobals.resolve(module: module, name: name))
         case 0x93:  // STACK_GLOBAL
             let name = try pop()
             let module = try pop()
             guard let moduleName = module.stringValue, let globalName = name.stringValue else {
                 throw CheckpointFormatProblem("STACK_GLOBAL needs two strings, got \(module.typeName) and \(name.typeName)")
             }
-            stack.append(.global(module: moduleName, name: globalName))
+            stack.append(try TorchGlobals.resolve(module: moduleName, name: globalName))
         case 0x52, 0x81:  // REDUCE (callable, args) and NEWOBJ (class, args): both are calls here
             let arguments = try pop()
             let callable = try pop()
-            stack.append(try TorchGlobals.call(callable, arguments: arguments))
+            stack.append(try TorchGlobals.call(callable, arguments: arguments, copyBudget: &copyBudget))
         case 0x62:  // BUILD
             let state = try pop()
-            TorchGlobals.build(try top(), state: state)
+            try TorchGlobals.build(try top(), state: state)
         case 0x51:  // BINPERSID
             stack.append(try persistentLoad(try pop()))
         case 0x50:  // PERSID
@@ -168,16 +178,24 @@ struct PickleMachine {
         return value
     }
 
-    private func list(at value: PickleValue) throws -> PickleList {
+    /// The list to fill; `items` are sealed first, so a list added to itself is caught as changed after placing.
+    private func list(at value: PickleValue, adding items: [PickleValue]) throws -> PickleList {
+        for item in items { item.sealed() }
         guard case .list(let list) = value else { throw CheckpointFormatProblem("cannot append to a \(value.typeName)") }
+        guard !list.isSealed else { throw PickleMachine.changedAfterPlacing("list") }
         return list
     }
 
-    private func dict(at value: PickleValue) throws -> PickleDict {
-        switch value {
-        case .dict(let dict): return dict
-        default: throw CheckpointFormatProblem("cannot set items on a \(value.typeName)")
-        }
+    private func dict(at value: PickleValue, adding items: [PickleValue]) throws -> PickleDict {
+        for item in items { item.sealed() }
+        guard case .dict(let dict) = value else { throw CheckpointFormatProblem("cannot set items on a \(value.typeName)") }
+        guard !dict.isSealed else { throw PickleMachine.changedAfterPlacing("dict") }
+        return dict
+    }
+
+    /// A container filled after it went inside another is how a value comes to contain itself.
+    private static func changedAfterPlacing(_ kind: String) -> CheckpointFormatProblem {
+        CheckpointFormatProblem("the pickle changes a \(kind) after placing it inside another container (a self-referencing structure, which no state_dict is)")
     }
 
     private func setItems(_ flat: [PickleValue], into dict: PickleDict) throws {

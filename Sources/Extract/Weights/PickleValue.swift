@@ -1,6 +1,10 @@
 /// A Python object as the unpickler rebuilds it: just enough of Python's object model for torch checkpoints.
-/// Lists, dicts and generic objects are reference types because pickle's memo shares them by identity
+/// Lists and dicts are reference types because pickle's memo shares them by identity
 /// (a container is memoised before its items are appended).
+///
+/// Every container knows how deeply containers nest inside it, so the machine can refuse deep values
+/// (freeing one recurses once per level), and a list or dict is sealed once it is placed inside another
+/// container, so no value can contain itself and a recorded depth never goes stale.
 indirect enum PickleValue {
     case none
     case bool(Bool)
@@ -10,7 +14,7 @@ indirect enum PickleValue {
     case float(Double)
     case string(String)
     case bytes([UInt8])
-    case tuple([PickleValue])
+    case tuple(PickleTuple)
     case list(PickleList)
     case dict(PickleDict)
     /// A class or function named by GLOBAL / STACK_GLOBAL, not yet called.
@@ -19,8 +23,6 @@ indirect enum PickleValue {
     case storage(StorageReference)
     /// A tensor view of a storage (what torch._utils._rebuild_tensor_v2 returns).
     case tensor(TensorReference)
-    /// Any other object: the callable that built it, its arguments, and its BUILD state.
-    case object(PickleObject)
 
     var typeName: String {
         switch self {
@@ -36,7 +38,6 @@ indirect enum PickleValue {
         case .global(let module, let name): "\(module).\(name)"
         case .storage: "storage"
         case .tensor: "tensor"
-        case .object(let object): "\(object.module).\(object.name) object"
         }
     }
 
@@ -54,25 +55,69 @@ indirect enum PickleValue {
     /// The items of a tuple or list, as the argument lists of torch's rebuild functions need.
     var sequenceItems: [PickleValue]? {
         switch self {
-        case .tuple(let items): items
+        case .tuple(let tuple): tuple.items
         case .list(let list): list.items
         default: nil
         }
     }
+
+    /// Containers nested in this value, itself included: 0 for a scalar, 1 for a flat tuple, list or dict.
+    var depth: Int {
+        switch self {
+        case .tuple(let tuple): tuple.depth
+        case .list(let list): list.depth
+        case .dict(let dict): dict.depth
+        default: 0
+        }
+    }
+
+    /// Marks a list or dict as placed inside a container; returns the value for chaining.
+    @discardableResult
+    func sealed() -> PickleValue {
+        switch self {
+        case .list(let list): list.isSealed = true
+        case .dict(let dict): dict.isSealed = true
+        default: break
+        }
+        return self
+    }
+
+    static func tuple(_ items: [PickleValue]) -> PickleValue {
+        .tuple(PickleTuple(items: items.map { $0.sealed() }, depth: 1 + (items.map(\.depth).max() ?? 0)))
+    }
+}
+
+/// A Python tuple: immutable, so its depth is fixed when it is built.
+struct PickleTuple {
+    let items: [PickleValue]
+    let depth: Int
 }
 
 /// A Python list; shared by reference through the memo.
 final class PickleList {
-    var items: [PickleValue]
-    init(_ items: [PickleValue] = []) { self.items = items }
+    private(set) var items: [PickleValue] = []
+    private(set) var depth = 1
+    var isSealed = false
+
+    init(_ items: [PickleValue] = []) { append(contentsOf: items) }
+
+    func append(contentsOf newItems: [PickleValue]) {
+        for item in newItems { depth = max(depth, item.depth + 1) }
+        items.append(contentsOf: newItems.map { $0.sealed() })
+    }
 }
 
 /// A Python dict (or OrderedDict), insertion-ordered; keys compared by their Python-visible value.
 final class PickleDict {
     private(set) var entries: [(key: PickleValue, value: PickleValue)] = []
     private var indexByKey: [PickleKey: Int] = [:]
+    private(set) var depth = 1
+    var isSealed = false
 
     func set(_ key: PickleValue, _ value: PickleValue) {
+        depth = max(depth, key.depth + 1, value.depth + 1)
+        key.sealed()
+        value.sealed()
         let hashable = PickleKey(key)
         if let hashable, let index = indexByKey[hashable] {
             entries[index].value = value
@@ -98,18 +143,5 @@ private enum PickleKey: Hashable {
         case .int(let int): self = .int(int)
         default: return nil
         }
-    }
-}
-
-/// An object the reader does not model (an argparse.Namespace, a pickled nn.Module, ...).
-final class PickleObject {
-    let module: String
-    let name: String
-    let arguments: [PickleValue]
-    var state: PickleValue = .none
-    init(module: String, name: String, arguments: [PickleValue]) {
-        self.module = module
-        self.name = name
-        self.arguments = arguments
     }
 }

@@ -1,15 +1,25 @@
 /// Finds the parameter-name -> tensor mapping inside whatever object was saved:
 /// a state_dict itself, or a training checkpoint dict holding one under 'state_dict' or 'model'.
 enum StateDict {
+    static let wrapperKeys = ["state_dict", "model", "model_state_dict", "net"]
+    /// Wrappers followed before giving up; real checkpoints wrap once or twice.
+    static let maxWrapping = 8
+
     static func tensorReferences(in saved: PickleValue) throws -> [String: TensorReference] {
-        guard case .dict(let dict) = saved else {
+        guard case .dict(var dict) = saved else {
             throw CheckpointFormatProblem("the saved object is a \(saved.typeName), not a state_dict (a pickled nn.Module needs its class code to load)")
         }
-        for wrapperKey in ["state_dict", "model", "model_state_dict", "net"] {
-            if let inner = dict.value(forKey: wrapperKey) {
-                if case .dict = inner { return try tensorReferences(in: inner) }
+        // A loop, not recursion, with a bound: a hostile dict may wrap itself.
+        var wrapping = 0
+        while let (wrapperKey, inner) = wrapperKeys.lazy.compactMap({ key in dict.value(forKey: key).map { (key, $0) } }).first {
+            guard case .dict(let innerDict) = inner else {
                 throw CheckpointFormatProblem("the checkpoint's '\(wrapperKey)' entry is a \(inner.typeName), not a state_dict")
             }
+            wrapping += 1
+            guard wrapping <= maxWrapping, innerDict !== dict else {
+                throw CheckpointFormatProblem("the checkpoint wraps its state_dict in '\(wrapperKey)' entries more than \(maxWrapping) deep, or in itself")
+            }
+            dict = innerDict
         }
         var tensors: [String: TensorReference] = [:]
         for (key, value) in dict.entries {

@@ -41,6 +41,9 @@ extension StorageReference {
             offset = viewOffset
             count = viewCount
         }
+        guard numel >= 0, offset >= 0, count >= 0 else {
+            throw CheckpointFormatProblem("storage '\(key)' has a negative element count or view offset")
+        }
         self.init(type: type, key: key, elementOffset: offset, elementCount: count)
     }
 }

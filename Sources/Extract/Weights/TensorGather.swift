@@ -1,7 +1,12 @@
 import Shared
 
 /// Turns strided tensor views into contiguous float32 `Tensor`s, decoding each storage once.
+/// What it materialises is bounded by the bytes in the file: each view is checked against its storage first,
+/// and all tensors together may hold at most `maxExpansion` times the elements of the storages they view.
 struct TensorGather {
+    /// Tied weights share a storage a few times over; a file that aliases one thousands of times is hostile.
+    static let maxExpansion = 4
+
     /// Raw little-endian bytes of each root storage, by key.
     let storageBytes: [String: ArraySlice<UInt8>]
     private var decoded: [String: [Float]] = [:]
@@ -10,53 +15,67 @@ struct TensorGather {
         self.storageBytes = storageBytes
     }
 
-    mutating func tensor(_ reference: TensorReference) throws -> Tensor {
-        let storage = reference.storage
-        let values = try decodedStorage(storage)
-        let count = reference.size.reduce(1, *)
-        guard reference.size.allSatisfy({ $0 >= 0 }) else {
-            throw CheckpointFormatProblem("tensor has a negative size \(reference.size)")
+    /// Every tensor of the state_dict, each checked before any is materialised, and refused if not finite.
+    mutating func tensors(_ references: [String: TensorReference]) throws -> [String: Tensor] {
+        let names = references.keys.sorted()  // the same file fails with the same message every time
+        var views: [String: CheckedView] = [:]
+        var storageTypes: [String: StorageType] = [:]
+        var total = 0
+        for name in names {
+            let storage = references[name]!.storage
+            let view = try TensorGather.naming(name) { try CheckedView(references[name]!, available: try available(storage)) }
+            if let type = storageTypes.updateValue(storage.type, forKey: storage.key), type != storage.type {
+                throw CheckpointFormatProblem("storage '\(storage.key)' is viewed both as \(type.rawValue) and as \(storage.type.rawValue) (tensor '\(name)')")
+            }
+            views[name] = view
+            let (sum, overflow) = total.addingReportingOverflow(view.count)
+            total = overflow ? .max : sum
         }
-        if count == 0 { return Tensor(shape: reference.size, data: []) }
-
-        // Bounds: the furthest element the view reaches must lie inside the (possibly viewed) storage.
-        var lowest = reference.storageOffset
-        var highest = reference.storageOffset
-        for (size, stride) in zip(reference.size, reference.stride) {
-            let reach = (size - 1) * stride
-            if reach < 0 { lowest += reach } else { highest += reach }
+        let stored = storageTypes.reduce(0) { $0 + (storageBytes[$1.key]?.count ?? 0) / $1.value.bytesPerElement }
+        guard total <= TensorGather.maxExpansion * stored else {
+            throw CheckpointFormatProblem("the tensors hold \(total) elements in all, more than \(TensorGather.maxExpansion) times the \(stored) elements of the storages they view (a storage aliased over and over)")
         }
-        guard lowest >= 0, highest < storage.elementCount else {
-            throw CheckpointFormatProblem("tensor of size \(reference.size), stride \(reference.stride), offset \(reference.storageOffset) reaches outside its storage '\(storage.key)' of \(storage.elementCount) elements")
+        var tensors: [String: Tensor] = [:]
+        for name in names {
+            let tensor = tensor(views[name]!, storage: references[name]!.storage)
+            if let index = tensor.data.firstIndex(where: { !$0.isFinite }) {
+                let bad = tensor.data.lazy.filter { !$0.isFinite }.count
+                throw CheckpointFormatProblem("tensor '\(name)' holds \(bad) non-finite values (NaN or infinity) among its \(tensor.count), the first at element \(index)",
+                                              fix: "the weights are corrupt or come from a diverged training run: fetch them again (`make setup`) or save weights from a run that did not diverge")
+            }
+            tensors[name] = tensor
         }
-
-        let base = storage.elementOffset + reference.storageOffset
-        if isContiguous(reference) {
-            return Tensor(shape: reference.size, data: Array(values[base..<base + count]))
-        }
-        return Tensor(shape: reference.size, data: gather(values, base: base, size: reference.size, stride: reference.stride))
+        return tensors
     }
 
-    private func isContiguous(_ reference: TensorReference) -> Bool {
-        var expected = 1
-        for axis in stride(from: reference.size.count - 1, through: 0, by: -1) where reference.size[axis] != 1 {
-            if reference.stride[axis] != expected { return false }
-            expected *= reference.size[axis]
+    /// Elements of the storage's type that its bytes in the file hold.
+    private func available(_ storage: StorageReference) throws -> Int {
+        guard let bytes = storageBytes[storage.key] else {
+            throw CheckpointFormatProblem("storage '\(storage.key)' referenced by a tensor is not in the file")
         }
-        return true
+        return bytes.count / storage.type.bytesPerElement
+    }
+
+    private mutating func tensor(_ view: CheckedView, storage: StorageReference) -> Tensor {
+        if view.count == 0 { return Tensor(shape: view.size, data: []) }
+        let values = decodedStorage(storage)
+        if view.isContiguous {
+            return Tensor(shape: view.size, data: Array(values[view.base..<view.base + view.count]))
+        }
+        return Tensor(shape: view.size, data: TensorGather.gather(values, view))
     }
 
     /// Row-major walk over the view's index space, an odometer over all axes but the last.
-    private func gather(_ values: [Float], base: Int, size: [Int], stride: [Int]) -> [Float] {
-        let count = size.reduce(1, *)
-        var out = [Float](repeating: 0, count: count)
+    private static func gather(_ values: [Float], _ view: CheckedView) -> [Float] {
+        let (size, stride) = (view.size, view.stride)
+        var out = [Float](repeating: 0, count: view.count)
         let rank = size.count
         let innerSize = size[rank - 1]
         let innerStride = stride[rank - 1]
         var index = [Int](repeating: 0, count: rank)
-        var start = base
+        var start = view.base
         var written = 0
-        while written < count {
+        while written < view.count {
             var position = start
             for _ in 0..<innerSize {
                 out[written] = values[position]
@@ -77,17 +96,21 @@ struct TensorGather {
         return out
     }
 
-    private mutating func decodedStorage(_ storage: StorageReference) throws -> [Float] {
+    /// The whole root storage as floats; every view of it was checked against these bytes.
+    private mutating func decodedStorage(_ storage: StorageReference) -> [Float] {
         if let values = decoded[storage.key] { return values }
-        guard let bytes = storageBytes[storage.key] else {
-            throw CheckpointFormatProblem("storage '\(storage.key)' referenced by a tensor is not in the file")
-        }
-        let available = bytes.count / storage.type.bytesPerElement
-        guard storage.elementOffset + storage.elementCount <= available else {
-            throw CheckpointFormatProblem("storage '\(storage.key)' holds \(available) \(storage.type.rawValue) elements, the file refers to \(storage.elementOffset + storage.elementCount)")
-        }
-        let values = storage.type.decode(bytes, count: available)
+        let bytes = storageBytes[storage.key] ?? []
+        let values = storage.type.decode(bytes, count: bytes.count / storage.type.bytesPerElement)
         decoded[storage.key] = values
         return values
+    }
+
+    /// Prefixes a problem with the tensor it concerns.
+    private static func naming<T>(_ name: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let problem as CheckpointFormatProblem {
+            throw CheckpointFormatProblem("tensor '\(name)': \(problem.description)", fix: problem.fix)
+        }
     }
 }

@@ -38,10 +38,6 @@ enum ZipCheckpoint {
         }
 
         var gather = TensorGather(storageBytes: storageBytes)
-        var tensors: [String: Tensor] = [:]
-        for (name, reference) in references {
-            tensors[name] = try gather.tensor(reference)
-        }
-        return tensors
+        return try gather.tensors(references)
     }
 }

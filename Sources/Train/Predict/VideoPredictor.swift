@@ -28,9 +28,9 @@ public struct VideoPredictor: Sendable {
             throw PipelineError("\(modelURL.path) was trained on \(model.backbone) embeddings, a backbone this version does not have")
         }
         let weightsURL = modelsDirectory.appendingPathComponent(kind.weightFileName)
-        let sha = try kind.verifyWeights(at: weightsURL)
-        guard sha == model.weightsSHA256 else {
-            throw PipelineError("\(modelURL.path) was trained on embeddings from weights with SHA-256 \(model.weightsSHA256), but \(weightsURL.path) has \(sha): its predictions would be meaningless; use the weights it was trained with")
+        // Loading pins the file to kind.weightSHA256, so the model must have been trained on exactly those weights.
+        guard kind.weightSHA256 == model.weightsSHA256 else {
+            throw PipelineError("\(modelURL.path) was trained on embeddings from weights with SHA-256 \(model.weightsSHA256), but \(weightsURL.path) must have \(kind.weightSHA256): its predictions would be meaningless; use the weights it was trained with")
         }
         guard let crop = CropPolicy(rawValue: model.cropPolicy) else {
             throw PipelineError("\(modelURL.path) records crop policy '\(model.cropPolicy)', which this version does not know")

@@ -11,7 +11,7 @@ import Shared
         let url = directory.appendingPathComponent("broken.pth")
         try Data(bytes).write(to: url)
         do {
-            _ = try Checkpoint.load(contentsOf: url)
+            _ = try Checkpoint.load(contentsOf: url, pin: .unpinned)
             Issue.record("expected a CheckpointError for \(bytes.count) bytes")
         } catch let error as CheckpointError {
             #expect(error.description.contains(url.path), "\(error)")
@@ -47,7 +47,7 @@ import Shared
     @Test func missingFileSaysHowToFetchWeights() throws {
         let url = URL(fileURLWithPath: "/nonexistent/weights/model.pth")
         do {
-            _ = try Checkpoint.load(contentsOf: url)
+            _ = try Checkpoint.load(contentsOf: url, pin: .unpinned)
             Issue.record("expected a CheckpointError")
         } catch let error as CheckpointError {
             #expect(error.description.contains(url.path) && error.description.contains("make setup"), "\(error)")
@@ -57,7 +57,7 @@ import Shared
     /// A DataParallel-style "module." prefix is the common naming slip; the error points at the real name.
     @Test func missingKeySuggestsNameWithoutWrapperPrefix() throws {
         guard let url = WeightsTestSupport.model("mobilenet_v2-b0353104.pth") else { return }
-        let checkpoint = try Checkpoint.load(contentsOf: url)
+        let checkpoint = try Checkpoint.load(contentsOf: url, pin: .unpinned)
         #expect(throws: CheckpointError.self) { try checkpoint.tensor("module.features.0.0.weight") }
         do {
             _ = try checkpoint.tensor("module.features.0.0.weight")

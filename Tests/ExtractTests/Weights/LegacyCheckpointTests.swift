@@ -8,7 +8,7 @@ import Shared
     @Test func mobileNetV2MatchesPythonReference() throws {
         guard let url = WeightsTestSupport.model("mobilenet_v2-b0353104.pth") else { return }
         let start = Date()
-        let checkpoint = try Checkpoint.load(contentsOf: url)
+        let checkpoint = try Checkpoint.load(contentsOf: url, pin: .unpinned)
         let seconds = Date().timeIntervalSince(start)
         #if !DEBUG
         // Release budget for a 14 MB file (measured about 0.05 s); debug builds are far slower and not timed.
@@ -23,7 +23,7 @@ import Shared
     /// EfficientNet-Lite0's stem weight is stored channels-last (stride [1, 32, 288, 96]), so this also checks the gather.
     @Test func efficientNetLite0MatchesPythonReference() throws {
         guard let url = WeightsTestSupport.model("efficientnet-lite0-57934424.pth") else { return }
-        let checkpoint = try Checkpoint.load(contentsOf: url)
+        let checkpoint = try Checkpoint.load(contentsOf: url, pin: .unpinned)
         let reference = try WeightsTestSupport.summaries(WeightsTestSupport.fixture("efficientnet-lite0-57934424.reference.json"))
         WeightsTestSupport.expectMatches(checkpoint, reference)
         #expect(try checkpoint.tensor("_conv_stem.weight").shape == [32, 3, 3, 3])
@@ -56,7 +56,7 @@ import Shared
 
     @Test func missingKeyNamesFileAndKey() throws {
         guard let url = WeightsTestSupport.model("mobilenet_v2-b0353104.pth") else { return }
-        let checkpoint = try Checkpoint.load(contentsOf: url)
+        let checkpoint = try Checkpoint.load(contentsOf: url, pin: .unpinned)
         do {
             _ = try checkpoint.tensor("features.99.weight")
             Issue.record("expected a missing-key error")

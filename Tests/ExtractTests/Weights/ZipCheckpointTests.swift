@@ -26,7 +26,7 @@ import Shared
         let read = try WeightsTestSupport.python([WeightsTestSupport.script("read_checkpoint.py").path,
                                                   checkpointURL.path, summaryURL.path])
         try #require(read.status == 0, "\(read.errors)")
-        WeightsTestSupport.expectMatches(try Checkpoint.load(contentsOf: checkpointURL),
+        WeightsTestSupport.expectMatches(try Checkpoint.load(contentsOf: checkpointURL, pin: .unpinned),
                                          try WeightsTestSupport.summaries(summaryURL))
     }
 
@@ -38,7 +38,7 @@ import Shared
         let run = try WeightsTestSupport.python(["-c", "import sys, zipfile\n" + script, url.path])
         try #require(run.status == 0, "\(run.errors)")
         do {
-            _ = try Checkpoint.load(contentsOf: url)
+            _ = try Checkpoint.load(contentsOf: url, pin: .unpinned)
             Issue.record("expected a CheckpointError")
         } catch let error as CheckpointError {
             #expect(error.description.contains(url.path), "\(error)")
@@ -80,7 +80,7 @@ import Shared
         for length in [100, bytes.count / 2, bytes.count - 10] {
             try bytes.prefix(length).write(to: url)
             do {
-                _ = try Checkpoint.load(contentsOf: url)
+                _ = try Checkpoint.load(contentsOf: url, pin: .unpinned)
                 Issue.record("expected a CheckpointError for \(length) of \(bytes.count) bytes")
             } catch let error as CheckpointError {
                 #expect(error.description.contains(url.path) && error.description.contains("truncated"), "\(error)")

@@ -1,0 +1,20 @@
+/// What a checkpoint's SHA-256 must be, stated by every caller of `Checkpoint.load`: the published digests
+/// of the weights it expects, or `.unpinned` for a file the caller chose (tests, a researcher's own weights).
+public enum WeightPin: Sendable, Equatable {
+    case unpinned
+    /// Lowercase hex digests; the file must match one of them.
+    case sha256(Set<String>)
+
+    /// The accepted digests; empty when unpinned.
+    var digests: Set<String> {
+        if case .sha256(let digests) = self { digests } else { [] }
+    }
+
+    /// True when the digest is acceptable.
+    func admits(_ digest: String) -> Bool {
+        switch self {
+        case .unpinned: true
+        case .sha256(let digests): digests.contains(digest)
+        }
+    }
+}
