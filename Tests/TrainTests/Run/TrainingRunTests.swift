@@ -149,8 +149,9 @@ import Shared
 
         try FileManager.default.removeItem(at: work.appendingPathComponent("cache"))
         let poisoned = try writeCache(poison: true)
-        let nan = #expect(throws: PipelineError.self) { try CachedTrainingSet(cacheURL: poisoned, backbone: "mobilenetv2", frames: frames) }
+        let nan = #expect(throws: CacheFormatError.self) { try CachedTrainingSet(cacheURL: poisoned, backbone: "mobilenetv2", frames: frames) }
         #expect(nan?.description.contains("NaN") == true)
+        #expect(nan?.description.contains("fake/v005.mp4") == true)
 
         try FileManager.default.removeItem(at: work.appendingPathComponent("cache"))
         let tiny = try writeCache(videos: 6)
