@@ -32,7 +32,7 @@ public enum DatasetError: DiagnosedError {
             let what = conflict.map { "with a different \($0)" } ?? "again"
             return "\(file):\(line): '\(path)' is the file of line \(firstLine) ('\(firstPath)') listed \(what): one video cached twice leaks between splits; keep one line per video"
         case .sameFileTwice(let first, let second, let file):
-            return "\(first) and \(second) are the same file (\(file), through a symbolic link): one video listed twice leaks between splits; remove one of them"
+            return "\(first) and \(second) resolve to the same file (\(file)): one video listed twice leaks between splits; remove one of them"
         case .badTestListLine(let file, let line, let reason):
             return "\(file):\(line): \(reason); expected '<label> <folder>/<file>' with Celeb-DF's labels 1 = real, 0 = fake (e.g. '1 YouTube-real/00170.mp4')"
         case .missingTestListVideo(let file, let line, let path):
