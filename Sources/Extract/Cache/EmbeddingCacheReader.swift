@@ -23,15 +23,19 @@ public struct EmbeddingCacheReader {
     private let file: HDF5File
     private let embeddingsDataset: HDF5Dataset
     private let frameIndicesDataset: HDF5Dataset
-    private let validDataset: HDF5Dataset
+    /// [videos * FRAMES] 1 for a real frame; small, so read and checked up front.
+    private let validFlags: [UInt8]
 
     public var videoCount: Int { videoPaths.count }
 
+    /// Opens and checks a cache (CacheFileCheck): every extent, type and value before it is trusted.
     public init(url: URL) throws {
         typealias Name = CacheSchema.Dataset
         self.url = url
         file = try HDF5File.open(url, access: .readOnly)
         metadata = try CacheMetadata.read(from: file)
+        try CacheFileCheck.checkMetadata(metadata, file: url.path)
+        _ = try CacheFileCheck.checkLayout(file, metadata: metadata)
         createdAt = try file.stringAttribute(CacheSchema.Attribute.createdAt)
         videoPaths = try file.dataset(Name.videos).readStrings()
         labels = try file.dataset(Name.labels).read(as: Int8.self)
@@ -40,44 +44,38 @@ public struct EmbeddingCacheReader {
         videoBytes = try file.dataset(Name.videoBytes).read(as: Int64.self)
         videoMtimes = try file.dataset(Name.videoMtimes).read(as: Double.self)
         totalFrames = try file.dataset(Name.totalFrames).read(as: Int32.self)
-        let failurePaths = try file.dataset(Name.failureVideos).readStrings()
-        let reasons = try file.dataset(Name.failureReasons).readStrings()
-        let failureBytes = try file.dataset(Name.failureBytes).read(as: Int64.self)
-        let failureMtimes = try file.dataset(Name.failureMtimes).read(as: Double.self)
+        validFlags = try file.dataset(Name.valid).read(as: UInt8.self)
         embeddingsDataset = try file.dataset(Name.embeddings)
         frameIndicesDataset = try file.dataset(Name.frameIndices)
-        validDataset = try file.dataset(Name.valid)
+        failures = try Self.readFailures(file)
+        try CacheFileCheck.checkVideoRows(paths: videoPaths, labels: labels, splits: splits, bytes: videoBytes,
+                                          mtimes: videoMtimes, file: url.path)
+        try CacheFileCheck.checkValid(validFlags, frames: metadata.frames, paths: videoPaths, file: url.path)
+        try CacheFileCheck.checkFailures(failures, file: url.path)
+    }
 
-        let count = videoPaths.count
-        let frames = metadata.frames
-        let expected: [(String, [Int], [Int])] = [
-            (Name.embeddings, try embeddingsDataset.shape(), [count, frames, metadata.embeddingDimension]),
-            (Name.frameIndices, try frameIndicesDataset.shape(), [count, frames]),
-            (Name.valid, try validDataset.shape(), [count, frames]),
-            (Name.labels, [labels.count], [count]),
-            (Name.videoBytes, [videoBytes.count], [count]),
-            (Name.videoMtimes, [videoMtimes.count], [count]),
-            (Name.totalFrames, [totalFrames.count], [count]),
-            (Name.splits, [splits?.count ?? count], [count]),
-            (Name.groups, [groups?.count ?? count], [count]),
-            (Name.failureReasons, [reasons.count], [failurePaths.count]),
-            (Name.failureBytes, [failureBytes.count], [failurePaths.count]),
-            (Name.failureMtimes, [failureMtimes.count], [failurePaths.count]),
-        ]
-        for (name, shape, wanted) in expected where shape != wanted {
-            throw CacheFormatError(file: url.path, problem: "/\(name) has shape \(shape), expected \(wanted)")
+    private static func readFailures(_ file: HDF5File) throws -> [CacheFailure] {
+        typealias Name = CacheSchema.Dataset
+        let paths = try file.dataset(Name.failureVideos).readStrings()
+        let reasons = try file.dataset(Name.failureReasons).readStrings()
+        let bytes = try file.dataset(Name.failureBytes).read(as: Int64.self)
+        let mtimes = try file.dataset(Name.failureMtimes).read(as: Double.self)
+        return paths.indices.map {
+            CacheFailure(path: paths[$0], reason: reasons[$0], bytes: bytes[$0], mtime: mtimes[$0])
         }
-        var failures: [CacheFailure] = []
-        for index in 0..<failurePaths.count {
-            failures.append(CacheFailure(path: failurePaths[index], reason: reasons[index],
-                                         bytes: failureBytes[index], mtime: failureMtimes[index]))
-        }
-        self.failures = failures
+    }
+
+    /// Throws unless all embeddings fit in `budget` bytes (default: half the machine's memory).
+    public func checkFitsInMemory(budget: UInt64 = ProcessInfo.processInfo.physicalMemory / 2) throws {
+        try CacheFileCheck.checkFitsInMemory(videos: videoCount, metadata: metadata, budget: budget, file: url.path)
     }
 
     /// [FRAMES * dim] embeddings of one video, frame-major (one chunk read).
+    /// Refused (naming the video) when a value is not finite or beyond the magnitude limit.
     public func embeddings(at index: Int) throws -> [Float] {
-        try embeddingsDataset.readRows(startingAt: index, count: 1, as: Float.self)
+        let values = try embeddingsDataset.readRows(startingAt: index, count: 1, as: Float.self)
+        try CacheFileCheck.checkEmbeddings(values, video: videoPaths[index], file: url.path)
+        return values
     }
 
     /// [FRAMES] source frame numbers, -1 for padding.
@@ -87,7 +85,8 @@ public struct EmbeddingCacheReader {
 
     /// [FRAMES] false for padded slots.
     public func valid(at index: Int) throws -> [Bool] {
-        try validDataset.readRows(startingAt: index, count: 1, as: UInt8.self).map { $0 != 0 }
+        let frames = metadata.frames
+        return validFlags[index * frames..<(index + 1) * frames].map { $0 != 0 }
     }
 
     public func video(at index: Int) throws -> CachedVideo {

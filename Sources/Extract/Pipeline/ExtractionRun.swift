@@ -38,6 +38,7 @@ public struct ExtractionRun: Sendable {
         }
         let listing = try DatasetLayout(name: request.dataset, dataDirectory: request.dataDirectory).list(options: request.layout)
         for warning in listing.warnings { printError("extract: warning: \(warning)") }
+        if let skipped = listing.skippedSummary { printError("extract: \(skipped)") }
         let videos = listing.videos
         // Loading checks the file against this pin, so the cache records the weights it was made with.
         let metadata = cacheMetadata(weightsSHA256: request.backbone.weightSHA256)

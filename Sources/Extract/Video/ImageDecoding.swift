@@ -8,7 +8,7 @@ public func decodeImage(_ url: URL, size: Int) throws -> RGBImage {
     let path = url.path
     guard size >= 1 else { throw VideoError.invalidSettings(path: path, detail: "output size \(size)") }
     let decoded = try VideoDecoder.decode(path: path, outputSize: size, crop: .wholeFrame,
-                                          targets: { _ in [0] }, stopAfterLastTarget: true)
+                                          targets: { _ in [0] }, stopAfterLastTarget: true, acceptImages: true)
     guard let image = decoded.images[0] else {
         throw VideoError.noDecodableFrames(path: path, reason: decoded.lastErrorReason ?? "no image in the file")
     }

@@ -39,9 +39,13 @@ enum VideoDecoder {
     static func decode(path: String, outputSize: Int, crop: CropPolicy,
                        targets chooseTargets: (Int?) -> Set<Int>,
                        stopAfterLastTarget: Bool,
-                       skipping: FrameSkipping = .none, threads: Int = 0) throws -> DecodePassResult {
+                       skipping: FrameSkipping = .none, threads: Int = 0,
+                       acceptImages: Bool = false) throws -> DecodePassResult {
         let format = try openInput(path)
         defer { var context: UnsafeMutablePointer<AVFormatContext>? = format; avformat_close_input(&context) }
+        if !acceptImages, let name = imageContainerName(format) {
+            throw VideoError.imageNotVideo(path: path, format: name)
+        }
 
         guard let streamIndex = videoStreamIndex(format) else {
             throw VideoError.noVideoStream(path: path)
@@ -218,6 +222,13 @@ enum VideoDecoder {
             throw VideoError.notMedia(path: path, reason: ffmpegReason(infoStatus))
         }
         return format
+    }
+
+    /// The demuxer's name when it reads still images (image2, png_pipe, jpeg_pipe, ...), else nil.
+    static func imageContainerName(_ format: UnsafeMutablePointer<AVFormatContext>) -> String? {
+        guard let input = format.pointee.iformat, let cName = input.pointee.name else { return nil }
+        let name = String(cString: cName)
+        return name.hasPrefix("image2") || name.hasSuffix("_pipe") ? name : nil
     }
 
     private static func checkFileExistsAndIsNotEmpty(_ path: String) throws {

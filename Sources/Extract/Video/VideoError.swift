@@ -6,6 +6,7 @@ public enum VideoError: DiagnosedError, Equatable {
     case fileMissing(path: String)
     case emptyFile(path: String)
     case notMedia(path: String, reason: String)
+    case imageNotVideo(path: String, format: String)
     case noVideoStream(path: String)
     case unsupportedCodec(path: String, codec: String)
     case decoderSetupFailed(path: String, reason: String)
@@ -18,7 +19,7 @@ public enum VideoError: DiagnosedError, Equatable {
     public var path: String {
         switch self {
         case .fileMissing(let path), .emptyFile(let path), .noVideoStream(let path),
-             .notMedia(let path, _), .unsupportedCodec(let path, _), .decoderSetupFailed(let path, _),
+             .notMedia(let path, _), .imageNotVideo(let path, _), .unsupportedCodec(let path, _), .decoderSetupFailed(let path, _),
              .noDecodableFrames(let path, _), .inconsistentDecode(let path, _),
              .conversionFailed(let path, _), .invalidSettings(let path, _):
             return path
@@ -34,6 +35,9 @@ public enum VideoError: DiagnosedError, Equatable {
         case .notMedia(let path, let reason):
             return "\(path): FFmpeg cannot open it as media (\(reason)); it is probably not a video/photo or is damaged "
                 + "(truncated download?); check it with `ffprobe \"\(path)\"` and re-download or exclude it"
+        case .imageNotVideo(let path, let format):
+            return "\(path): not a video (image data: FFmpeg reads it as \(format)); a still image has no frames to sample "
+                + "over time; remove it from the dataset or give it its real extension"
         case .noVideoStream(let path):
             return "\(path): contains no video stream (\(ffmpegReason(cffmpeg_averror_stream_not_found())); "
                 + "audio-only or data file); exclude it from the dataset list"

@@ -36,14 +36,17 @@ enum CelebDFLayout {
         var ignored = 0
         var warnings: [String] = []
         var unparsed = 0
+        var skipped: [SkippedFile] = []
         for folder in folders {
             let base = root.appendingPathComponent(folder.name, isDirectory: true)
             guard DatasetLayout.isFolder(base) else {
                 warnings.append("\(folder.name)/ is missing: no \(folder.label == .real ? "real" : "fake") videos from it")
                 continue
             }
-            let files = DatasetLayout.videoFiles(under: base)
+            let files = DatasetLayout.videoFiles(under: base, root: root)
             ignored += files.ignored
+            skipped += files.skipped
+            warnings += files.warnings
             var badNames: [String] = []
             for url in files.videos {
                 let ids = folder.parse(url.lastPathComponent)
@@ -78,7 +81,7 @@ enum CelebDFLayout {
                                                      split: splits[index], group: groups[index]))
         }
         return DatasetLayout.Listing(videos: videos, ignoredFiles: ignored, source: source,
-                                     warnings: warnings, unparsedNames: unparsed)
+                                     warnings: warnings, unparsedNames: unparsed, skipped: skipped)
     }
 
     /// Indices into `found` of the listed test videos, after checking each line's label against its folder.

@@ -5,6 +5,8 @@ public enum DatasetError: DiagnosedError {
     case empty(String)
     case badLabelsLine(file: String, line: Int, reason: String)
     case missingListedVideo(file: String, line: Int, path: String)
+    case duplicateListedVideo(file: String, line: Int, path: String, firstLine: Int, firstPath: String, conflict: String?)
+    case sameFileTwice(first: String, second: String, file: String)
     case badTestListLine(file: String, line: Int, reason: String)
     case missingTestListVideo(file: String, line: Int, path: String)
     case unknownMethod(String, known: [String])
@@ -26,6 +28,11 @@ public enum DatasetError: DiagnosedError {
             return "\(file):\(line): \(reason); expected columns path,label[,split] with label 0/1 or real/fake and split train/val/test"
         case .missingListedVideo(let file, let line, let path):
             return "\(file):\(line): lists \(path), which does not exist under the dataset folder: fix the path or remove the line"
+        case .duplicateListedVideo(let file, let line, let path, let firstLine, let firstPath, let conflict):
+            let what = conflict.map { "with a different \($0)" } ?? "again"
+            return "\(file):\(line): '\(path)' is the file of line \(firstLine) ('\(firstPath)') listed \(what): one video cached twice leaks between splits; keep one line per video"
+        case .sameFileTwice(let first, let second, let file):
+            return "\(first) and \(second) resolve to the same file (\(file)): one video listed twice leaks between splits; remove one of them"
         case .badTestListLine(let file, let line, let reason):
             return "\(file):\(line): \(reason); expected '<label> <folder>/<file>' with Celeb-DF's labels 1 = real, 0 = fake (e.g. '1 YouTube-real/00170.mp4')"
         case .missingTestListVideo(let file, let line, let path):

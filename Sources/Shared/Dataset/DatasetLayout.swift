@@ -37,6 +37,11 @@ public struct DatasetLayout: Sendable {
         public var warnings: [String] = []
         /// Videos whose file name did not follow the dataset's convention; each became its own group.
         public var unparsedNames: Int = 0
+        /// Files that could have been videos but were passed over, each with its reason.
+        public var skipped: [SkippedFile] = []
+
+        /// "skipped N files: path (reason); ..." for stderr, or nil when nothing was skipped.
+        public var skippedSummary: String? { SkippedFile.summary(skipped) }
     }
 
     public func list(options: LayoutOptions = LayoutOptions()) throws -> Listing {
@@ -56,6 +61,7 @@ public struct DatasetLayout: Sendable {
         }
         guard !listing.videos.isEmpty else { throw DatasetError.empty(root.path) }
         listing.videos.sort { $0.relativePath < $1.relativePath }
+        try Self.requireDistinctFiles(listing.videos)
         return listing
     }
 
@@ -64,17 +70,27 @@ public struct DatasetLayout: Sendable {
     }
 
     private func listFolders() throws -> Listing {
-        var videos: [DatasetVideo] = []
-        var ignored = 0
+        var listing = Listing(videos: [], ignoredFiles: 0, source: "real/ and fake/ folders")
         for (folder, label) in [("real", VideoLabel.real), ("fake", VideoLabel.fake)] where hasFolder(folder) {
-            let found = Self.videoFiles(under: root.appendingPathComponent(folder, isDirectory: true))
-            ignored += found.ignored
+            let found = Self.videoFiles(under: root.appendingPathComponent(folder, isDirectory: true), root: root)
+            listing.add(found)
             for url in found.videos {
-                videos.append(try Self.describe(url: url, relativePath: Self.relativePath(of: url, under: root),
-                                                label: label, split: nil))
+                listing.videos.append(try Self.describe(url: url, relativePath: Self.relativePath(of: url, under: root),
+                                                        label: label, split: nil))
             }
         }
-        return Listing(videos: videos, ignoredFiles: ignored, source: "real/ and fake/ folders")
+        return listing
+    }
+
+    /// Two listed paths that are one file (through links) would leak between splits: refused, naming both.
+    static func requireDistinctFiles(_ videos: [DatasetVideo]) throws {
+        var byFile: [String: String] = [:]
+        for video in videos {
+            let file = DatasetPaths.resolved(video.url.path) ?? video.url.standardizedFileURL.path
+            if let first = byFile.updateValue(video.relativePath, forKey: file) {
+                throw DatasetError.sameFileTwice(first: first, second: video.relativePath, file: file)
+            }
+        }
     }
 
     static func isFolder(_ url: URL) -> Bool {
@@ -88,18 +104,9 @@ public struct DatasetLayout: Sendable {
         return names.filter { !$0.hasPrefix(".") && isFolder(url.appendingPathComponent($0)) }.sorted()
     }
 
-    /// Video files below `folder` (recursive, sorted by path) and how many other files were passed over.
-    static func videoFiles(under folder: URL) -> (videos: [URL], ignored: Int) {
-        guard let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey],
-                                                          options: [.skipsHiddenFiles]) else { return ([], 0) }
-        var videos: [URL] = []
-        var ignored = 0
-        for case let url as URL in walker {
-            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
-            if VideoFileTypes.isVideo(url.lastPathComponent) { videos.append(url) } else { ignored += 1 }
-        }
-        videos.sort { $0.path < $1.path }
-        return (videos, ignored)
+    /// Video files below `folder` (recursive, sorted by path), plus what was ignored or skipped and why.
+    static func videoFiles(under folder: URL, root: URL) -> DatasetWalk {
+        DatasetWalk(folder: folder, root: root)
     }
 
     static func relativePath(of url: URL, under root: URL) -> String {
@@ -110,7 +117,8 @@ public struct DatasetLayout: Sendable {
 
     static func describe(url: URL, relativePath: String, label: VideoLabel, split: String?,
                          group: String? = nil) throws -> DatasetVideo {
-        let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
+        // A linked file's own size and time never change with its target: record the target's.
+        let attributes = try FileManager.default.attributesOfItem(atPath: DatasetPaths.resolved(url.path) ?? url.path)
         let bytes = (attributes[.size] as? NSNumber)?.int64Value ?? 0
         let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
         return DatasetVideo(relativePath: relativePath, url: url, label: label, split: split,
@@ -121,5 +129,14 @@ public struct DatasetLayout: Sendable {
     static func unparsedWarning(folder: String, names: [String], convention: String) -> String? {
         guard let first = names.first else { return nil }
         return "\(names.count) file name(s) under \(folder)/ do not follow \(convention) (first: \(first)): each is its own group"
+    }
+}
+
+extension DatasetLayout.Listing {
+    /// Takes in one walk's counts, skipped files and warnings.
+    mutating func add(_ walk: DatasetWalk) {
+        ignoredFiles += walk.ignored
+        skipped += walk.skipped
+        warnings += walk.warnings
     }
 }

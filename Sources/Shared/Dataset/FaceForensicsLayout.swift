@@ -143,6 +143,7 @@ enum FaceForensicsLayout {
         var found: [(url: URL, relativePath: String, label: VideoLabel, ids: [String]?)] = []
         var ignored = 0
         var unparsed = 0
+        var skipped: [SkippedFile] = []
         var takenOriginals: [String] = []
         var takenMethods: [String] = []
         var usedFamilies = Set<Family>()
@@ -155,8 +156,10 @@ enum FaceForensicsLayout {
                 warnings.append("\(sequence.path)/ has no \(compression)/videos/: skipped")
                 continue
             }
-            let files = DatasetLayout.videoFiles(under: root.appendingPathComponent(folder, isDirectory: true))
+            let files = DatasetLayout.videoFiles(under: root.appendingPathComponent(folder, isDirectory: true), root: root)
             ignored += files.ignored
+            skipped += files.skipped
+            warnings += files.warnings
             var badNames: [String] = []
             for url in files.videos {
                 let ids = sequence.parse(url.lastPathComponent)
@@ -184,6 +187,6 @@ enum FaceForensicsLayout {
         let source = "\(datasetName) \(compression) (originals: \(takenOriginals.isEmpty ? "none" : takenOriginals.joined(separator: ", "));"
             + " fakes: \(takenMethods.isEmpty ? "none" : takenMethods.joined(separator: ", ")))"
         return DatasetLayout.Listing(videos: videos, ignoredFiles: ignored, source: source,
-                                     warnings: warnings, unparsedNames: unparsed)
+                                     warnings: warnings, unparsedNames: unparsed, skipped: skipped)
     }
 }

@@ -40,6 +40,10 @@ extension HDF5Object {
         try withExistingAttribute(name) { (attribute, count) throws(HDF5Error) in
             let storedType = try attributeCall("getting the type of attribute \(name)") { H5Aget_type(attribute) }
             defer { H5Tclose(storedType) }
+            guard count == 1 else {
+                throw HDF5Error(path: handle.filePath, operation: "reading attribute \(name) of \(handle.objectPath)",
+                                message: "expected one string, found \(count)")
+            }
             guard H5Tget_class(storedType) == H5T_STRING else {
                 throw HDF5Error(path: handle.filePath, operation: "reading attribute \(name) of \(handle.objectPath)",
                                 message: "it is not a string")
@@ -63,10 +67,12 @@ extension HDF5Object {
     }
 
     public func attribute<Element: HDF5Scalar>(_ name: String, as type: Element.Type = Element.self) throws(HDF5Error) -> Element {
-        let values = try arrayAttribute(name, as: type)
+        // Counted before reading, so a hostile array attribute is never allocated.
+        let count = try withExistingAttribute(name) { (_, count) throws(HDF5Error) in count }
+        let values = count == 1 ? try arrayAttribute(name, as: type) : []
         guard values.count == 1 else {
             throw HDF5Error(path: handle.filePath, operation: "reading attribute \(name) of \(handle.objectPath)",
-                            message: "expected one value, found \(values.count)")
+                            message: "expected one value, found \(count)")
         }
         return values[0]
     }

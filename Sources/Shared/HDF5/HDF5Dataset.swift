@@ -24,11 +24,12 @@ public final class HDF5Dataset: HDF5Object {
         guard H5Pget_layout(properties) == H5D_CHUNKED else { return nil }
         var dimensions = [hsize_t](repeating: 0, count: 32)
         let rank = try call("getting the chunk shape") { H5Pget_chunk(properties, 32, &dimensions) }
-        return dimensions.prefix(Int(rank)).map { Int($0) }
+        return dimensions.prefix(Int(rank)).map { Int(clamping: $0) }
     }
 
     /// Sets the number of rows (only for datasets created with an unlimited first dimension).
     public func resize(rows: Int) throws(HDF5Error) {
+        _ = try rowCount()
         var dimensions = try shape().map { hsize_t($0) }
         dimensions[0] = hsize_t(rows)
         try call("resizing to \(rows) rows") { H5Dset_extent(handle.id, &dimensions) }
@@ -36,16 +37,23 @@ public final class HDF5Dataset: HDF5Object {
 
     // MARK: numeric
 
+    /// The length of the first dimension; a scalar (rank 0) dataset has no rows and is refused.
+    public func rowCount() throws(HDF5Error) -> Int {
+        guard let rows = try shape().first else {
+            throw HDF5Error(path: handle.filePath, operation: "reading \(handle.objectPath)",
+                            message: "it is a scalar (rank 0), not an array of rows")
+        }
+        return rows
+    }
+
     /// Writes the whole dataset; `values` is in row-major order and must fill the shape.
     public func write<Element: HDF5Scalar>(_ values: [Element]) throws(HDF5Error) {
-        let rows = try shape()[0]
-        try writeRows(values, startingAt: 0, count: rows)
+        try writeRows(values, startingAt: 0, count: try rowCount())
     }
 
     /// Reads the whole dataset in row-major order.
     public func read<Element: HDF5Scalar>(as type: Element.Type = Element.self) throws(HDF5Error) -> [Element] {
-        let rows = try shape()[0]
-        return try readRows(startingAt: 0, count: rows, as: type)
+        try readRows(startingAt: 0, count: try rowCount(), as: type)
     }
 
     /// Writes `count` rows beginning at `firstRow`; `values` holds count x (product of the other dims) elements.
@@ -82,13 +90,11 @@ public final class HDF5Dataset: HDF5Object {
     // MARK: strings
 
     public func writeStrings(_ strings: [String]) throws(HDF5Error) {
-        let rows = try shape()[0]
-        try writeStringRows(strings, startingAt: 0, count: rows)
+        try writeStringRows(strings, startingAt: 0, count: try rowCount())
     }
 
     public func readStrings() throws(HDF5Error) -> [String] {
-        let rows = try shape()[0]
-        return try readStringRows(startingAt: 0, count: rows)
+        try readStringRows(startingAt: 0, count: try rowCount())
     }
 
     public func writeStringRows(_ strings: [String], startingAt firstRow: Int, count: Int) throws(HDF5Error) {
@@ -145,13 +151,17 @@ public final class HDF5Dataset: HDF5Object {
         let fileSpace = try call("getting the dataspace") { H5Dget_space(handle.id) }
         do throws(HDF5Error) {
             let dimensions = try extent(of: fileSpace)
-            guard firstRow >= 0, count >= 0, firstRow + count <= dimensions[0] else {
+            let (end, overflow) = firstRow.addingReportingOverflow(count)
+            guard let rows = dimensions.first, firstRow >= 0, count >= 0, !overflow, end <= rows else {
                 throw HDF5Error(path: handle.filePath, operation: "selecting rows of \(handle.objectPath)",
                                 message: "rows \(firstRow)..<\(firstRow + count) are outside the shape \(dimensions)")
             }
             var memoryDimensions = dimensions.map { hsize_t($0) }
             memoryDimensions[0] = hsize_t(count)
-            let elementCount = memoryDimensions.reduce(1) { $0 * Int($1) }
+            guard let elementCount = HDF5Extent.elementCount([count] + dimensions.dropFirst()) else {
+                throw HDF5Error(path: handle.filePath, operation: "selecting rows of \(handle.objectPath)",
+                                message: "\(count) rows of shape \(dimensions) hold more elements than memory can address")
+            }
             if let elements, elements != elementCount {
                 throw HDF5Error(path: handle.filePath, operation: "writing \(handle.objectPath)",
                                 message: "got \(elements) values for \(count) rows of shape \(dimensions), "
@@ -181,7 +191,13 @@ public final class HDF5Dataset: HDF5Object {
         let rank = try call("getting the rank") { H5Sget_simple_extent_ndims(space) }
         var dimensions = [hsize_t](repeating: 0, count: Int(rank))
         try call("getting the extent") { H5Sget_simple_extent_dims(space, &dimensions, nil) }
-        return dimensions.map { Int($0) }
+        return try dimensions.map { (size) throws(HDF5Error) in
+            guard let value = Int(exactly: size), value <= HDF5Extent.maximumDimension else {
+                throw HDF5Error(path: handle.filePath, operation: "getting the extent of \(handle.objectPath)",
+                                message: "a dimension of \(size) elements is beyond any real dataset")
+            }
+            return value
+        }
     }
 
     private func requireTypeClass(_ expected: H5T_class_t, for typeName: String) throws(HDF5Error) {

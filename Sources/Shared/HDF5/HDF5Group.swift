@@ -57,6 +57,13 @@ extension HDF5Container {
                                shape: shape, chunk: chunk, unlimitedFirstDimension: unlimitedFirstDimension)
     }
 
+    /// Unlinks a child (group or dataset); its space is not reclaimed until the file is repacked.
+    public func removeChild(_ name: String) throws(HDF5Error) {
+        try hdf5Call("removing \(handle.childPath(name))", path: handle.filePath) {
+            H5Ldelete(handle.id, name, chdf5_p_default())
+        }
+    }
+
     public func dataset(_ name: String) throws(HDF5Error) -> HDF5Dataset {
         let path = handle.childPath(name)
         let id = try hdf5Call("opening dataset \(path)", path: handle.filePath) {
@@ -71,9 +78,10 @@ extension HDF5Container {
     ) throws(HDF5Error) -> HDF5Dataset {
         let path = handle.childPath(name)
         let filePath = handle.filePath
-        guard !shape.isEmpty, shape.allSatisfy({ $0 >= 0 }) else {
+        // An empty shape makes a scalar (rank 0) dataset, contiguous only.
+        guard shape.allSatisfy({ $0 >= 0 }), !shape.isEmpty || (chunk == nil && !unlimitedFirstDimension) else {
             throw HDF5Error(path: filePath, operation: "creating dataset \(path)",
-                            message: "shape \(shape) must have at least one dimension and no negative sizes")
+                            message: "shape \(shape) must have no negative sizes, and a scalar cannot be chunked")
         }
         var chunkShape = chunk
         if chunkShape == nil && unlimitedFirstDimension {
@@ -89,7 +97,7 @@ extension HDF5Container {
         var maximum = dimensions
         if unlimitedFirstDimension { maximum[0] = chdf5_unlimited() }
         let space = try hdf5Call("making the dataspace of \(path)", path: filePath) {
-            H5Screate_simple(Int32(shape.count), &dimensions, &maximum)
+            shape.isEmpty ? H5Screate(H5S_SCALAR) : H5Screate_simple(Int32(shape.count), &dimensions, &maximum)
         }
         defer { H5Sclose(space) }
         let properties = try hdf5Call("making creation properties of \(path)", path: filePath) {

@@ -13,6 +13,16 @@ public struct VideoPrediction: Sendable, Codable, Equatable {
     enum CodingKeys: String, CodingKey {
         case video, fakeProbability = "fake_probability", label, validFrames = "valid_frames", error
     }
+
+    /// JSON has no NaN or infinity: a non-finite score is written as null so one bad row never fails the output.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(video, forKey: .video)
+        try container.encode(fakeProbability.flatMap { $0.isFinite ? $0 : nil }, forKey: .fakeProbability)
+        try container.encodeIfPresent(label, forKey: .label)
+        try container.encode(validFrames, forKey: .validFrames)
+        try container.encodeIfPresent(error, forKey: .error)
+    }
 }
 
 /// Scores new videos with a trained head, embedding them exactly as its training cache was made:
@@ -27,6 +37,7 @@ public struct VideoPredictor: Sendable {
         guard let kind = BackboneKind(rawValue: model.backbone) else {
             throw PipelineError("\(modelURL.path) was trained on \(model.backbone) embeddings, a backbone this version does not have")
         }
+        try model.checkCompatible(with: kind, file: modelURL.path)
         let weightsURL = modelsDirectory.appendingPathComponent(kind.weightFileName)
         // Loading pins the file to kind.weightSHA256, so the model must have been trained on exactly those weights.
         guard kind.weightSHA256 == model.weightsSHA256 else {
@@ -72,6 +83,9 @@ public struct VideoPredictor: Sendable {
                                         labels: [0])
             if let standardizer = model.standardizer { data = standardizer.apply(to: data) }
             let probability = Double(model.head.predict(data.batch([0]))[0])
+            guard probability.isFinite else {
+                throw PipelineError("\(name): the head gave a non-finite score (\(probability)); its model file's weights are damaged: retrain it")
+            }
             return VideoPrediction(video: name, fakeProbability: probability,
                                    label: probability >= model.threshold ? "fake" : "real",
                                    validFrames: sampled.valid.filter { $0 }.count, error: nil)

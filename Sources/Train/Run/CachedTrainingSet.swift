@@ -22,15 +22,14 @@ public struct CachedTrainingSet: Sendable {
         guard metadata.backbone == backbone, metadata.frames == frames else {
             throw PipelineError("\(cacheURL.path) holds \(metadata.backbone) embeddings of \(metadata.frames) frames, not \(backbone) at \(frames): delete it or extract again with the matching options")
         }
+        try reader.checkFitsInMemory()
         let count = reader.videoCount
         let dim = metadata.embeddingDimension
         var sequences = [Float](repeating: 0, count: count * frames * dim)
         var mask = [Float](repeating: 0, count: count * frames)
         for video in 0..<count {
+            // The reader refuses non-finite or huge values, naming the video.
             let embeddings = try reader.embeddings(at: video)
-            guard embeddings.allSatisfy(\.isFinite) else {
-                throw PipelineError("\(cacheURL.path): the embeddings of \(reader.videoPaths[video]) contain NaN or infinity: delete the cache and extract again (and report the video if it persists)")
-            }
             sequences.replaceSubrange(video * frames * dim..<(video + 1) * frames * dim, with: embeddings)
             for (slot, valid) in try reader.valid(at: video).enumerated() where valid { mask[video * frames + slot] = 1 }
         }

@@ -70,6 +70,7 @@ public struct ModelFile: Sendable {
         try file.close()
     }
 
+    /// Reads and checks a model file (ModelFileCheck): every attribute, shape and value before a head is built.
     public static func read(from url: URL) throws -> ModelFile {
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw PipelineError("no model file at \(url.path): give the model.h5 of a run under results/")
@@ -84,29 +85,34 @@ public struct ModelFile: Sendable {
         }
         let architecture = try file.stringAttribute("architecture")
         let inputDim = Int(try file.attribute("input_dim", as: Int64.self))
+        let frames = Int(try file.attribute("frames", as: Int64.self))
+        let inputSize = Int(try file.attribute("input_size", as: Int64.self))
+        let threshold = try file.attribute("threshold", as: Double.self)
+        try ModelFileCheck.checkAttributes(inputDim: inputDim, frames: frames, inputSize: inputSize, threshold: threshold,
+                                           file: url.path)
         var parameters: [String: Tensor] = [:]
-        var random = SeededRandom(seed: 0)
-        let template = try Head(architecture: architecture, inputDim: inputDim, random: &random)
-        for (name, _) in template.namedParameters {
-            guard try file.contains("parameters/" + name) else {
-                throw PipelineError("\(url.path) lacks parameters/\(name) for architecture \(architecture): the file is damaged; retrain it")
+        for (name, shape) in try ModelFileCheck.parameterShapes(architecture: architecture, inputDim: inputDim, file: url.path) {
+            guard try file.contains("parameters"), try file.group("parameters").contains(String(name.prefix { $0 != "/" })),
+                  try file.contains("parameters/" + name) else {
+                throw ModelFileError(file: url.path, problem: "parameters/\(name) is missing for architecture \(architecture)")
             }
-            let dataset = try file.dataset("parameters/" + name)
-            parameters[name] = Tensor(shape: try dataset.shape(), data: try dataset.read(as: Float.self))
+            let values = try ModelFileCheck.readArray(file.dataset("parameters/" + name), name: "parameters/" + name,
+                                                      shape: shape, file: url.path)
+            parameters[name] = Tensor(shape: shape, data: values)
         }
         var standardizer: Standardizer?
-        if try file.attribute("standardized", as: Int64.self) == 1 {
-            standardizer = Standardizer(mean: try file.dataset("standardizer/mean").read(as: Float.self),
-                                        std: try file.dataset("standardizer/std").read(as: Float.self))
+        switch try file.attribute("standardized", as: Int64.self) {
+        case 0: standardizer = nil
+        case 1: standardizer = try ModelFileCheck.readStandardizer(file, inputDim: inputDim)
+        case let other: throw ModelFileError(file: url.path, problem: "attribute standardized is \(other), not 0 or 1")
         }
         return ModelFile(
             head: try Head(architecture: architecture, inputDim: inputDim, parameters: parameters),
             standardizer: standardizer,
             backbone: try file.stringAttribute("backbone"), weightsSHA256: try file.stringAttribute("weights_sha256"),
-            frames: Int(try file.attribute("frames", as: Int64.self)),
-            inputSize: Int(try file.attribute("input_size", as: Int64.self)),
+            frames: frames, inputSize: inputSize,
             cropPolicy: try file.stringAttribute("crop_policy"), samplingPolicy: try file.stringAttribute("sampling_policy"),
-            dataset: try file.stringAttribute("dataset"), threshold: try file.attribute("threshold", as: Double.self),
+            dataset: try file.stringAttribute("dataset"), threshold: threshold,
             requestJSON: try file.stringAttribute("training_request"))
     }
 }

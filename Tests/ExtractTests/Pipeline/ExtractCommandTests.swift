@@ -98,6 +98,37 @@ import Extract
         #expect(Set(cache.failures) == ["fake/noise.mp4", "real/empty.mp4"])
     }
 
+    /// A PNG named .mp4 lands in /failures as image data, a broken link is named in the skipped summary, and a
+    /// cache whose /labels was made a scalar stops the next run with one error line instead of a trap.
+    @Test func imagesSkippedFilesAndHostileCachesAreReportedClearly() throws {
+        try makeClip("D/real/a.avi", start: 0)
+        try makeClip("D/fake/b.avi", start: 3)
+        try FileManager.default.copyItem(at: media.appendingPathComponent("chicky_512.png"),
+                                         to: work.appendingPathComponent("data/D/fake/photo.mp4"))
+        try FileManager.default.createSymbolicLink(atPath: work.appendingPathComponent("data/D/real/dead.mp4").path,
+                                                   withDestinationPath: "gone.mp4")
+        let result = try extract(["--data", "D", "--frames", "4"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stderr.contains("extract: skipped 1 file: real/dead.mp4 (broken symbolic link)"))
+        let file = try HDF5File.open(cacheURL("D", frames: 4))
+        #expect(try file.dataset("videos").readStrings() == ["fake/b.avi", "real/a.avi"])
+        #expect(try file.dataset("failures/videos").readStrings() == ["fake/photo.mp4"])
+        let reason = try file.dataset("failures/reasons").readStrings().first ?? ""
+        #expect(reason.contains("photo.mp4: not a video (image data"), "\(reason)")
+        try file.close()
+
+        let damaged = try HDF5File.open(cacheURL("D", frames: 4), access: .readWrite)
+        try damaged.removeChild("labels")
+        try damaged.createDataset("labels", of: Int8.self, shape: [])
+        try damaged.close()
+        let refused = try extract(["--data", "D", "--frames", "4"])
+        #expect(refused.status == 1)
+        let lines = refused.stderr.split(separator: "\n").filter { $0.hasPrefix("extract: error:") }
+        #expect(lines.count == 1)
+        #expect(lines.first?.contains("\(cacheURL("D", frames: 4).path) is not a valid embedding cache: /labels is a scalar (rank 0)") == true,
+                "\(refused.stderr)")
+    }
+
     @Test func rerunsReuseTheCacheAppendNewVideosAndDropDeletedOnes() throws {
         try makeClip("D/real/a.avi", start: 0)
         try makeClip("D/fake/b.avi", start: 3)

@@ -149,12 +149,40 @@ import Shared
 
         try FileManager.default.removeItem(at: work.appendingPathComponent("cache"))
         let poisoned = try writeCache(poison: true)
-        let nan = #expect(throws: PipelineError.self) { try CachedTrainingSet(cacheURL: poisoned, backbone: "mobilenetv2", frames: frames) }
+        let nan = #expect(throws: CacheFormatError.self) { try CachedTrainingSet(cacheURL: poisoned, backbone: "mobilenetv2", frames: frames) }
         #expect(nan?.description.contains("NaN") == true)
+        #expect(nan?.description.contains("fake/v005.mp4") == true)
 
         try FileManager.default.removeItem(at: work.appendingPathComponent("cache"))
         let tiny = try writeCache(videos: 6)
         #expect(throws: PipelineError.self) { try CachedTrainingSet(cacheURL: tiny, backbone: "mobilenetv2", frames: frames) }
+    }
+
+    /// `train` on a cache whose /labels or /videos is a scalar, or whose labels are 7: one error naming the
+    /// file and the dataset (the cache reader's checks), not a trap in the HDF5 layer or a nameless data error.
+    @Test func hostileCachesAreRefusedByTheReaderBeforeTraining() throws {
+        for (name, damage) in [("/labels is a scalar", { (file: HDF5File) in
+                                    try file.removeChild("labels")
+                                    try file.createDataset("labels", of: Int8.self, shape: [])
+                                }),
+                               ("/videos is a scalar", { (file: HDF5File) in
+                                    try file.removeChild("videos")
+                                    try file.createStringDataset("videos", shape: [])
+                                }),
+                               ("/labels is 7", { (file: HDF5File) in
+                                    try file.dataset("labels").write([Int8](repeating: 7, count: 40))
+                                })] {
+            try? FileManager.default.removeItem(at: work.appendingPathComponent("cache"))
+            let url = try writeCache()
+            let file = try HDF5File.open(url, access: .readWrite)
+            try damage(file)
+            try file.close()
+            let error = #expect(throws: CacheFormatError.self) {
+                try CachedTrainingSet(cacheURL: url, backbone: "mobilenetv2", frames: frames)
+            }
+            #expect(error?.description.contains(name) == true, "\(error?.description ?? "no error")")
+            #expect(error?.description.contains(url.path) == true)
+        }
     }
 
     @Test func badRequestsAreRejectedBeforeTraining() throws {

@@ -1,0 +1,104 @@
+import Foundation
+import Shared
+
+/// Every rule a cache file must meet before its contents are trusted, in one place (docs/cache-format.md,
+/// "What readers check"). Extents, ranks and element types are checked against the attributes and against
+/// the bytes really stored before anything is allocated; per-video values are checked once read.
+enum CacheFileCheck {
+    /// Embedding lengths a cache may declare (the backbones give 1280); larger ones are damage, not data.
+    static let embeddingDimensionRange = 1...16_384
+    /// Largest embedding magnitude accepted: pooled CNN features are O(1)..O(100), so beyond this is damage.
+    static let embeddingMagnitudeLimit: Float = 1e6
+    static let splitNames: Set<String> = ["", "train", "val", "test"]
+
+    private enum Rows { case videos, failures }
+
+    /// One dataset of the layout: element kind, rank-1 extent from /videos or /failures/videos, trailing dims.
+    private struct Entry {
+        let name: String
+        let kind: HDF5ElementType.Kind
+        let rows: Rows
+        let trailing: [Int]
+        var optional = false
+    }
+
+    static func checkMetadata(_ metadata: CacheMetadata, file: String) throws {
+        typealias Name = CacheSchema.Attribute
+        let ranges = [(Name.frames, metadata.frames, ExtractionRequest.frameRange),
+                      (Name.embeddingDimension, metadata.embeddingDimension, embeddingDimensionRange),
+                      (Name.inputSize, metadata.inputSize, 1...8192)]
+        for (name, value, range) in ranges where !range.contains(value) {
+            throw CacheFormatError(file: file, problem: "attribute \(name) is \(value), outside \(range.lowerBound)...\(range.upperBound)")
+        }
+    }
+
+    /// Checks every dataset's rank, element type, extent and storage; returns the video and failure counts.
+    static func checkLayout(_ file: HDF5File, metadata: CacheMetadata) throws -> (videos: Int, failures: Int) {
+        typealias Name = CacheSchema.Dataset
+        let path = file.url.path
+        let videos = try rows(of: try file.dataset(Name.videos), name: Name.videos, file: path)
+        let failures = try rows(of: try file.dataset(Name.failureVideos), name: Name.failureVideos, file: path)
+        let frames = metadata.frames, dim = metadata.embeddingDimension
+        let entries = [
+            Entry(name: Name.videos, kind: .variableLengthString, rows: .videos, trailing: []),
+            Entry(name: Name.embeddings, kind: .float, rows: .videos, trailing: [frames, dim]),
+            Entry(name: Name.labels, kind: .integer, rows: .videos, trailing: []),
+            Entry(name: Name.frameIndices, kind: .integer, rows: .videos, trailing: [frames]),
+            Entry(name: Name.valid, kind: .integer, rows: .videos, trailing: [frames]),
+            Entry(name: Name.videoBytes, kind: .integer, rows: .videos, trailing: []),
+            Entry(name: Name.videoMtimes, kind: .float, rows: .videos, trailing: []),
+            Entry(name: Name.totalFrames, kind: .integer, rows: .videos, trailing: []),
+            Entry(name: Name.splits, kind: .variableLengthString, rows: .videos, trailing: [], optional: true),
+            Entry(name: Name.groups, kind: .variableLengthString, rows: .videos, trailing: [], optional: true),
+            Entry(name: Name.failureVideos, kind: .variableLengthString, rows: .failures, trailing: []),
+            Entry(name: Name.failureReasons, kind: .variableLengthString, rows: .failures, trailing: []),
+            Entry(name: Name.failureBytes, kind: .integer, rows: .failures, trailing: []),
+            Entry(name: Name.failureMtimes, kind: .float, rows: .failures, trailing: []),
+        ]
+        for entry in entries {
+            if entry.optional, !(try file.contains(entry.name)) { continue }
+            let wanted = [entry.rows == .videos ? videos : failures] + entry.trailing
+            try check(try file.dataset(entry.name), entry: entry, wanted: wanted, file: path)
+        }
+        return (videos, failures)
+    }
+
+    private static func rows(of dataset: HDF5Dataset, name: String, file: String) throws -> Int {
+        let shape = try dataset.shape()
+        guard shape.count == 1 else { throw rankError(name: name, shape: shape, wanted: "[N]", file: file) }
+        return shape[0]
+    }
+
+    private static func check(_ dataset: HDF5Dataset, entry: Entry, wanted: [Int], file: String) throws {
+        let shape = try dataset.shape()
+        let symbolic = "[" + (["N"] + entry.trailing.map(String.init)).joined(separator: ", ") + "]"
+        guard shape.count == wanted.count else {
+            throw rankError(name: entry.name, shape: shape, wanted: symbolic, file: file)
+        }
+        guard shape == wanted else {
+            throw CacheFormatError(file: file, problem: "/\(entry.name) has shape \(shape), expected \(wanted)")
+        }
+        let type = try dataset.elementType()
+        guard type.kind == entry.kind else {
+            throw CacheFormatError(file: file, problem: "/\(entry.name) holds \(type) elements, expected \(describe(entry.kind))")
+        }
+        guard try dataset.isFullyStored() else {
+            throw CacheFormatError(file: file, problem: "/\(entry.name) claims shape \(shape) but the file does not store "
+                                   + "that many values (a sparse or truncated dataset)")
+        }
+    }
+
+    private static func rankError(name: String, shape: [Int], wanted: String, file: String) -> CacheFormatError {
+        let found = shape.isEmpty ? "is a scalar (rank 0)" : "has rank \(shape.count) (shape \(shape))"
+        return CacheFormatError(file: file, problem: "/\(name) \(found), expected shape \(wanted)")
+    }
+
+    private static func describe(_ kind: HDF5ElementType.Kind) -> String {
+        switch kind {
+        case .integer: "integers"
+        case .float: "floating point"
+        case .variableLengthString: "variable-length strings"
+        case .other: "another type"
+        }
+    }
+}
