@@ -82,6 +82,9 @@ def machine_info():
                 break
     with open("/proc/cpuinfo") as cpuinfo:
         flags = next((line for line in cpuinfo if line.startswith("flags")), "")
+    with open("/proc/cpuinfo") as cpuinfo:
+        vendor = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("vendor_id")), "?")
+    model = f"{model} ({vendor}{', AMX' if ' amx_tile' in flags else ''})"
     return {"cpu": model, "cores": os.cpu_count(), "avx512f": " avx512f" in flags, "host": socket.gethostname(),
             "kernel": platform.release(), "loadAverageAtStart": os.getloadavg()}
 
@@ -327,14 +330,19 @@ def main():
                                      "--frames", frames_per_run, "--repeats", repeats, "--threads", os.cpu_count(),
                                      "--onnx", onnx_dir))
         ours, ort = merged_backbone_runs(ours_runs), merged_backbone_runs(ort_runs)
+        # The x86-64-v3 path, for CPUs without AVX-512 (the same results, bit for bit).
+        ours_avx2 = swift("backbone", "--backbone", name, "--batches", "1,16", "--frames", frames_per_run,
+                          "--repeats", repeats, env={"DEEPFAKE_KERNELS": "avx2"})
         keras = peer("keras-backbone", "--backbone", name, "--batches", "16" if quick else "16,64",
                      "--frames", frames_per_run if quick else 64, "--repeats", repeats)
-        results["backbones"][name] = {"project": ours, "onnxruntime": ort,
+        results["backbones"][name] = {"project": ours, "projectAVX2": ours_avx2, "onnxruntime": ort,
                                       "keras": keras}
         label = "MobileNetV2" if name == "mobilenetv2" else "EfficientNet-Lite0"
         for batch in (1, 16):
             table.rate(f"{label} embed, batch {batch}", rate_at(ours, batch), rate_at(ort, batch),
                        "ONNX Runtime", "frames/s")
+            table.rate(f"{label} embed, batch {batch}, our AVX2 kernels forced", rate_at(ours_avx2, batch),
+                       rate_at(ort, batch), "ONNX Runtime", "frames/s")
         our_best, our_batch = best_rate(ours)
         ort_best, ort_batch = best_rate(ort)
         table.rate(f"{label} embed, each side's best batch (ours b{our_batch}, ORT b{ort_batch})", our_best, ort_best,
@@ -489,7 +497,8 @@ def main():
     machine = results["machine"]
     print(f"\nmachine: {machine['cpu']}, {machine['cores']} cores, AVX-512: {'yes' if machine['avx512f'] else 'no'}; "
           f"our OpenBLAS core: {core} (OPENBLAS_CORETYPE=SkylakeX -> "
-          f"{(results['openblas']['OPENBLAS_CORETYPE=SkylakeX'] or {}).get('coreName', '?')}); numpy's OpenBLAS: {numpy_core}")
+          f"{(results['openblas']['OPENBLAS_CORETYPE=SkylakeX'] or {}).get('coreName', '?')}); numpy's OpenBLAS: {numpy_core}; "
+          f"our backbone kernels: {(results['openblas']['default'] or {}).get('backboneKernels', '?')}")
     print(f"load average at start {machine['loadAverageAtStart'][0]:.1f}, at end {machine['loadAverageAtEnd'][0]:.1f} "
           f"(other processes share the CPU: compare ratios, not absolute numbers)\n")
     print("ratio: >1 means the project is faster (project/peer for rates, peer/project for seconds)")

@@ -14,10 +14,11 @@ func runCommand(_ arguments: BenchArguments) async throws {
     case "info":
         struct Info: Encodable {
             let coreName: String
+            let backboneKernels: String
             let configuration: String
             let processors: Int
         }
-        try JSONOutput.print(Info(coreName: OpenBLASKernels.coreName, configuration: OpenBLASInfo.configuration,
+        try JSONOutput.print(Info(coreName: OpenBLASKernels.coreName, backboneKernels: KernelISA.active.rawValue, configuration: OpenBLASInfo.configuration,
                                   processors: ProcessInfo.processInfo.activeProcessorCount))
     case "gemm":
         try JSONOutput.print(GEMMBenchmark(size: try arguments.int("size", default: 2048), repeats: repeats).run())

@@ -60,7 +60,7 @@ public struct ExtractionRun: Sendable {
         printError("extract: \(request.dataset): \(videos.count) videos from \(listing.source)"
                    + (listing.ignoredFiles > 0 ? " (\(listing.ignoredFiles) non-video files ignored)" : "")
                    + ", \(reusable) already cached, \(pending.count) to extract with \(request.backbone.rawValue) at \(request.frames) frames"
-                   + " (OpenBLAS \(OpenBLASKernels.coreName) kernels)")
+                   + " (\(KernelISA.active.rawValue) backbone kernels) (OpenBLAS \(OpenBLASKernels.coreName) kernels)")
 
         var framesEmbedded = 0
         var failures = 0
