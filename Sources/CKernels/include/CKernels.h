@@ -18,4 +18,14 @@ void dfh_pointwise_panels_avx512(const float *x, ptrdiff_t rows, ptrdiff_t k, co
                                  ptrdiff_t first_panel, ptrdiff_t end_panel, const float *bias,
                                  const float *shortcut, ptrdiff_t n, float lower, float upper, float *y);
 
+// `pixels` horizontally adjacent interior outputs of a depthwise k x k layer with stride s (pixels, k, s one of
+// 8/3/1, 8/5/1, 4/3/2, 4/5/2), channels [0, channels16) in 16-lane vectors (channels16 a multiple of 16, row
+// stride `channels`). in: the first output's window at its first unclipped kernel row; w: that row's taps
+// ([k][channels] per kernel row); rows: kernel rows inside the image; row_stride: floats from one input row to
+// the next. Each output: bias, then one FMA per tap in (row, column) order, then max(lower) and min(upper), as
+// the AVX2 pixel kernels compute it.
+void dfh_depthwise_interior_avx512(const float *in, ptrdiff_t row_stride, const float *w, const float *bias,
+                                   ptrdiff_t rows, ptrdiff_t channels, ptrdiff_t channels16, int k, int s,
+                                   int pixels, float lower, float upper, float *out);
+
 #endif

@@ -11,6 +11,8 @@ public struct DepthwiseConvolution: Sendable {
     /// [kh, kw, channels]: one tap's weights contiguous across channels, like the input pixels.
     let weights: [Float]
     let bias: [Float]
+    /// AVX-512 runs the interior pixels' whole 16-channel vectors where the CPU has it (the same bits as AVX2).
+    var isa = KernelISA.active
 
     /// torchWeights: [channels, 1, k, k] (PyTorch layout), bias: [channels].
     public init(torchWeights: [Float], bias: [Float], kernelSize: Int, stride: Int, padding: Padding,

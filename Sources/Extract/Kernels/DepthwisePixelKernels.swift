@@ -1,7 +1,25 @@
+import CKernels
+
 /// The depthwise layer's pixel kernels: how many output pixels share each loaded input column and weight
 /// vector, from one clipped pixel at the borders to eight at a time in the interior; `convolveImage` picks one
 /// per position.
 extension DepthwiseConvolution {
+    /// On AVX-512, `pixels` interior outputs' whole 16-channel vectors in one call (`CKernels`); returns the
+    /// first channel left to the 8-lane loop (0 on AVX2). Kernel sizes 3 and 5; 8 pixels at stride 1, 4 at 2.
+    @inline(__always)
+    func wideInterior(pixels: Int, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+                      width: Int, firstRow: Int, firstColumn: Int, rows: Range<Int>, inputRowBase: Int,
+                      bounds: ActivationBounds, _ out: UnsafeMutablePointer<Float>) -> Int {
+        let wide = channels & ~15
+        guard isa == .avx512 && wide > 0 && (kernelSize == 3 || kernelSize == 5) else { return 0 }
+        let top = firstRow &+ rows.lowerBound &- inputRowBase
+        dfh_depthwise_interior_avx512(x + (top &* width &+ firstColumn) &* channels, width &* channels,
+                                      w + rows.lowerBound &* kernelSize &* channels, b, rows.count, channels, wide,
+                                      Int32(kernelSize), Int32(stride), Int32(pixels), bounds.lower[0],
+                                      bounds.upper[0], out)
+        return wide
+    }
+
     /// Four horizontally adjacent outputs with unclipped kernel rows: each tap's weights are loaded once for
     /// all four, and the four sums are independent chains that keep both FMA units busy.
     @inline(__always)
@@ -17,7 +35,9 @@ extension DepthwiseConvolution {
         let firstColumn = ox &* stride &- padding.left
         let out = y + ((oy &- outputRowBase) &* outputWidth &+ ox) &* channels
         let bounds = ActivationBounds(activation)
-        var c = 0
+        var c = stride == 2 ? wideInterior(pixels: 4, x, w, b, width: width, firstRow: firstRow,
+                                           firstColumn: firstColumn, rows: rows, inputRowBase: inputRowBase,
+                                           bounds: bounds, out) : 0
         while c &+ ChannelVector.scalarCount <= channels {
             var sum0 = ChannelVector(loadingFrom: b + c)
             var sum1 = sum0, sum2 = sum0, sum3 = sum0
@@ -149,7 +169,8 @@ extension DepthwiseConvolution {
         let firstColumn = ox &- padding.left
         let out = y + ((oy &- outputRowBase) &* outputWidth &+ ox) &* channels
         let bounds = ActivationBounds(activation)
-        var c = 0
+        var c = wideInterior(pixels: 8, x, w, b, width: width, firstRow: firstRow, firstColumn: firstColumn,
+                             rows: rows, inputRowBase: inputRowBase, bounds: bounds, out)
         while c &+ ChannelVector.scalarCount <= channels {
             var s0 = ChannelVector(loadingFrom: b + c)
             var s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0

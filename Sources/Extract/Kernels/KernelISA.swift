@@ -1,8 +1,8 @@
 import CKernels
 import Foundation
 
-/// The instruction set the backbones' 1x1 layers run on: AVX-512 where the CPU has it (Zen 4, Xeon since
-/// Skylake-SP), the x86-64-v3 AVX2 tiles otherwise. Both compute every output as the same FMA chain in the same
+/// The instruction set the backbones' 1x1 layers and depthwise interiors run on: AVX-512 where the CPU has it
+/// (Zen 4, Xeon since Skylake-SP), the x86-64-v3 AVX2 kernels otherwise. Both compute every output as the same FMA chain in the same
 /// order, so the choice changes speed, never a bit. `DEEPFAKE_KERNELS=avx2` forces the AVX2 tiles (tests and
 /// `make bench` compare the two on one machine).
 public enum KernelISA: String, Sendable {

@@ -118,6 +118,29 @@ import Testing
         }
     }
 
+    /// The depthwise layer's AVX-512 interior pixels (16-channel vectors; 8 at stride 1, 4 at stride 2) against
+    /// the AVX2 kernels, bit for bit by construction (each output the same FMA chain in tap order), with channel
+    /// counts that leave an 8-lane remainder, clipped top and bottom rows and both paddings.
+    @Test(.enabled(if: KernelISA.avx512Available),
+          arguments: [(3, 1, 40, 21), (5, 1, 96, 17), (3, 2, 48, 22), (5, 2, 24, 19), (3, 1, 16, 9), (5, 2, 144, 14)])
+    func avx512DepthwiseEqualsAVX2BitForBit(_ shape: (Int, Int, Int, Int)) {
+        let (kernel, stride, channels, size) = shape
+        var random = TestRandom(seed: 10)
+        let input = FeatureMap(batch: 2, height: size, width: size, channels: channels,
+                               data: random.values(2 * size * size * channels))
+        let weights = random.values(channels * kernel * kernel).map { $0 * 2 }, bias = random.values(channels)
+        for padding in [Padding.symmetric(kernel: kernel),
+                        Padding.tensorFlowSame(inputHeight: size, inputWidth: size, kernel: kernel, stride: stride)] {
+            var layer = DepthwiseConvolution(torchWeights: weights, bias: bias, kernelSize: kernel, stride: stride,
+                                             padding: padding, activation: .relu6)
+            layer.isa = .avx512
+            let wide = layer(input)
+            layer.isa = .avx2
+            #expect(wide.data == layer(input).data, "\(shape) \(padding)")
+            #expect(wide.data.contains { $0 > 0 && $0 < 6 })
+        }
+    }
+
     /// One frame on several cores: a 1x1 layer splits by row tiles on large maps and by 16-channel panels on
     /// small ones (72 channels: panels 16, 16 | 16, 16, 8). Bit-identical by construction on every CPU: each
     /// output is one FMA chain over k in order in our own kernel (no BLAS), whichever tile or share computes it.
