@@ -39,6 +39,7 @@ extension HDF5Container {
 
     /// Creates a numeric dataset. `chunk` sets the chunk shape; an unlimited first dimension
     /// (so rows can be appended with `HDF5Dataset.resize`) needs chunking and gets a default if none is given.
+    @discardableResult
     public func createDataset<Element: HDF5Scalar>(
         _ name: String, of type: Element.Type, shape: [Int], chunk: [Int]? = nil,
         unlimitedFirstDimension: Bool = false
@@ -48,6 +49,7 @@ extension HDF5Container {
     }
 
     /// Creates a dataset of variable-length UTF-8 strings.
+    @discardableResult
     public func createStringDataset(
         _ name: String, shape: [Int], chunk: [Int]? = nil, unlimitedFirstDimension: Bool = false
     ) throws(HDF5Error) -> HDF5Dataset {
