@@ -4,18 +4,18 @@ import Foundation
 /// links to regular files are accepted; links to folders are followed only while they stay inside the
 /// dataset root (once each, so loops end); names that are not UTF-8, broken links and special files are
 /// reported as skipped. Hidden entries (".name") are passed over, as before.
-struct DatasetWalk {
-    private(set) var videos: [URL] = []
+public struct DatasetWalk {
+    public private(set) var videos: [URL] = []
     /// Regular files that are not videos (by extension).
-    private(set) var ignored = 0
-    private(set) var skipped: [SkippedFile] = []
-    private(set) var warnings: [String] = []
+    public private(set) var ignored = 0
+    public private(set) var skipped: [SkippedFile] = []
+    public private(set) var warnings: [String] = []
     private let root: URL
     private let realRoot: String
     private var walkedFolders: Set<String> = []
 
     /// Walks `folder` (below `root`), videos sorted by path.
-    init(folder: URL, root: URL) {
+    public init(folder: URL, root: URL) {
         self.root = root
         realRoot = DatasetPaths.resolved(root.path) ?? root.standardizedFileURL.path
         walk(folder)

@@ -10,7 +10,7 @@ public struct SkippedFile: Sendable, Equatable {
     }
 
     /// "skipped 2 files: real/a.mp4 (broken symbolic link); ..." or nil when nothing was skipped.
-    static func summary(_ skipped: [SkippedFile]) -> String? {
+    public static func summary(_ skipped: [SkippedFile]) -> String? {
         guard !skipped.isEmpty else { return nil }
         let items = skipped.map { "\($0.path) (\($0.reason))" }.joined(separator: "; ")
         return "skipped \(skipped.count) file\(skipped.count == 1 ? "" : "s"): \(items)"

@@ -101,9 +101,11 @@ public struct VideoPredictor: Sendable {
             throw PipelineError("\(path.path) does not exist: give a video file or a folder of videos")
         }
         guard isDirectory.boolValue else { return [path] }
-        let walker = FileManager.default.enumerator(at: path, includingPropertiesForKeys: nil, options: [.skipsHiddenFiles])
-        let found = (walker?.allObjects as? [URL] ?? []).filter { VideoFileTypes.isVideo($0.lastPathComponent) }
-            .sorted { $0.path < $1.path }
+        // The dataset walk's rules: links stay inside the folder, and every skipped file is named.
+        let walk = DatasetWalk(folder: path, root: path)
+        walk.warnings.forEach(printError)
+        SkippedFile.summary(walk.skipped).map(printError)
+        let found = walk.videos
         guard !found.isEmpty else {
             throw PipelineError("\(path.path) holds no video files (\(VideoFileTypes.extensions.sorted().joined(separator: ", ")))")
         }
