@@ -58,6 +58,21 @@ import Testing
         #expect(listing.skippedSummary == "skipped 1 file: fake/outside/ (symbolic link to a folder outside the dataset root)")
     }
 
+    @Test func aListedPathThroughALinkedFolderOutsideIsRefused() throws {
+        try data.touch(["real/a.mp4", "fake/b.mp4"], in: "D")
+        try data.touch("e.mp4", in: "Outside")
+        try link("fake/outside", to: data.dataDir.appendingPathComponent("Outside").path)
+        try data.write("path,label\nreal/a.mp4,0\nfake/outside/e.mp4,1\n", to: "labels.csv", in: "D")
+        let error = #expect(throws: DatasetError.self) { try data.list("D") }
+        #expect(error?.description.contains("labels.csv:3: path 'fake/outside/e.mp4' goes through a linked folder that leads outside the dataset folder") == true,
+                "\(String(describing: error))")
+        // A linked folder that stays inside is fine.
+        try data.touch("extra/c.mp4", in: "D")
+        try link("fake/inside", to: "../extra")
+        try data.write("path,label\nreal/a.mp4,0\nfake/inside/c.mp4,1\n", to: "labels.csv", in: "D")
+        #expect(try data.list("D").videos.map(\.relativePath) == ["fake/inside/c.mp4", "real/a.mp4"])
+    }
+
     @Test func aLinkedFileIsKeptWithItsTargetsSizeAndTime() throws {
         try data.touch("fake/b.mp4", in: "D")
         try data.write(String(repeating: "x", count: 5000), to: "store/clip.mp4", in: "D")

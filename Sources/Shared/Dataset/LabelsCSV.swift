@@ -43,6 +43,7 @@ enum LabelsCSV {
         }
         let splitColumn = columns.firstIndex(of: "split")
         let groupColumn = columns.firstIndex(of: "group")
+        let realRoot = DatasetPaths.resolved(datasetRoot.path) ?? datasetRoot.standardizedFileURL.path
         var seen: [String: Row] = [:]
         var videos: [DatasetVideo] = []
         for (offset, line) in lines.enumerated().dropFirst() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -76,6 +77,12 @@ enum LabelsCSV {
             let url = datasetRoot.appendingPathComponent(path)
             guard FileManager.default.fileExists(atPath: url.path) else {
                 throw DatasetError.missingListedVideo(file: file.path, line: number, path: fields[0])
+            }
+            // As in a folder walk: a linked file may lead anywhere, a linked folder only inside the dataset.
+            if let folder = DatasetPaths.resolved(url.deletingLastPathComponent().path),
+               !DatasetPaths.isInside(folder, root: realRoot) {
+                throw DatasetError.badLabelsLine(file: file.path, line: number,
+                                                 reason: "path '\(fields[0])' goes through a linked folder that leads outside the dataset folder (to \(folder))")
             }
             videos.append(try DatasetLayout.describe(url: url, relativePath: path, label: label, split: split, group: group))
         }
