@@ -32,8 +32,8 @@ enum CacheFileCheck {
         }
     }
 
-    /// Checks every dataset's rank, element type, extent and storage; returns the video and failure counts.
-    static func checkLayout(_ file: HDF5File, metadata: CacheMetadata) throws -> (videos: Int, failures: Int) {
+    /// Checks every dataset's rank, element type, extent and storage.
+    static func checkLayout(_ file: HDF5File, metadata: CacheMetadata) throws {
         typealias Name = CacheSchema.Dataset
         let path = file.url.path
         let videos = try rows(of: try file.dataset(Name.videos), name: Name.videos, file: path)
@@ -60,7 +60,6 @@ enum CacheFileCheck {
             let wanted = [entry.rows == .videos ? videos : failures] + entry.trailing
             try check(try file.dataset(entry.name), entry: entry, wanted: wanted, file: path)
         }
-        return (videos, failures)
     }
 
     private static func rows(of dataset: HDF5Dataset, name: String, file: String) throws -> Int {

@@ -35,7 +35,7 @@ public struct EmbeddingCacheReader {
         file = try HDF5File.open(url, access: .readOnly)
         metadata = try CacheMetadata.read(from: file)
         try CacheFileCheck.checkMetadata(metadata, file: url.path)
-        _ = try CacheFileCheck.checkLayout(file, metadata: metadata)
+        try CacheFileCheck.checkLayout(file, metadata: metadata)
         createdAt = try file.stringAttribute(CacheSchema.Attribute.createdAt)
         videoPaths = try file.dataset(Name.videos).readStrings()
         labels = try file.dataset(Name.labels).read(as: Int8.self)

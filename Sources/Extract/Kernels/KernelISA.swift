@@ -11,7 +11,7 @@ public enum KernelISA: String, Sendable {
 
     public static let active: KernelISA = {
         if ProcessInfo.processInfo.environment["DEEPFAKE_KERNELS"]?.lowercased() == "avx2" { return .avx2 }
-        return dfh_cpu_has_avx512() != 0 ? .avx512 : .avx2
+        return avx512Available ? .avx512 : .avx2
     }()
 
     /// Whether this CPU can run the AVX-512 kernels at all (tests run both where it can).

@@ -104,7 +104,7 @@ public struct VideoPredictor: Sendable {
         // The dataset walk's rules: links stay inside the folder, and every skipped file is named.
         let walk = DatasetWalk(folder: path, root: path)
         walk.warnings.forEach(printError)
-        SkippedFile.summary(walk.skipped).map(printError)
+        if let summary = SkippedFile.summary(walk.skipped) { printError(summary) }
         let found = walk.videos
         guard !found.isEmpty else {
             throw PipelineError("\(path.path) holds no video files (\(VideoFileTypes.extensions.sorted().joined(separator: ", ")))")
