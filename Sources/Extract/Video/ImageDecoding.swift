@@ -7,8 +7,12 @@ import Shared
 public func decodeImage(_ url: URL, size: Int) throws -> RGBImage {
     let path = url.path
     guard size >= 1 else { throw VideoError.invalidSettings(path: path, detail: "output size \(size)") }
-    let decoded = try VideoDecoder.decode(path: path, outputSize: size, crop: .wholeFrame,
-                                          targets: { _ in [0] }, stopAfterLastTarget: true, acceptImages: true)
+    let converter = FrameConverter()
+    let preprocessing = FramePreprocessing(crop: .wholeFrame, outputSize: size)
+    let decoded = try VideoDecoder.decode(path: path, targets: { _ in [0] }, stopAfterLastTarget: true,
+                                          acceptImages: true) {
+        try preprocessing.image(from: $0, converter: converter, path: path)
+    }
     guard let image = decoded.images[0] else {
         throw VideoError.noDecodableFrames(path: path, reason: decoded.lastErrorReason ?? "no image in the file")
     }

@@ -3,12 +3,12 @@ import Foundation
 import Shared
 
 /// What one sequential decode pass over a file saw.
-struct DecodePassResult {
+struct DecodePassResult<Output> {
     /// Frames the decoder produced (presentation order); the true count when `reachedEnd`.
     var framesDecoded = 0
     var reachedEnd = false
-    /// Converted RGB images of the target frames, by decoded frame index.
-    var images: [Int: RGBImage] = [:]
+    /// What `prepare` made of each target frame, by decoded frame index.
+    var images: [Int: Output] = [:]
     /// Display size of the first frame after rotation.
     var displayWidth = 0
     var displayHeight = 0
@@ -22,8 +22,8 @@ struct DecodePassResult {
     var readErrorReason: String?
     /// FFmpeg's reason for the last read/decode error that was skipped over, if any.
     var lastErrorReason: String?
-    /// Snapping passes only: target frame index -> (index of the frame it snapped to, that frame's image).
-    var snapped: [Int: (frameIndex: Int, image: RGBImage)] = [:]
+    /// Snapping passes only: target frame index -> (index of the frame it snapped to, what `prepare` made of it).
+    var snapped: [Int: (frameIndex: Int, image: Output)] = [:]
     /// Passes numbering frames by timestamp: frames whose timestamp the packet index does not know.
     var unnumberedFrames = 0
 }
@@ -31,16 +31,18 @@ struct DecodePassResult {
 /// Sequential decoding of the first usable video stream of a file with libavformat/libavcodec.
 /// Each call owns its contexts (freed by `defer`), so calls from several tasks may run concurrently.
 enum VideoDecoder {
-    /// Decodes frames in order, converting only the frames in `targets(estimatedFrameCount)`.
+    /// Decodes frames in order, handing only the frames in `targets(estimatedFrameCount)` to `prepare`
+    /// (full resolution, upright by `DecodedFrame`'s rotation; what it returns is kept by frame index).
     /// Like the ffmpeg CLI, corrupt packets are skipped and a demuxer read error ends the stream; both are
     /// counted in the result so callers can warn (and must throw if no frame decoded at all).
     /// stopAfterLastTarget: stop once the highest target is converted instead of decoding to the end.
     /// threads: FFmpeg frame threads, 0 for one per core (1 when several videos decode at once).
-    static func decode(path: String, outputSize: Int, crop: CropPolicy,
-                       targets chooseTargets: (Int?) -> Set<Int>,
-                       stopAfterLastTarget: Bool,
-                       skipping: FrameSkipping = .none, threads: Int = 0,
-                       acceptImages: Bool = false) throws -> DecodePassResult {
+    static func decode<Output>(path: String,
+                               targets chooseTargets: (Int?) -> Set<Int>,
+                               stopAfterLastTarget: Bool,
+                               skipping: FrameSkipping = .none, threads: Int = 0,
+                               acceptImages: Bool = false,
+                               prepare: (DecodedFrame) throws -> Output) throws -> DecodePassResult<Output> {
         let format = try openInput(path)
         defer { var context: UnsafeMutablePointer<AVFormatContext>? = format; avformat_close_input(&context) }
         if !acceptImages, let name = imageContainerName(format) {
@@ -78,13 +80,12 @@ enum VideoDecoder {
             throw VideoError.decoderSetupFailed(path: path, reason: ffmpegReason(codecStatus))
         }
 
-        var result = DecodePassResult()
+        var result = DecodePassResult<Output>()
         result.estimatedFrameCount = estimateFrameCount(stream: stream, format: format)
         result.declaredFrameCount = stream.pointee.nb_frames > 0 ? Int(stream.pointee.nb_frames) : nil
         let targets = chooseTargets(result.estimatedFrameCount)
         let lastTarget = targets.max() ?? -1
         let rotation = DisplayRotation(displayMatrixDegrees: cffmpeg_stream_rotation_degrees(stream))
-        let scaler = FrameScaler(outputSize: outputSize, crop: crop)
 
         var packet = av_packet_alloc()
         defer { av_packet_free(&packet) }
@@ -100,10 +101,16 @@ enum VideoDecoder {
         var pendingTargets: ArraySlice<Int> = []
         var snapping = false
         if case .snapToDecodable(_, let snapTargets) = skipping { (pendingTargets, snapping) = (snapTargets[...], true) }
-        var converted: [Int: RGBImage] = [:]
-        func image(of source: UnsafeMutablePointer<AVFrame>, index: Int) throws -> RGBImage {
+        var converted: [Int: Output] = [:]
+        func prepared(_ source: UnsafeMutablePointer<AVFrame>) throws -> Output {
+            guard let decoded = DecodedFrame(cloning: source, rotation: rotation) else {
+                throw VideoError.conversionFailed(path: path, reason: ffmpegReason(-ENOMEM))
+            }
+            return try prepare(decoded)
+        }
+        func image(of source: UnsafeMutablePointer<AVFrame>, index: Int) throws -> Output {
             if let image = converted[index] { return image }
-            let image = rotation.apply(to: try scaler.convert(source, path: path))
+            let image = try prepared(source)
             converted[index] = image
             return image
         }
@@ -160,8 +167,7 @@ enum VideoDecoder {
                 }
                 previousIndex = index
                 if targets.contains(index) {
-                    let image = try scaler.convert(frame, path: path)
-                    result.images[index] = rotation.apply(to: image)
+                    result.images[index] = try prepared(frame)
                 }
                 if stopAfterLastTarget && index >= lastTarget { return true }
             }

@@ -26,10 +26,13 @@ import Testing
     }
 
     /// Every frame decoded, numbered in output order: the reference the skipping pass must reproduce.
-    private func fullDecode(_ url: URL, indices: [Int32], size: Int) throws -> DecodePassResult {
+    private func fullDecode(_ url: URL, indices: [Int32], size: Int) throws -> DecodePassResult<RGBImage> {
         let targets = Set(indices.map(Int.init))
-        return try VideoDecoder.decode(path: url.path, outputSize: size, crop: .wholeFrame, targets: { _ in targets },
-                                       stopAfterLastTarget: false)
+        let converter = FrameConverter()
+        let preprocessing = FramePreprocessing(crop: .wholeFrame, outputSize: size)
+        return try VideoDecoder.decode(path: url.path, targets: { _ in targets }, stopAfterLastTarget: false) {
+            try preprocessing.image(from: $0, converter: converter, path: url.path)
+        }
     }
 
     @Test(arguments: 0..<encodings.count)
