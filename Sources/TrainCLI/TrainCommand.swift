@@ -32,22 +32,28 @@ struct PathOptions: ParsableArguments {
     func url(_ value: String?, _ fallback: String) -> URL { URL(fileURLWithPath: value ?? fallback, isDirectory: true) }
 }
 
-/// Loads the cache for (dataset, backbone, frames), extracting it first when it is missing or stale.
-func loadCache(dataset: String, backbone: String, frames: Int, paths: PathOptions, config: PipelineConfig) async throws -> CachedTrainingSet {
+/// Loads the cache for (dataset, backbone, crop, frames), extracting it first when it is missing.
+func loadCache(dataset: String, backbone: String, crop: String, frames: Int, paths: PathOptions,
+               config: PipelineConfig) async throws -> CachedTrainingSet {
     guard let kind = BackboneKind(rawValue: backbone.lowercased()) else {
         throw PipelineError("unknown backbone '\(backbone)': choose one of \(BackboneKind.allCases.map(\.rawValue).joined(separator: ", "))")
     }
+    guard let cropPolicy = CropPolicy(rawValue: crop) else {
+        throw PipelineError("unknown crop '\(crop)': choose one of \(CropPolicy.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
     let cacheDirectory = paths.url(paths.cacheDir, config.paths.cacheDir)
-    let cacheURL = ExtractionRequest.cacheURL(cacheDirectory: cacheDirectory, dataset: dataset, backbone: kind, frames: frames)
+    let cacheURL = ExtractionRequest.cacheURL(cacheDirectory: cacheDirectory, dataset: dataset, backbone: kind,
+                                              crop: cropPolicy, frames: frames)
     if !FileManager.default.fileExists(atPath: cacheURL.path) {
         printError("train: \(cacheURL.path) is missing: extracting it first")
-        let request = ExtractionRequest(
+        var request = ExtractionRequest(
             dataset: dataset, dataDirectory: paths.url(paths.dataDir, config.paths.dataDir), cacheDirectory: cacheDirectory,
             modelsDirectory: paths.url(paths.modelsDir, config.paths.modelsDir), frames: frames, backbone: kind,
-            crop: CropPolicy(rawValue: config.extract.crop) ?? .wholeFrame, batchSize: config.extract.batchSize)
+            crop: cropPolicy, batchSize: config.extract.batchSize)
+        request.faceScale = config.extract.faceScale
         print(try await ExtractionRun(request: request).run().line)
     }
-    return try CachedTrainingSet(cacheURL: cacheURL, backbone: kind.rawValue, frames: frames)
+    return try CachedTrainingSet(cacheURL: cacheURL, backbone: kind.rawValue, crop: cropPolicy.rawValue, frames: frames)
 }
 
 /// Runs `body`, turning diagnosed errors into one line on stderr and a non-zero exit.
@@ -64,6 +70,7 @@ struct Fit: AsyncParsableCommand {
     @Option(help: "Dataset name: the folder <data-dir>/<name>/.") var data: String?
     @Option(help: "Frames per video (picks the cache).") var frames: Int?
     @Option(help: "Backbone whose embeddings to use (picks the cache).") var backbone: String?
+    @Option(help: "Crop the embeddings were made from: whole-frame, center-crop or face (picks the cache).") var crop: String?
     @Option(help: "Head architecture, e.g. gru2-fc2 (see `train --help` for the grammar).") var arch: String?
     @Option(help: "Adam learning rate (the notebook's 1e-5 converges far more slowly).") var lr: Double?
     @Option(help: "Maximum epochs.") var epochs: Int?
@@ -82,15 +89,16 @@ struct Fit: AsyncParsableCommand {
             let config = try paths.loadConfig()
             let request = TrainingRequest(
                 dataset: data ?? config.extract.dataset, backbone: (backbone ?? config.extract.backbone).lowercased(),
-                frames: frames ?? config.extract.frames, architecture: arch ?? config.train.arch,
+                frames: frames ?? config.extract.frames, crop: crop ?? config.extract.crop,
+                architecture: arch ?? config.train.arch,
                 learningRate: lr ?? config.train.learningRate, epochs: epochs ?? config.train.epochs,
                 batchSize: batchSize ?? config.train.batchSize, seed: seed ?? config.train.seed,
                 standardize: noStandardize ? false : config.train.standardize, patience: patience ?? config.train.patience,
                 weightDecay: weightDecay, schedule: schedule, balanceClasses: !noClassWeights)
             _ = try request.trainingConfiguration()
             _ = try ArchitectureGrammar.parse(request.architecture)
-            let cache = try await loadCache(dataset: request.dataset, backbone: request.backbone, frames: request.frames,
-                                            paths: paths, config: config)
+            let cache = try await loadCache(dataset: request.dataset, backbone: request.backbone, crop: request.crop,
+                                            frames: request.frames, paths: paths, config: config)
             let resultsDirectory = paths.url(paths.resultsDir, config.paths.resultsDir)
             let outcome = try TrainingRun(request: request, resultsDirectory: resultsDirectory).run(cache: cache, force: force)
             print(outcome.line)
@@ -137,13 +145,15 @@ struct Sweep: AsyncParsableCommand {
             for dataset in datasets {
                 for frames in frameCounts {
                     for backbone in backbones {
-                        let cache = try await loadCache(dataset: dataset, backbone: backbone, frames: frames, paths: paths, config: config)
+                        let cache = try await loadCache(dataset: dataset, backbone: backbone, crop: config.extract.crop,
+                                                        frames: frames, paths: paths, config: config)
                         var requests: [TrainingRequest] = []
                         for arch in sweep.archs {
                             for seed in sweep.seeds {
                                 for lr in sweep.learningRates {
                                     requests.append(TrainingRequest(
-                                        dataset: dataset, backbone: backbone.lowercased(), frames: frames, architecture: arch,
+                                        dataset: dataset, backbone: backbone.lowercased(), frames: frames,
+                                        crop: config.extract.crop, architecture: arch,
                                         learningRate: lr, epochs: epochs ?? config.train.epochs, batchSize: config.train.batchSize,
                                         seed: seed, standardize: config.train.standardize, patience: config.train.patience))
                                 }

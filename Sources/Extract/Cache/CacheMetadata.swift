@@ -17,6 +17,10 @@ public struct CacheMetadata: Sendable, Equatable, Codable {
     public var toolVersion: String
     /// Dataset name.
     public var dataset: String
+    /// Face crops only (nil otherwise): the crop square's side over the face box's longer side.
+    public var faceScale: Float?
+    /// Face crops only: SHA-256 of the face-track settings (detector, weights, detection size, tracking).
+    public var faceTracksSHA256: String?
 
     public init(backbone: String, weightsSHA256: String, inputSize: Int, normalization: String, frames: Int,
                 embeddingDimension: Int, samplingPolicy: String, cropPolicy: String,
@@ -49,6 +53,8 @@ public struct CacheMetadata: Sendable, Equatable, Codable {
         compare(CacheSchema.Attribute.samplingPolicy, samplingPolicy, requested.samplingPolicy)
         compare(CacheSchema.Attribute.cropPolicy, cropPolicy, requested.cropPolicy)
         compare(CacheSchema.Attribute.dataset, dataset, requested.dataset)
+        compare(CacheSchema.Attribute.faceScale, faceScale.map { "\($0)" } ?? "none", requested.faceScale.map { "\($0)" } ?? "none")
+        compare(CacheSchema.Attribute.faceTracksSHA256, faceTracksSHA256 ?? "none", requested.faceTracksSHA256 ?? "none")
         return found
     }
 
@@ -67,6 +73,8 @@ public struct CacheMetadata: Sendable, Equatable, Codable {
         try file.setAttribute(Name.toolVersion, toolVersion)
         try file.setAttribute(Name.createdAt, createdAt)
         try file.setAttribute(Name.dataset, dataset)
+        if let faceScale { try file.setAttribute(Name.faceScale, Double(faceScale)) }
+        if let faceTracksSHA256 { try file.setAttribute(Name.faceTracksSHA256, faceTracksSHA256) }
     }
 
     /// Reads the root attributes, refusing other format versions.
@@ -77,7 +85,7 @@ public struct CacheMetadata: Sendable, Equatable, Codable {
             throw CacheFormatError(file: file.url.path,
                                    problem: "format_version is \(version), this tool reads \(CacheSchema.formatVersion)")
         }
-        return CacheMetadata(
+        var metadata = CacheMetadata(
             backbone: try file.stringAttribute(Name.backbone),
             weightsSHA256: try file.stringAttribute(Name.weightsSHA256),
             inputSize: Int(try file.attribute(Name.inputSize, as: Int64.self)),
@@ -88,5 +96,16 @@ public struct CacheMetadata: Sendable, Equatable, Codable {
             cropPolicy: try file.stringAttribute(Name.cropPolicy),
             toolVersion: try file.stringAttribute(Name.toolVersion),
             dataset: try file.stringAttribute(Name.dataset))
+        if try file.hasAttribute(Name.faceScale) {
+            let scale = try file.attribute(Name.faceScale, as: Double.self)
+            guard FramePreprocessing.faceScaleRange.contains(Float(scale)) else {
+                throw CacheFormatError(file: file.url.path, problem: "face_scale is \(scale), outside \(FramePreprocessing.faceScaleRange)")
+            }
+            metadata.faceScale = Float(scale)
+        }
+        if try file.hasAttribute(Name.faceTracksSHA256) {
+            metadata.faceTracksSHA256 = try file.stringAttribute(Name.faceTracksSHA256)
+        }
+        return metadata
     }
 }

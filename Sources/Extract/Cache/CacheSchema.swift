@@ -4,10 +4,12 @@ import Foundation
 public enum CacheSchema {
     public static let formatVersion = 1
 
-    /// `<root>/<dataset>/<backbone>_f<frames>.h5`, e.g. cache/FaceForensics/mobilenet_v2_f32.h5.
-    public static func cacheURL(root: URL, dataset: String, backbone: String, frames: Int) -> URL {
-        root.appendingPathComponent(dataset, isDirectory: true)
-            .appendingPathComponent("\(backbone)_f\(frames).h5")
+    /// `<root>/<dataset>/<backbone>_f<frames>.h5` for whole frames, e.g. cache/FaceForensics/mobilenetv2_f32.h5;
+    /// other crops name themselves: `<backbone>_face_f<frames>.h5`, `<backbone>_center-crop_f<frames>.h5`.
+    public static func cacheURL(root: URL, dataset: String, backbone: String, crop: String = "whole-frame",
+                                frames: Int) -> URL {
+        let name = crop == "whole-frame" ? "\(backbone)_f\(frames).h5" : "\(backbone)_\(crop)_f\(frames).h5"
+        return root.appendingPathComponent(dataset, isDirectory: true).appendingPathComponent(name)
     }
 
     /// Where finished videos are journalled while a cache is being built.
@@ -51,5 +53,10 @@ public enum CacheSchema {
         public static let toolVersion = "tool_version"
         public static let createdAt = "created_at"
         public static let dataset = "dataset"
+        /// Face crops only: the square's side over the face box's longer side.
+        public static let faceScale = "face_scale"
+        /// Face crops only: SHA-256 of the face-track settings the boxes came from (detector, its weights,
+        /// detection size, tracking; see docs/face-cache-format.md).
+        public static let faceTracksSHA256 = "face_tracks_sha256"
     }
 }

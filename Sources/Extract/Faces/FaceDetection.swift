@@ -33,7 +33,12 @@ public struct FaceBox: Sendable, Equatable, Codable {
 
     /// The box with every coordinate multiplied by `factor` (a detection on a downscaled copy -> full size).
     public func scaled(by factor: Float) -> FaceBox {
-        FaceBox(x1: x1 * factor, y1: y1 * factor, x2: x2 * factor, y2: y2 * factor)
+        scaled(x: factor, y: factor)
+    }
+
+    /// The box with x coordinates multiplied by `x` and y coordinates by `y`.
+    public func scaled(x: Float, y: Float) -> FaceBox {
+        FaceBox(x1: x1 * x, y1: y1 * y, x2: x2 * x, y2: y2 * y)
     }
 }
 
@@ -64,8 +69,13 @@ public struct FaceDetection: Sendable, Equatable {
 
     /// The detection with box and landmarks multiplied by `factor`.
     public func scaled(by factor: Float) -> FaceDetection {
-        FaceDetection(box: box.scaled(by: factor), probability: probability,
-                      landmarks: landmarks.map { FacePoint(x: $0.x * factor, y: $0.y * factor) })
+        scaled(x: factor, y: factor)
+    }
+
+    /// The detection with x coordinates multiplied by `x` and y coordinates by `y`.
+    public func scaled(x: Float, y: Float) -> FaceDetection {
+        FaceDetection(box: box.scaled(x: x, y: y), probability: probability,
+                      landmarks: landmarks.map { FacePoint(x: $0.x * x, y: $0.y * y) })
     }
 }
 

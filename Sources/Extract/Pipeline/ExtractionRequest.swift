@@ -12,6 +12,12 @@ public struct ExtractionRequest: Sendable {
     public var crop: CropPolicy
     /// How frames are located: exact by default; nearest-decodable is the opt-in fast mode.
     public var samplingMode: SamplingMode = .exact
+    /// Face crops: the square's side over the face box's longer side.
+    public var faceScale: Float = FramePreprocessing.defaultFaceScale
+    /// Face crops: detection runs on a copy of each frame whose longer side is at most this.
+    public var detectMaxSide = 1280
+    /// Face crops: what to do with a video where no face is found (fail it, or embed whole frames).
+    public var noFace: NoFacePolicy = .fail
     /// Frames per CNN call: larger batches make bigger GEMMs, up to a point.
     public var batchSize: Int
     /// FaceForensics++ / DFD methods and compression, and how fakes join identity groups.
@@ -29,17 +35,23 @@ public struct ExtractionRequest: Sendable {
         self.batchSize = batchSize
     }
 
+    /// How frames become network inputs.
+    public var preprocessing: FramePreprocessing {
+        FramePreprocessing(crop: crop, outputSize: backbone.inputSize, faceScale: faceScale)
+    }
+
     /// The allowed frame counts: the notebook went from 16 to 256; beyond 4096 is surely a typo.
     public static let frameRange = 1...4096
 
-    /// `cache/<DATA>/<backbone>_f<FRAMES>.h5`: one cache per dataset, backbone and frame count.
+    /// `cache/<DATA>/<backbone>[_<crop>]_f<FRAMES>.h5`: one cache per dataset, backbone, crop and frame count.
     public var cacheURL: URL {
-        Self.cacheURL(cacheDirectory: cacheDirectory, dataset: dataset, backbone: backbone, frames: frames)
+        Self.cacheURL(cacheDirectory: cacheDirectory, dataset: dataset, backbone: backbone, crop: crop, frames: frames)
     }
 
-    public static func cacheURL(cacheDirectory: URL, dataset: String, backbone: BackboneKind, frames: Int) -> URL {
-        cacheDirectory.appendingPathComponent(dataset, isDirectory: true)
-            .appendingPathComponent("\(backbone.rawValue)_f\(frames).h5")
+    public static func cacheURL(cacheDirectory: URL, dataset: String, backbone: BackboneKind,
+                                crop: CropPolicy = .wholeFrame, frames: Int) -> URL {
+        CacheSchema.cacheURL(root: cacheDirectory, dataset: dataset, backbone: backbone.rawValue, crop: crop.rawValue,
+                             frames: frames)
     }
 
     public var weightsURL: URL { modelsDirectory.appendingPathComponent(backbone.weightFileName) }

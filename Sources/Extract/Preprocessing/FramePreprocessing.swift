@@ -59,11 +59,11 @@ public enum FaceCropGeometry {
     public static func square(around box: FaceBox, scale: Float, frameWidth: Int, frameHeight: Int,
                               path: String) throws -> PixelRect {
         guard box.isUsable, scale.isFinite, scale > 0, frameWidth >= 1, frameHeight >= 1 else {
-            throw VideoError.conversionFailed(path: path, reason: "face box (\(box.x1), \(box.y1), \(box.x2), \(box.y2)) is degenerate")
+            throw FaceError.unusableBox(path: path, detail: "face box (\(box.x1), \(box.y1), \(box.x2), \(box.y2)) is degenerate")
         }
         guard box.x2 > 0, box.y2 > 0, box.x1 < Float(frameWidth), box.y1 < Float(frameHeight) else {
-            throw VideoError.conversionFailed(
-                path: path, reason: "face box (\(box.x1), \(box.y1), \(box.x2), \(box.y2)) lies outside the \(frameWidth)x\(frameHeight) frame")
+            throw FaceError.unusableBox(
+                path: path, detail: "face box (\(box.x1), \(box.y1), \(box.x2), \(box.y2)) lies outside the \(frameWidth)x\(frameHeight) frame")
         }
         let wanted = (scale * max(box.width, box.height)).rounded(.towardZero)
         let side = max(1, min(Int(min(wanted, Float(Int32.max))), frameWidth, frameHeight))
@@ -72,4 +72,12 @@ public enum FaceCropGeometry {
         let y = min(max(centreY - side / 2, 0), frameHeight - side)
         return PixelRect(x: x, y: y, width: side, height: side)
     }
+}
+
+/// Face crops: what becomes of a video in which no sampled frame shows a face.
+public enum NoFacePolicy: String, Sendable, CaseIterable {
+    /// Listed under /failures with that reason, not embedded.
+    case fail
+    /// Embedded from whole frames instead (recorded per video in the face cache as not found).
+    case wholeFrame = "whole-frame"
 }

@@ -31,9 +31,10 @@ public struct SampledVideo<Frame> {
     /// fewer frames than the container declares (a truncated file, or a header counting dropped frames).
     public var warnings: [String] = []
 
-    /// The same slots with each present frame transformed.
-    public func map<Other>(_ transform: (Frame) throws -> Other) rethrows -> SampledVideo<Other> {
-        SampledVideo<Other>(frames: try frames.map { try $0.map(transform) }, frameIndices: frameIndices, valid: valid,
+    /// The same slots with each present frame transformed; transform(slot, frame).
+    public func map<Other>(_ transform: (Int, Frame) throws -> Other) rethrows -> SampledVideo<Other> {
+        let transformed = try frames.enumerated().map { slot, frame in try frame.map { try transform(slot, $0) } }
+        return SampledVideo<Other>(frames: transformed, frameIndices: frameIndices, valid: valid,
                             totalFrames: totalFrames, decodedFrames: decodedFrames, width: width, height: height,
                             warnings: warnings)
     }

@@ -20,8 +20,13 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
         public var backbone = "mobilenetv2"
         public var crop = "whole-frame"
         public var batchSize = 32
+        /// Face crops: the square's side over the face box's longer side (FaceForensics++: 1.3).
+        public var faceScale: Float = 1.3
+        /// Face detection runs on a copy of each frame whose longer side is at most this (boxes mapped back).
+        public var detectMaxSide = 1280
         enum CodingKeys: String, CodingKey {
-            case dataset, frames, backbone, crop, batchSize = "batch_size"
+            case dataset, frames, backbone, crop, batchSize = "batch_size", faceScale = "face_scale",
+                 detectMaxSide = "detect_max_side"
         }
     }
 
@@ -87,6 +92,8 @@ extension PipelineConfig.ExtractDefaults {
         backbone = try c.decodeIfPresent(String.self, forKey: .backbone) ?? backbone
         crop = try c.decodeIfPresent(String.self, forKey: .crop) ?? crop
         batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? batchSize
+        faceScale = try c.decodeIfPresent(Float.self, forKey: .faceScale) ?? faceScale
+        detectMaxSide = try c.decodeIfPresent(Int.self, forKey: .detectMaxSide) ?? detectMaxSide
     }
 }
 

@@ -13,14 +13,14 @@ public struct CachedTrainingSet: Sendable {
     public let groups: [String?]
 
     /// Reads the whole cache into memory ([videos, frames, dim] float32) and checks it can be trained on.
-    public init(cacheURL: URL, backbone: String, frames: Int) throws {
+    public init(cacheURL: URL, backbone: String, crop: String = "whole-frame", frames: Int) throws {
         guard FileManager.default.fileExists(atPath: cacheURL.path) else {
             throw PipelineError("no embedding cache at \(cacheURL.path): run `make extract` with the same DATA, FRAMES and BACKBONE first")
         }
         let reader = try EmbeddingCacheReader(url: cacheURL)
         let metadata = reader.metadata
-        guard metadata.backbone == backbone, metadata.frames == frames else {
-            throw PipelineError("\(cacheURL.path) holds \(metadata.backbone) embeddings of \(metadata.frames) frames, not \(backbone) at \(frames): delete it or extract again with the matching options")
+        guard metadata.backbone == backbone, metadata.frames == frames, metadata.cropPolicy == crop else {
+            throw PipelineError("\(cacheURL.path) holds \(metadata.backbone) embeddings of \(metadata.frames) frames (\(metadata.cropPolicy)), not \(backbone) at \(frames) (\(crop)): delete it or extract again with the matching options")
         }
         try reader.checkFitsInMemory()
         let count = reader.videoCount

@@ -7,6 +7,8 @@ public struct TrainingRequest: Sendable, Codable, Equatable {
     public var dataset: String
     public var backbone: String
     public var frames: Int
+    /// How frames became CNN inputs (a `CropPolicy` raw value): picks the cache.
+    public var crop: String
     public var architecture: String
     public var learningRate: Double
     public var epochs: Int
@@ -21,12 +23,14 @@ public struct TrainingRequest: Sendable, Codable, Equatable {
     /// Weight the loss by inverse class frequency (Celeb-DF is ~1 real : 9 fake).
     public var balanceClasses: Bool
 
-    public init(dataset: String, backbone: String, frames: Int, architecture: String, learningRate: Double,
+    public init(dataset: String, backbone: String, frames: Int, crop: String = CropPolicy.wholeFrame.rawValue,
+                architecture: String, learningRate: Double,
                 epochs: Int, batchSize: Int, seed: Int, standardize: Bool = true, patience: Int = 15,
                 weightDecay: Double = 0, schedule: String = "constant", balanceClasses: Bool = true) {
         self.dataset = dataset
         self.backbone = backbone
         self.frames = frames
+        self.crop = crop
         self.architecture = architecture
         self.learningRate = learningRate
         self.epochs = epochs
@@ -39,8 +43,29 @@ public struct TrainingRequest: Sendable, Codable, Equatable {
         self.balanceClasses = balanceClasses
     }
 
-    /// `<backbone>_f<FRAMES>`: the cache a run reads, and its folder under results/<DATA>/.
-    public var cacheStem: String { "\(backbone)_f\(frames)" }
+    /// `<backbone>[_<crop>]_f<FRAMES>`: the cache a run reads, and its folder under results/<DATA>/.
+    public var cacheStem: String {
+        crop == CropPolicy.wholeFrame.rawValue ? "\(backbone)_f\(frames)" : "\(backbone)_\(crop)_f\(frames)"
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case dataset, backbone, frames, crop, architecture, learningRate, epochs, batchSize, seed, standardize, patience,
+             weightDecay, schedule, balanceClasses
+    }
+
+    /// Runs recorded before crops were part of the request trained on whole frames.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(dataset: try c.decode(String.self, forKey: .dataset), backbone: try c.decode(String.self, forKey: .backbone),
+                  frames: try c.decode(Int.self, forKey: .frames),
+                  crop: try c.decodeIfPresent(String.self, forKey: .crop) ?? CropPolicy.wholeFrame.rawValue,
+                  architecture: try c.decode(String.self, forKey: .architecture),
+                  learningRate: try c.decode(Double.self, forKey: .learningRate), epochs: try c.decode(Int.self, forKey: .epochs),
+                  batchSize: try c.decode(Int.self, forKey: .batchSize), seed: try c.decode(Int.self, forKey: .seed),
+                  standardize: try c.decode(Bool.self, forKey: .standardize), patience: try c.decode(Int.self, forKey: .patience),
+                  weightDecay: try c.decode(Double.self, forKey: .weightDecay), schedule: try c.decode(String.self, forKey: .schedule),
+                  balanceClasses: try c.decode(Bool.self, forKey: .balanceClasses))
+    }
 
     public func trainingConfiguration() throws -> TrainingConfiguration {
         guard epochs > 0 else { throw PipelineError("EPOCHS=\(epochs) must be at least 1") }
