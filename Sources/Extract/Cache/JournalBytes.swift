@@ -22,6 +22,12 @@ struct JournalByteWriter {
         for value in values { append(value.bitPattern) }
         #endif
     }
+
+    /// Per-slot frame numbers, then per-slot flags as 0/1 bytes (the slot columns every row kind has).
+    mutating func appendSlots(frameIndices: [Int32], valid: [Bool]) {
+        for index in frameIndices { append(index) }
+        for isValid in valid { append(UInt8(isValid ? 1 : 0)) }
+    }
 }
 
 /// Bounds-checked little-endian decoding; every read returns nil past the end instead of trapping.
@@ -56,6 +62,18 @@ struct JournalByteReader {
         let text = String(decoding: bytes[position..<position + count], as: UTF8.self)
         position += count
         return text
+    }
+
+    /// The counterpart of `appendSlots`: `count` frame numbers, then `count` flags.
+    mutating func readSlots(count: Int) -> (frameIndices: [Int32], valid: [Bool])? {
+        guard count >= 0, bytes.endIndex - position >= count * 5 else { return nil }
+        var frameIndices: [Int32] = []
+        frameIndices.reserveCapacity(count)
+        for _ in 0..<count { frameIndices.append(read(Int32.self)!) }
+        var valid: [Bool] = []
+        valid.reserveCapacity(count)
+        for _ in 0..<count { valid.append(read(UInt8.self)! != 0) }
+        return (frameIndices, valid)
     }
 
     mutating func readFloats(count: Int) -> [Float]? {
