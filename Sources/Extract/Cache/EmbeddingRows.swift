@@ -21,16 +21,10 @@ extension CachedVideo: CacheRow {
             + "expected \(frames), \(frames) and \(values)"
     }
 
-    /// string path | i8 label | u8 has_split | string split | i64 bytes | f64 mtime | i32 total_frames |
-    /// u32 F | u32 F*D | F x i32 frame_indices | F x u8 valid | F*D x f32 embeddings
+    /// header (`JournalRowHeader`) | u32 F | u32 F*D | F x i32 frame_indices | F x u8 valid | F*D x f32 embeddings
     func encodeJournalFields(into writer: inout JournalByteWriter) {
-        writer.append(path)
-        writer.append(label)
-        writer.append(UInt8(split == nil ? 0 : 1))
-        writer.append(split ?? "")
-        writer.append(bytes)
-        writer.append(mtime)
-        writer.append(totalFrames)
+        writer.append(JournalRowHeader(path: path, label: label, split: split, bytes: bytes, mtime: mtime,
+                                       totalFrames: totalFrames))
         writer.append(UInt32(frameIndices.count))
         writer.append(UInt32(embeddings.count))
         writer.appendSlots(frameIndices: frameIndices, valid: valid)
@@ -38,17 +32,13 @@ extension CachedVideo: CacheRow {
     }
 
     static func decodeJournalFields(from reader: inout JournalByteReader) -> CachedVideo? {
-        guard let path = reader.readString(), let label = reader.read(Int8.self),
-              let hasSplit = reader.read(UInt8.self), let split = reader.readString(),
-              let bytes = reader.read(Int64.self), let mtime = reader.readDouble(),
-              let totalFrames = reader.read(Int32.self),
-              let frames = reader.read(UInt32.self).map(Int.init),
+        guard let header = reader.readRowHeader(), let frames = reader.read(UInt32.self).map(Int.init),
               let embeddingCount = reader.read(UInt32.self).map(Int.init),
               let slots = reader.readSlots(count: frames),
               let embeddings = reader.readFloats(count: embeddingCount) else { return nil }
-        return CachedVideo(path: path, label: label, split: hasSplit == 0 ? nil : split, bytes: bytes, mtime: mtime,
-                           totalFrames: totalFrames, frameIndices: slots.frameIndices, valid: slots.valid,
-                           embeddings: embeddings)
+        return CachedVideo(path: header.path, label: header.label, split: header.split, bytes: header.bytes,
+                           mtime: header.mtime, totalFrames: header.totalFrames, frameIndices: slots.frameIndices,
+                           valid: slots.valid, embeddings: embeddings)
     }
 }
 

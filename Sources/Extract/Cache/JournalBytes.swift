@@ -26,7 +26,12 @@ struct JournalByteWriter {
     /// Per-slot frame numbers, then per-slot flags as 0/1 bytes (the slot columns every row kind has).
     mutating func appendSlots(frameIndices: [Int32], valid: [Bool]) {
         for index in frameIndices { append(index) }
-        for isValid in valid { append(UInt8(isValid ? 1 : 0)) }
+        appendFlags(valid)
+    }
+
+    /// One 0/1 byte per flag.
+    mutating func appendFlags(_ flags: [Bool]) {
+        for flag in flags { append(UInt8(flag ? 1 : 0)) }
     }
 }
 
@@ -70,10 +75,15 @@ struct JournalByteReader {
         var frameIndices: [Int32] = []
         frameIndices.reserveCapacity(count)
         for _ in 0..<count { frameIndices.append(read(Int32.self)!) }
-        var valid: [Bool] = []
-        valid.reserveCapacity(count)
-        for _ in 0..<count { valid.append(read(UInt8.self)! != 0) }
-        return (frameIndices, valid)
+        return (frameIndices, readFlags(count: count)!)
+    }
+
+    /// The counterpart of `appendFlags`; checks the bytes are there before allocating.
+    mutating func readFlags(count: Int) -> [Bool]? {
+        guard count >= 0, bytes.endIndex - position >= count else { return nil }
+        let flags = bytes[position..<position + count].map { $0 != 0 }
+        position += count
+        return flags
     }
 
     mutating func readFloats(count: Int) -> [Float]? {
@@ -90,5 +100,47 @@ struct JournalByteReader {
         }
         #endif
         return values
+    }
+}
+
+/// The fields every journalled row starts with, in this order: string path | i8 label | u8 has_split |
+/// string split ("" when absent) | i64 bytes | f64 mtime | i32 total_frames.
+struct JournalRowHeader {
+    var path: String
+    var label: Int8
+    var split: String?
+    var bytes: Int64
+    var mtime: Double
+    var totalFrames: Int32
+}
+
+extension JournalByteWriter {
+    mutating func append(_ header: JournalRowHeader) {
+        append(header.path)
+        append(header.label)
+        appendOptional(header.split)
+        append(header.bytes)
+        append(header.mtime)
+        append(header.totalFrames)
+    }
+
+    /// u8 present | string ("" when absent).
+    mutating func appendOptional(_ text: String?) {
+        append(UInt8(text == nil ? 0 : 1))
+        append(text ?? "")
+    }
+}
+
+extension JournalByteReader {
+    mutating func readRowHeader() -> JournalRowHeader? {
+        guard let path = readString(), let label = read(Int8.self), let split = readOptionalString(),
+              let bytes = read(Int64.self), let mtime = readDouble(), let totalFrames = read(Int32.self) else { return nil }
+        return JournalRowHeader(path: path, label: label, split: split, bytes: bytes, mtime: mtime, totalFrames: totalFrames)
+    }
+
+    /// The counterpart of `appendOptional`: nil when the bytes end, .some(nil) for an absent value.
+    mutating func readOptionalString() -> String?? {
+        guard let present = read(UInt8.self), let text = readString() else { return nil }
+        return .some(present == 0 ? nil : text)
     }
 }
