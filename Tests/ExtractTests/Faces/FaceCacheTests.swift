@@ -78,6 +78,7 @@ import Shared
         let reference = directory.appendingPathComponent("reference/faces_f4.h5")
         try FaceCacheFixtures.buildUninterrupted(at: reference, wanted: dataset, failing: ["fake/z.mp4"])
         let expected = try faceCacheDump(reference)
+        #expect(expected.contains("DATASET \"landmarks\"") && expected.contains("CHUNKED ( 3, 4, 5, 2 )"))
 
         // The killed run: two videos and a failure journalled, then the process is gone (no finish).
         let url = cacheURL(directory)
@@ -248,5 +249,75 @@ import Shared
         let reader = try FaceCacheReader(url: url)
         #expect(reader.videoCount == 0 && reader.failures.isEmpty)
         #expect(FaceCacheWriteSession.isUpToDate(cacheURL: url, metadata: FaceCacheFixtures.metadata(), videos: []))
+    }
+}
+
+@Suite struct FaceCacheJournalReferenceTests {
+    /// The face-track record layout in docs/face-cache-format.md, checked by the independent Python reader.
+    @Test func pythonReferenceReaderAgreesWithTheDocumentedLayout() throws {
+        let script = PackagePaths.root.appendingPathComponent("scripts/reference/read_cache_journal.py")
+        let directory = try CacheFixtures.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let cache = FaceCacheSchema.cacheURL(root: directory, dataset: "toy", frames: FaceCacheFixtures.frames)
+        let videos = [FaceCacheFixtures.wanted("real/ä.mp4", seed: 2, split: "train", group: "id3"),
+                      FaceCacheFixtures.wanted("fake/b.mp4", seed: 3)]
+        do {
+            var session = try FaceCacheWriteSession(cacheURL: cache, metadata: FaceCacheFixtures.metadata())
+            for video in videos { try session.append(FaceCacheFixtures.tracked(video)) }
+            try session.recordFailure(FaceCacheFixtures.failure(FaceCacheFixtures.wanted("none.mp4", seed: 8)))
+        }
+        let result = try runCommand("/usr/bin/env", ["python3", script.path, CacheSchema.journalURL(for: cache).path])
+        #expect(result.status == 0, "python said: \(result.output)")
+        let decoded = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+        let metadata = decoded["metadata"] as? [String: Any]
+        #expect(metadata?["detectionMaxSide"] as? Int == 1280)
+        #expect((metadata?["tracking"] as? [String: Any])?["seedConfidence"] as? Double == 0.9)
+        let entries = try #require(decoded["entries"] as? [[String: Any]])
+        #expect(entries.map { $0["kind"] as? String } == ["face-track", "face-track", "failure"])
+        for (entry, wanted) in zip(entries, videos) {
+            let record = FaceCacheFixtures.tracked(wanted)
+            #expect(entry["path"] as? String == record.path)
+            #expect(entry["label"] as? Int == Int(record.label))
+            #expect(entry["split"] as? String == record.split && entry["group"] as? String == record.group)
+            #expect(entry["bytes"] as? Int == Int(record.bytes) && entry["mtime"] as? Double == record.mtime)
+            #expect(entry["total_frames"] as? Int == Int(record.totalFrames))
+            #expect(entry["frame_size"] as? [Int] == [Int(record.frameWidth), Int(record.frameHeight)])
+            #expect(entry["frame_indices"] as? [Int] == record.frameIndices.map(Int.init))
+            #expect(entry["valid"] as? [Bool] == record.valid)
+            #expect(entry["face_found"] as? [Bool] == record.track.found)
+            // Compared as float32: Foundation's JSON parser may be off in the last digits of a double.
+            func floats(_ key: String) -> [[Float]]? {
+                (entry[key] as? [[Double]])?.map { $0.map(Float.init) } ?? (entry[key] as? [Double]).map { [$0.map(Float.init)] }
+            }
+            #expect(floats("scores") == [record.track.scores])
+            #expect(floats("boxes") == record.track.boxes.map { [$0.x1, $0.y1, $0.x2, $0.y2] })
+            #expect(floats("landmarks") == record.track.landmarks.map { $0.flatMap { [$0.x, $0.y] } })
+        }
+        #expect(entries[1]["split"] is NSNull && entries[1]["group"] is NSNull)
+    }
+}
+
+@Suite struct FaceCacheDocumentationTests {
+    /// Optional, when h5py is installed: the h5py snippet of docs/face-cache-format.md runs on a real cache.
+    @Test func theDocumentedH5pySnippetRuns() throws {
+        guard try runCommand("/usr/bin/env", ["python3", "-c", "import h5py"]).status == 0 else { return }
+        let directory = try CacheFixtures.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = FaceCacheSchema.cacheURL(root: directory, dataset: "CelebDF", frames: FaceCacheFixtures.frames)
+        let videos = [FaceCacheFixtures.wanted("a.mp4", seed: 2), FaceCacheFixtures.wanted("b.mp4", seed: 1),
+                      FaceCacheFixtures.wanted("c.mp4", seed: 3)]
+        try FaceCacheFixtures.buildUninterrupted(at: url, wanted: videos, failing: ["c.mp4"])
+        let doc = try String(contentsOf: PackagePaths.root.appendingPathComponent("docs/face-cache-format.md"), encoding: .utf8)
+        let afterHeading = try #require(doc.range(of: "## Reading with h5py")).upperBound
+        let start = try #require(doc.range(of: "```python\n", range: afterHeading..<doc.endIndex)).upperBound
+        let end = try #require(doc.range(of: "```", range: start..<doc.endIndex)).lowerBound
+        let snippet = doc[start..<end].replacingOccurrences(of: "cache/CelebDF/faces_f32.h5", with: url.path)
+            + "print(videos.tolist(), boxes.shape, int(width), int(height), eyes.shape, failed)\n"
+        let result = try runCommand("/usr/bin/env", ["python3", "-c", snippet])
+        #expect(result.status == 0, "python said: \(result.output)")
+        // a.mp4: 3 of 4 slots found; b.mp4: 2 of its 3 frames.
+        #expect(result.output.contains("71.4% of sampled frames have a detected face"), "\(result.output)")
+        #expect(result.output.contains("['a.mp4', 'b.mp4'] (2, 4, 4) 640 360 (4, 2, 2)"), "\(result.output)")
+        #expect(result.output.contains("{'c.mp4': 'no face in any of the 4 sampled frames'}"), "\(result.output)")
     }
 }
