@@ -49,29 +49,31 @@ class Fields:
         return text
 
 
+def row_header(fields):
+    """The fields every row record starts with (path, label, split, source stamp, total frames)."""
+    path = fields.string()
+    label = fields.take("b")
+    has_split = fields.take("B")
+    split = fields.string()
+    size, mtime, total = fields.take("q"), fields.take("d"), fields.take("i")
+    return {"path": path, "label": label, "split": split if has_split else None, "bytes": size, "mtime": mtime,
+            "total_frames": total}
+
+
 def decode(body):
     fields = Fields(body)
     kind = fields.take("B")
     if kind == 2:
-        path = fields.string()
-        label = fields.take("b")
-        has_split = fields.take("B")
-        split = fields.string()
-        size, mtime, total = fields.take("q"), fields.take("d"), fields.take("i")
+        row = row_header(fields)
         frames, values = fields.take("I"), fields.take("I")
         indices = fields.array("i", frames)
         valid = fields.array("B", frames)
         embeddings = fields.array("f", values)
         assert fields.at == len(body), "trailing bytes in a video record"
-        return {"kind": "video", "path": path, "label": label, "split": split if has_split else None,
-                "bytes": size, "mtime": mtime, "total_frames": total, "frame_indices": indices,
-                "valid": [bool(v) for v in valid], "embeddings": embeddings}
+        return {"kind": "video", **row, "frame_indices": indices, "valid": [bool(v) for v in valid],
+                "embeddings": embeddings}
     if kind == 4:
-        path = fields.string()
-        label = fields.take("b")
-        has_split = fields.take("B")
-        split = fields.string()
-        size, mtime, total = fields.take("q"), fields.take("d"), fields.take("i")
+        row = row_header(fields)
         has_group = fields.take("B")
         group = fields.string()
         width, height, frames = fields.take("i"), fields.take("i"), fields.take("I")
@@ -82,9 +84,8 @@ def decode(body):
         boxes = fields.array("f", frames * 4)
         landmarks = fields.array("f", frames * 10)
         assert fields.at == len(body), "trailing bytes in a face-track record"
-        return {"kind": "face-track", "path": path, "label": label, "split": split if has_split else None,
-                "group": group if has_group else None, "bytes": size, "mtime": mtime, "total_frames": total,
-                "frame_size": [width, height], "frame_indices": indices, "valid": [bool(v) for v in valid],
+        return {"kind": "face-track", **row, "group": group if has_group else None, "frame_size": [width, height],
+                "frame_indices": indices, "valid": [bool(v) for v in valid],
                 "face_found": [bool(v) for v in found], "scores": scores,
                 "boxes": [boxes[i:i + 4] for i in range(0, len(boxes), 4)],
                 "landmarks": [landmarks[i:i + 10] for i in range(0, len(landmarks), 10)]}
