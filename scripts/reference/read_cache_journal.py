@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Independent reader for an embedding-cache journal (<cache>.h5.journal), written from
-docs/cache-format.md alone. Prints the header metadata and every intact record as JSON;
+"""Independent reader for a cache journal (<cache>.h5.journal: embedding or face-track cache), written
+from docs/cache-format.md and docs/face-cache-format.md alone. Prints the header metadata and every intact record as JSON;
 stops at the first torn or corrupted record, like the Swift reader.
 
 usage: read_cache_journal.py JOURNAL
@@ -49,23 +49,46 @@ class Fields:
         return text
 
 
+def row_header(fields):
+    """The fields every row record starts with (path, label, split, source stamp, total frames)."""
+    path = fields.string()
+    label = fields.take("b")
+    has_split = fields.take("B")
+    split = fields.string()
+    size, mtime, total = fields.take("q"), fields.take("d"), fields.take("i")
+    return {"path": path, "label": label, "split": split if has_split else None, "bytes": size, "mtime": mtime,
+            "total_frames": total}
+
+
 def decode(body):
     fields = Fields(body)
     kind = fields.take("B")
     if kind == 2:
-        path = fields.string()
-        label = fields.take("b")
-        has_split = fields.take("B")
-        split = fields.string()
-        size, mtime, total = fields.take("q"), fields.take("d"), fields.take("i")
+        row = row_header(fields)
         frames, values = fields.take("I"), fields.take("I")
         indices = fields.array("i", frames)
         valid = fields.array("B", frames)
         embeddings = fields.array("f", values)
         assert fields.at == len(body), "trailing bytes in a video record"
-        return {"kind": "video", "path": path, "label": label, "split": split if has_split else None,
-                "bytes": size, "mtime": mtime, "total_frames": total, "frame_indices": indices,
-                "valid": [bool(v) for v in valid], "embeddings": embeddings}
+        return {"kind": "video", **row, "frame_indices": indices, "valid": [bool(v) for v in valid],
+                "embeddings": embeddings}
+    if kind == 4:
+        row = row_header(fields)
+        has_group = fields.take("B")
+        group = fields.string()
+        width, height, frames = fields.take("i"), fields.take("i"), fields.take("I")
+        indices = fields.array("i", frames)
+        valid = fields.array("B", frames)
+        found = fields.array("B", frames)
+        scores = fields.array("f", frames)
+        boxes = fields.array("f", frames * 4)
+        landmarks = fields.array("f", frames * 10)
+        assert fields.at == len(body), "trailing bytes in a face-track record"
+        return {"kind": "face-track", **row, "group": group if has_group else None, "frame_size": [width, height],
+                "frame_indices": indices, "valid": [bool(v) for v in valid],
+                "face_found": [bool(v) for v in found], "scores": scores,
+                "boxes": [boxes[i:i + 4] for i in range(0, len(boxes), 4)],
+                "landmarks": [landmarks[i:i + 10] for i in range(0, len(landmarks), 10)]}
     if kind == 3:
         path = fields.string()
         size, mtime = fields.take("q"), fields.take("d")

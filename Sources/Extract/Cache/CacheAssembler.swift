@@ -7,62 +7,53 @@ enum CacheRowSource {
     case previousCache(index: Int)
 }
 
-/// Writes a complete cache file from planned rows, one video in memory at a time.
-struct CacheAssembler {
-    let metadata: CacheMetadata
-    let journal: CacheJournal
-    let previousCache: EmbeddingCacheReader?
+/// A wanted video with where its row (or failure) comes from.
+typealias PlannedCacheRow = (wanted: WantedVideo, source: CacheRowSource)
+
+/// Chunk sizes of the per-video datasets.
+enum CacheChunks {
+    /// Rows per chunk: about 64 KiB, but no more than there are rows (small caches stay small).
+    static func rows(count: Int, rowBytes: Int) -> Int {
+        max(1, min(count, 65_536 / max(1, rowBytes)))
+    }
+}
+
+/// Writes a complete cache file of one row kind from planned rows, one video in memory at a time.
+/// The row kind writes its own datasets (`CacheRow.Datasets`); the columns every kind shares (paths,
+/// labels, splits, groups, stamps, total frames, failures) are written here.
+struct CacheAssembler<Row: CacheRow> {
+    let metadata: Row.Settings
+    let journal: RowJournal<Row>
+    let previousCache: Row.Reader?
 
     /// Writes `destination` (replacing it): rows and failures must already be in sorted path order.
-    func write(to destination: URL, rows: [(wanted: WantedVideo, source: CacheRowSource)],
-               failures: [(wanted: WantedVideo, source: CacheRowSource)]) throws {
+    func write(to destination: URL, rows: [PlannedCacheRow], failures: [PlannedCacheRow]) throws {
         let file = try HDF5File.create(at: destination)
-        try writeDatasets(into: file, rows: rows, failures: failures)
+        try writeRows(into: file, rows: rows)
+        try writeFailures(into: file, failures: failures)
         let createdAt = ISO8601DateFormatter().string(from: Date())
         try metadata.write(to: file, createdAt: createdAt)
         try file.flush()
         try file.close()
     }
 
-    private func writeDatasets(into file: HDF5File, rows: [(wanted: WantedVideo, source: CacheRowSource)],
-                               failures: [(wanted: WantedVideo, source: CacheRowSource)]) throws {
+    private func writeRows(into file: HDF5File, rows: [PlannedCacheRow]) throws {
         typealias Name = CacheSchema.Dataset
         let count = rows.count
-        let frames = metadata.frames
-        let dimension = metadata.embeddingDimension
-        // Unlimited first dimensions so an empty cache can still be chunked one video per chunk.
-        let embeddings = try file.createDataset(Name.embeddings, of: Float.self, shape: [count, frames, dimension],
-                                                chunk: [1, frames, dimension], unlimitedFirstDimension: true)
-        let perFrameChunk = [Self.chunkRows(count: count, rowBytes: 4 * frames), max(1, frames)]
-        let frameIndices = try file.createDataset(Name.frameIndices, of: Int32.self, shape: [count, frames],
-                                                  chunk: perFrameChunk, unlimitedFirstDimension: true)
-        let valid = try file.createDataset(Name.valid, of: UInt8.self, shape: [count, frames],
-                                           chunk: perFrameChunk, unlimitedFirstDimension: true)
-        var labels: [Int8] = []
-        var bytes: [Int64] = []
-        var mtimes: [Double] = []
+        let datasets = try Row.Datasets(creatingIn: file, settings: metadata, count: count)
         var totalFrames: [Int32] = []
         for (index, row) in rows.enumerated() {
             let video = try loadVideo(row.source, path: row.wanted.path)
-            guard video.frameIndices.count == frames, video.valid.count == frames,
-                  video.embeddings.count == frames * dimension else {
-                throw CacheRecordError(file: file.url.path,
-                                       problem: "\(row.wanted.path) has \(video.frameIndices.count) frames and "
-                                           + "\(video.embeddings.count) values, expected \(frames) and \(frames * dimension)")
+            if let problem = video.shapeProblem(for: metadata) {
+                throw CacheRecordError(file: file.url.path, problem: problem)
             }
-            try embeddings.writeRows(video.embeddings, startingAt: index, count: 1)
-            try frameIndices.writeRows(video.frameIndices, startingAt: index, count: 1)
-            try valid.writeRows(video.valid.map { UInt8($0 ? 1 : 0) }, startingAt: index, count: 1)
-            labels.append(row.wanted.label)
-            bytes.append(row.wanted.bytes)
-            mtimes.append(row.wanted.mtime)
+            try datasets.write(video, at: index)
             totalFrames.append(video.totalFrames)
         }
-        let paths = rows.map(\.wanted.path)
-        try makeVector(file, Name.videos, count: count).writeStrings(paths)
-        try makeVector(file, Name.labels, Int8.self, count: count).write(labels)
-        try makeVector(file, Name.videoBytes, Int64.self, count: count).write(bytes)
-        try makeVector(file, Name.videoMtimes, Double.self, count: count).write(mtimes)
+        try makeVector(file, Name.videos, count: count).writeStrings(rows.map(\.wanted.path))
+        try makeVector(file, Name.labels, Int8.self, count: count).write(rows.map(\.wanted.label))
+        try makeVector(file, Name.videoBytes, Int64.self, count: count).write(rows.map(\.wanted.bytes))
+        try makeVector(file, Name.videoMtimes, Double.self, count: count).write(rows.map(\.wanted.mtime))
         try makeVector(file, Name.totalFrames, Int32.self, count: count).write(totalFrames)
         if rows.contains(where: { $0.wanted.split != nil }) {
             try makeVector(file, Name.splits, count: count).writeStrings(rows.map { $0.wanted.split ?? "" })
@@ -70,7 +61,10 @@ struct CacheAssembler {
         if rows.contains(where: { $0.wanted.group != nil }) {
             try makeVector(file, Name.groups, count: count).writeStrings(rows.map { $0.wanted.group ?? "" })
         }
+    }
 
+    private func writeFailures(into file: HDF5File, failures: [PlannedCacheRow]) throws {
+        typealias Name = CacheSchema.Dataset
         _ = try file.createGroup(Name.failures)
         var reasons: [String] = []
         for failure in failures {
@@ -85,21 +79,16 @@ struct CacheAssembler {
     private func makeVector<Element: HDF5Scalar>(_ file: HDF5File, _ name: String, _ type: Element.Type,
                                                  count: Int) throws -> HDF5Dataset {
         try file.createDataset(name, of: type, shape: [count],
-                               chunk: [Self.chunkRows(count: count, rowBytes: MemoryLayout<Element>.size)],
+                               chunk: [CacheChunks.rows(count: count, rowBytes: MemoryLayout<Element>.size)],
                                unlimitedFirstDimension: true)
     }
 
     private func makeVector(_ file: HDF5File, _ name: String, count: Int) throws -> HDF5Dataset {
-        try file.createStringDataset(name, shape: [count], chunk: [Self.chunkRows(count: count, rowBytes: 16)],
+        try file.createStringDataset(name, shape: [count], chunk: [CacheChunks.rows(count: count, rowBytes: 16)],
                                      unlimitedFirstDimension: true)
     }
 
-    /// Rows per chunk: about 64 KiB, but no more than there are rows (small caches stay small).
-    static func chunkRows(count: Int, rowBytes: Int) -> Int {
-        max(1, min(count, 65_536 / max(1, rowBytes)))
-    }
-
-    private func loadVideo(_ source: CacheRowSource, path: String) throws -> CachedVideo {
+    private func loadVideo(_ source: CacheRowSource, path: String) throws -> Row {
         switch source {
         case .journal(let location):
             guard case .video(let video) = try journal.entry(at: location), video.path == path else {
@@ -108,10 +97,10 @@ struct CacheAssembler {
             return video
         case .previousCache(let index):
             guard let previousCache else { preconditionFailure("a previous-cache row without a previous cache") }
-            guard previousCache.videoPaths.indices.contains(index), previousCache.videoPaths[index] == path else {
+            guard previousCache.table.paths.indices.contains(index), previousCache.table.paths[index] == path else {
                 throw CacheFormatError(file: previousCache.url.path, problem: "it changed while being updated")
             }
-            return try previousCache.video(at: index)
+            return try previousCache.row(at: index)
         }
     }
 
@@ -124,10 +113,11 @@ struct CacheAssembler {
             return failure.reason
         case .previousCache(let index):
             guard let previousCache else { preconditionFailure("a previous-cache failure without a previous cache") }
-            guard previousCache.failures.indices.contains(index), previousCache.failures[index].path == path else {
+            let failures = previousCache.table.failures
+            guard failures.indices.contains(index), failures[index].path == path else {
                 throw CacheFormatError(file: previousCache.url.path, problem: "it changed while being updated")
             }
-            return previousCache.failures[index].reason
+            return failures[index].reason
         }
     }
 }

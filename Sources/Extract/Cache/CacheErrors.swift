@@ -12,13 +12,26 @@ public struct CacheMetadataMismatchError: DiagnosedError {
     }
 }
 
-/// A file that should be an embedding cache (or its journal) is not readable as one.
+/// A file that should be a cache (or its journal) is not readable as one.
 public struct CacheFormatError: DiagnosedError {
     public let file: String
     public let problem: String
+    /// What the file should be: "embedding cache" or "face-track cache".
+    public var cacheName = "embedding cache"
 
     public var description: String {
-        "\(file) is not a valid embedding cache: \(problem). Delete it and run extract again to rebuild it."
+        "\(file) is not a valid \(cacheName): \(problem). Delete it and run extract again to rebuild it."
+    }
+
+    /// Runs `body`, naming `cacheName` in any format error it throws: the checks are shared by every cache
+    /// kind, the message should say which one the file is.
+    static func naming<Result>(_ cacheName: String, _ body: () throws -> Result) rethrows -> Result {
+        do {
+            return try body()
+        } catch var error as CacheFormatError {
+            error.cacheName = cacheName
+            throw error
+        }
     }
 }
 

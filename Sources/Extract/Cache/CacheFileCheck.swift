@@ -11,17 +11,6 @@ enum CacheFileCheck {
     static let embeddingMagnitudeLimit: Float = 1e6
     static let splitNames: Set<String> = ["", "train", "val", "test"]
 
-    private enum Rows { case videos, failures }
-
-    /// One dataset of the layout: element kind, rank-1 extent from /videos or /failures/videos, trailing dims.
-    private struct Entry {
-        let name: String
-        let kind: HDF5ElementType.Kind
-        let rows: Rows
-        let trailing: [Int]
-        var optional = false
-    }
-
     static func checkMetadata(_ metadata: CacheMetadata, file: String) throws {
         typealias Name = CacheSchema.Attribute
         let ranges = [(Name.frames, metadata.frames, ExtractionRequest.frameRange),
@@ -32,30 +21,36 @@ enum CacheFileCheck {
         }
     }
 
-    /// Checks every dataset's rank, element type, extent and storage.
+    /// Checks the embedding cache's datasets: the shared ones and /embeddings [N, F, D].
     static func checkLayout(_ file: HDF5File, metadata: CacheMetadata) throws {
+        let embeddings = CacheLayoutEntry(name: CacheSchema.Dataset.embeddings, kind: .float, rows: .videos,
+                                          trailing: [metadata.frames, metadata.embeddingDimension])
+        try checkLayout(file, frames: metadata.frames, rowEntries: [embeddings])
+    }
+
+    /// Checks every dataset's rank, element type, extent and storage: the columns every cache kind has
+    /// (`/videos`, `/labels`, `/frame_indices`, `/valid`, stamps, splits, groups, failures) and `rowEntries`.
+    static func checkLayout(_ file: HDF5File, frames: Int, rowEntries: [CacheLayoutEntry]) throws {
         typealias Name = CacheSchema.Dataset
         let path = file.url.path
         let videos = try rows(of: try file.dataset(Name.videos), name: Name.videos, file: path)
         let failures = try rows(of: try file.dataset(Name.failureVideos), name: Name.failureVideos, file: path)
-        let frames = metadata.frames, dim = metadata.embeddingDimension
-        let entries = [
-            Entry(name: Name.videos, kind: .variableLengthString, rows: .videos, trailing: []),
-            Entry(name: Name.embeddings, kind: .float, rows: .videos, trailing: [frames, dim]),
-            Entry(name: Name.labels, kind: .integer, rows: .videos, trailing: []),
-            Entry(name: Name.frameIndices, kind: .integer, rows: .videos, trailing: [frames]),
-            Entry(name: Name.valid, kind: .integer, rows: .videos, trailing: [frames]),
-            Entry(name: Name.videoBytes, kind: .integer, rows: .videos, trailing: []),
-            Entry(name: Name.videoMtimes, kind: .float, rows: .videos, trailing: []),
-            Entry(name: Name.totalFrames, kind: .integer, rows: .videos, trailing: []),
-            Entry(name: Name.splits, kind: .variableLengthString, rows: .videos, trailing: [], optional: true),
-            Entry(name: Name.groups, kind: .variableLengthString, rows: .videos, trailing: [], optional: true),
-            Entry(name: Name.failureVideos, kind: .variableLengthString, rows: .failures, trailing: []),
-            Entry(name: Name.failureReasons, kind: .variableLengthString, rows: .failures, trailing: []),
-            Entry(name: Name.failureBytes, kind: .integer, rows: .failures, trailing: []),
-            Entry(name: Name.failureMtimes, kind: .float, rows: .failures, trailing: []),
+        let shared = [
+            CacheLayoutEntry(name: Name.videos, kind: .variableLengthString, rows: .videos, trailing: []),
+            CacheLayoutEntry(name: Name.labels, kind: .integer, rows: .videos, trailing: []),
+            CacheLayoutEntry(name: Name.frameIndices, kind: .integer, rows: .videos, trailing: [frames]),
+            CacheLayoutEntry(name: Name.valid, kind: .integer, rows: .videos, trailing: [frames]),
+            CacheLayoutEntry(name: Name.videoBytes, kind: .integer, rows: .videos, trailing: []),
+            CacheLayoutEntry(name: Name.videoMtimes, kind: .float, rows: .videos, trailing: []),
+            CacheLayoutEntry(name: Name.totalFrames, kind: .integer, rows: .videos, trailing: []),
+            CacheLayoutEntry(name: Name.splits, kind: .variableLengthString, rows: .videos, trailing: [], optional: true),
+            CacheLayoutEntry(name: Name.groups, kind: .variableLengthString, rows: .videos, trailing: [], optional: true),
+            CacheLayoutEntry(name: Name.failureVideos, kind: .variableLengthString, rows: .failures, trailing: []),
+            CacheLayoutEntry(name: Name.failureReasons, kind: .variableLengthString, rows: .failures, trailing: []),
+            CacheLayoutEntry(name: Name.failureBytes, kind: .integer, rows: .failures, trailing: []),
+            CacheLayoutEntry(name: Name.failureMtimes, kind: .float, rows: .failures, trailing: []),
         ]
-        for entry in entries {
+        for entry in shared + rowEntries {
             if entry.optional, !(try file.contains(entry.name)) { continue }
             let wanted = [entry.rows == .videos ? videos : failures] + entry.trailing
             try check(try file.dataset(entry.name), entry: entry, wanted: wanted, file: path)
@@ -68,7 +63,7 @@ enum CacheFileCheck {
         return shape[0]
     }
 
-    private static func check(_ dataset: HDF5Dataset, entry: Entry, wanted: [Int], file: String) throws {
+    private static func check(_ dataset: HDF5Dataset, entry: CacheLayoutEntry, wanted: [Int], file: String) throws {
         let shape = try dataset.shape()
         let symbolic = "[" + (["N"] + entry.trailing.map(String.init)).joined(separator: ", ") + "]"
         guard shape.count == wanted.count else {
@@ -100,4 +95,15 @@ enum CacheFileCheck {
         case .other: "another type"
         }
     }
+}
+
+/// One dataset of a cache layout: element kind, first extent (from /videos or /failures/videos) and the
+/// extents after it.
+struct CacheLayoutEntry {
+    enum Rows { case videos, failures }
+    let name: String
+    let kind: HDF5ElementType.Kind
+    let rows: Rows
+    let trailing: [Int]
+    var optional = false
 }

@@ -8,16 +8,17 @@ struct JournalEntryLocation: Equatable {
     let isFailure: Bool
 }
 
-/// An append-only file of finished videos, written while a cache is built so a killed run can resume.
+/// An append-only file of finished videos, written while a cache of one row kind is built so a killed run
+/// can resume.
 ///
 /// Layout: the 8-byte magic "DFHJRNL1", then records of [u32 body length][body][u32 CRC-32 of body],
-/// little-endian. The first record's body is [u8 1][metadata JSON]; the rest are `JournalEntry` bodies.
+/// little-endian. The first record's body is [u8 1][settings JSON]; the rest are `RowJournalEntry` bodies.
 /// Each record is written in one call and fsynced. Reading stops at the first record that is short or fails
 /// its checksum (a torn write from a crash); the file is truncated there so new records follow good ones.
-final class CacheJournal {
-    static let magic = Array("DFHJRNL1".utf8)
+final class RowJournal<Row: CacheRow> {
+    static var magic: [UInt8] { Array("DFHJRNL1".utf8) }
     /// Far above any real record (FRAMES x dim floats); a larger length prefix can only be garbage.
-    static let maximumBodyLength = 1 << 30
+    static var maximumBodyLength: Int { 1 << 30 }
 
     let url: URL
     private var descriptor: Int32
@@ -26,7 +27,7 @@ final class CacheJournal {
     private(set) var locations: [String: JournalEntryLocation] = [:]
 
     /// Opens the journal, creating it with `metadata` if absent; refuses one written for other metadata.
-    init(url: URL, metadata: CacheMetadata) throws {
+    init(url: URL, metadata: Row.Settings) throws {
         self.url = url
         descriptor = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw CacheIOError(file: url.path, operation: "opening", code: errno) }
@@ -61,7 +62,7 @@ final class CacheJournal {
     }
 
     /// Durably adds one entry: when this returns, a crash cannot lose it.
-    func append(_ entry: JournalEntry) throws {
+    func append(_ entry: RowJournalEntry<Row>) throws {
         guard descriptor >= 0 else {
             throw CacheRecordError(file: url.path, problem: "the journal was already closed by finish()")
         }
@@ -81,8 +82,8 @@ final class CacheJournal {
     }
 
     /// Reads back the entry a location points at (checksum verified again).
-    func entry(at location: JournalEntryLocation) throws -> JournalEntry {
-        guard let body = try readRecordBody(at: location.offset), let entry = JournalEntry.decode(body[...]) else {
+    func entry(at location: JournalEntryLocation) throws -> RowJournalEntry<Row> {
+        guard let body = try readRecordBody(at: location.offset), let entry = RowJournalEntry<Row>.decode(body[...]) else {
             throw CacheFormatError(file: url.path, problem: "the record at byte \(location.offset) changed while in use")
         }
         return entry
@@ -113,16 +114,16 @@ final class CacheJournal {
     }
 
     /// The bytes of a fresh journal for `metadata`: magic plus header record.
-    static func headerBytes(for metadata: CacheMetadata) throws -> [UInt8] {
+    static func headerBytes(for metadata: Row.Settings) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = try encoder.encode(metadata)
-        return magic + frame([JournalEntry.headerKind] + Array(json))
+        return magic + frame([JournalRecordKind.header] + Array(json))
     }
 
     // MARK: private
 
-    private func startFresh(metadata: CacheMetadata) throws {
+    private func startFresh(metadata: Row.Settings) throws {
         guard ftruncate(descriptor, 0) == 0 else {
             throw CacheIOError(file: url.path, operation: "resetting", code: errno)
         }
@@ -135,16 +136,16 @@ final class CacheJournal {
     }
 
     /// Returns the offset after a valid header, or nil when the header is missing or torn (start fresh).
-    private func readHeader(expecting metadata: CacheMetadata) throws -> Int64? {
+    private func readHeader(expecting metadata: Row.Settings) throws -> Int64? {
         guard let magic = try DurableFileOperations.read(Self.magic.count, from: descriptor, at: 0, file: url.path)
         else { return nil }
         guard magic == Self.magic else {
             throw CacheFormatError(file: url.path, problem: "it does not start with the journal magic DFHJRNL1")
         }
         let headerOffset = Int64(Self.magic.count)
-        guard let body = try readRecordBody(at: headerOffset), body.first == JournalEntry.headerKind else { return nil }
-        guard let stored = try? JSONDecoder().decode(CacheMetadata.self, from: Data(body.dropFirst())) else {
-            throw CacheFormatError(file: url.path, problem: "its header does not describe cache metadata")
+        guard let body = try readRecordBody(at: headerOffset), body.first == JournalRecordKind.header else { return nil }
+        guard let stored = try? JSONDecoder().decode(Row.Settings.self, from: Data(body.dropFirst())) else {
+            throw CacheFormatError(file: url.path, problem: "its header does not describe \(Row.Settings.cacheName) metadata")
         }
         let differences = stored.differences(from: metadata)
         guard differences.isEmpty else {
@@ -156,7 +157,7 @@ final class CacheJournal {
     /// Indexes records from `offset` on; returns where the valid ones end.
     private func scanRecords(from offset: Int64) throws -> Int64 {
         var position = offset
-        while let body = try readRecordBody(at: position), let entry = JournalEntry.decode(body[...]) {
+        while let body = try readRecordBody(at: position), let entry = RowJournalEntry<Row>.decode(body[...]) {
             locations[entry.path] = JournalEntryLocation(offset: position, bodyLength: body.count, stamp: entry.stamp,
                                                          isFailure: entry.isFailure)
             position += 8 + Int64(body.count)
@@ -178,3 +179,6 @@ final class CacheJournal {
         return body
     }
 }
+
+/// The embedding cache's journal.
+typealias CacheJournal = RowJournal<CachedVideo>

@@ -8,25 +8,27 @@ public struct EmbeddingCacheReader {
     /// ISO 8601 time the cache was assembled.
     public let createdAt: String
     /// [videos] sorted paths relative to the dataset root.
-    public let videoPaths: [String]
+    public var videoPaths: [String] { table.paths }
     /// [videos] 1 = fake, 0 = real.
-    public let labels: [Int8]
+    public var labels: [Int8] { table.labels }
     /// [videos] "train"/"val"/"test", "" for a video without one; nil when the dataset gives no splits.
-    public let splits: [String]?
+    public var splits: [String]? { table.splits }
     /// [videos] identity group of each video ("" for none); nil when the dataset layout defines no groups.
-    public let groups: [String]?
-    public let videoBytes: [Int64]
-    public let videoMtimes: [Double]
-    public let totalFrames: [Int32]
-    public let failures: [CacheFailure]
+    public var groups: [String]? { table.groups }
+    public var videoBytes: [Int64] { table.bytes }
+    public var videoMtimes: [Double] { table.mtimes }
+    public var totalFrames: [Int32] { table.totalFrames }
+    public var failures: [CacheFailure] { table.failures }
 
+    /// The columns every cache kind shares, checked.
+    let table: CacheVideoTable
     private let file: HDF5File
     private let embeddingsDataset: HDF5Dataset
     private let frameIndicesDataset: HDF5Dataset
     /// [videos * FRAMES] 1 for a real frame; small, so read and checked up front.
     private let validFlags: [UInt8]
 
-    public var videoCount: Int { videoPaths.count }
+    public var videoCount: Int { table.count }
 
     /// Opens and checks a cache (CacheFileCheck): every extent, type and value before it is trusted.
     public init(url: URL) throws {
@@ -37,32 +39,11 @@ public struct EmbeddingCacheReader {
         try CacheFileCheck.checkMetadata(metadata, file: url.path)
         try CacheFileCheck.checkLayout(file, metadata: metadata)
         createdAt = try file.stringAttribute(CacheSchema.Attribute.createdAt)
-        videoPaths = try file.dataset(Name.videos).readStrings()
-        labels = try file.dataset(Name.labels).read(as: Int8.self)
-        splits = try file.contains(Name.splits) ? file.dataset(Name.splits).readStrings() : nil
-        groups = try file.contains(Name.groups) ? file.dataset(Name.groups).readStrings() : nil
-        videoBytes = try file.dataset(Name.videoBytes).read(as: Int64.self)
-        videoMtimes = try file.dataset(Name.videoMtimes).read(as: Double.self)
-        totalFrames = try file.dataset(Name.totalFrames).read(as: Int32.self)
+        table = try CacheVideoTable(reading: file)
         validFlags = try file.dataset(Name.valid).read(as: UInt8.self)
         embeddingsDataset = try file.dataset(Name.embeddings)
         frameIndicesDataset = try file.dataset(Name.frameIndices)
-        failures = try Self.readFailures(file)
-        try CacheFileCheck.checkVideoRows(paths: videoPaths, labels: labels, splits: splits, bytes: videoBytes,
-                                          mtimes: videoMtimes, file: url.path)
-        try CacheFileCheck.checkValid(validFlags, frames: metadata.frames, paths: videoPaths, file: url.path)
-        try CacheFileCheck.checkFailures(failures, file: url.path)
-    }
-
-    private static func readFailures(_ file: HDF5File) throws -> [CacheFailure] {
-        typealias Name = CacheSchema.Dataset
-        let paths = try file.dataset(Name.failureVideos).readStrings()
-        let reasons = try file.dataset(Name.failureReasons).readStrings()
-        let bytes = try file.dataset(Name.failureBytes).read(as: Int64.self)
-        let mtimes = try file.dataset(Name.failureMtimes).read(as: Double.self)
-        return paths.indices.map {
-            CacheFailure(path: paths[$0], reason: reasons[$0], bytes: bytes[$0], mtime: mtimes[$0])
-        }
+        try CacheFileCheck.checkValid(validFlags, frames: metadata.frames, paths: table.paths, file: url.path)
     }
 
     /// Throws unless all embeddings fit in `budget` bytes (default: half the machine's memory).
@@ -90,11 +71,9 @@ public struct EmbeddingCacheReader {
     }
 
     public func video(at index: Int) throws -> CachedVideo {
-        // "" marks a video without a split in a dataset that has splits.
-        let split = splits.flatMap { $0[index].isEmpty ? nil : $0[index] }
-        return CachedVideo(path: videoPaths[index], label: labels[index], split: split, bytes: videoBytes[index],
-                           mtime: videoMtimes[index], totalFrames: totalFrames[index],
-                           frameIndices: try frameIndices(at: index), valid: try valid(at: index),
-                           embeddings: try embeddings(at: index))
+        CachedVideo(path: videoPaths[index], label: labels[index], split: table.split(at: index),
+                    bytes: videoBytes[index], mtime: videoMtimes[index], totalFrames: totalFrames[index],
+                    frameIndices: try frameIndices(at: index), valid: try valid(at: index),
+                    embeddings: try embeddings(at: index))
     }
 }

@@ -22,6 +22,17 @@ struct JournalByteWriter {
         for value in values { append(value.bitPattern) }
         #endif
     }
+
+    /// Per-slot frame numbers, then per-slot flags as 0/1 bytes (the slot columns every row kind has).
+    mutating func appendSlots(frameIndices: [Int32], valid: [Bool]) {
+        for index in frameIndices { append(index) }
+        appendFlags(valid)
+    }
+
+    /// One 0/1 byte per flag.
+    mutating func appendFlags(_ flags: [Bool]) {
+        for flag in flags { append(UInt8(flag ? 1 : 0)) }
+    }
 }
 
 /// Bounds-checked little-endian decoding; every read returns nil past the end instead of trapping.
@@ -58,6 +69,23 @@ struct JournalByteReader {
         return text
     }
 
+    /// The counterpart of `appendSlots`: `count` frame numbers, then `count` flags.
+    mutating func readSlots(count: Int) -> (frameIndices: [Int32], valid: [Bool])? {
+        guard count >= 0, bytes.endIndex - position >= count * 5 else { return nil }
+        var frameIndices: [Int32] = []
+        frameIndices.reserveCapacity(count)
+        for _ in 0..<count { frameIndices.append(read(Int32.self)!) }
+        return (frameIndices, readFlags(count: count)!)
+    }
+
+    /// The counterpart of `appendFlags`; checks the bytes are there before allocating.
+    mutating func readFlags(count: Int) -> [Bool]? {
+        guard count >= 0, bytes.endIndex - position >= count else { return nil }
+        let flags = bytes[position..<position + count].map { $0 != 0 }
+        position += count
+        return flags
+    }
+
     mutating func readFloats(count: Int) -> [Float]? {
         guard count >= 0, bytes.endIndex - position >= count * 4 else { return nil }
         var values = [Float](repeating: 0, count: count)
@@ -72,5 +100,47 @@ struct JournalByteReader {
         }
         #endif
         return values
+    }
+}
+
+/// The fields every journalled row starts with, in this order: string path | i8 label | u8 has_split |
+/// string split ("" when absent) | i64 bytes | f64 mtime | i32 total_frames.
+struct JournalRowHeader {
+    var path: String
+    var label: Int8
+    var split: String?
+    var bytes: Int64
+    var mtime: Double
+    var totalFrames: Int32
+}
+
+extension JournalByteWriter {
+    mutating func append(_ header: JournalRowHeader) {
+        append(header.path)
+        append(header.label)
+        appendOptional(header.split)
+        append(header.bytes)
+        append(header.mtime)
+        append(header.totalFrames)
+    }
+
+    /// u8 present | string ("" when absent).
+    mutating func appendOptional(_ text: String?) {
+        append(UInt8(text == nil ? 0 : 1))
+        append(text ?? "")
+    }
+}
+
+extension JournalByteReader {
+    mutating func readRowHeader() -> JournalRowHeader? {
+        guard let path = readString(), let label = read(Int8.self), let split = readOptionalString(),
+              let bytes = read(Int64.self), let mtime = readDouble(), let totalFrames = read(Int32.self) else { return nil }
+        return JournalRowHeader(path: path, label: label, split: split, bytes: bytes, mtime: mtime, totalFrames: totalFrames)
+    }
+
+    /// The counterpart of `appendOptional`: nil when the bytes end, .some(nil) for an absent value.
+    mutating func readOptionalString() -> String?? {
+        guard let present = read(UInt8.self), let text = readString() else { return nil }
+        return .some(present == 0 ? nil : text)
     }
 }

@@ -1,12 +1,17 @@
-/// One journal record's content: a finished video or a failure. Encoded little-endian as
-/// [u8 kind][fields...]; framing and checksums are `CacheJournal`'s job.
-enum JournalEntry: Equatable {
-    case video(CachedVideo)
-    case failure(CacheFailure)
+/// The kind bytes a journal record body starts with. Each row kind has its own (`CacheRow.journalKind`),
+/// so a record can never be read back as another kind's row.
+enum JournalRecordKind {
+    static let header: UInt8 = 1
+    static let embeddingVideo: UInt8 = 2
+    static let failure: UInt8 = 3
+    static let faceTrack: UInt8 = 4
+}
 
-    static let headerKind: UInt8 = 1
-    static let videoKind: UInt8 = 2
-    static let failureKind: UInt8 = 3
+/// One journal record's content: a finished video (a row) or a failure. Encoded little-endian as
+/// [u8 kind][fields...]; framing and checksums are `RowJournal`'s job.
+enum RowJournalEntry<Row: CacheRow>: Equatable {
+    case video(Row)
+    case failure(CacheFailure)
 
     var path: String {
         switch self {
@@ -31,21 +36,10 @@ enum JournalEntry: Equatable {
         var writer = JournalByteWriter()
         switch self {
         case .video(let video):
-            writer.append(Self.videoKind)
-            writer.append(video.path)
-            writer.append(video.label)
-            writer.append(UInt8(video.split == nil ? 0 : 1))
-            writer.append(video.split ?? "")
-            writer.append(video.bytes)
-            writer.append(video.mtime)
-            writer.append(video.totalFrames)
-            writer.append(UInt32(video.frameIndices.count))
-            writer.append(UInt32(video.embeddings.count))
-            for index in video.frameIndices { writer.append(index) }
-            for isValid in video.valid { writer.append(UInt8(isValid ? 1 : 0)) }
-            writer.append(video.embeddings)
+            writer.append(Row.journalKind)
+            video.encodeJournalFields(into: &writer)
         case .failure(let failure):
-            writer.append(Self.failureKind)
+            writer.append(JournalRecordKind.failure)
             writer.append(failure.path)
             writer.append(failure.bytes)
             writer.append(failure.mtime)
@@ -54,34 +48,14 @@ enum JournalEntry: Equatable {
         return writer.bytes
     }
 
-    /// Decodes a record body; nil if it is not a complete, well-formed entry.
-    static func decode(_ body: ArraySlice<UInt8>) -> JournalEntry? {
+    /// Decodes a record body; nil if it is not a complete, well-formed entry of this row kind.
+    static func decode(_ body: ArraySlice<UInt8>) -> Self? {
         var reader = JournalByteReader(body)
         switch reader.read(UInt8.self) {
-        case videoKind:
-            guard let path = reader.readString(), let label = reader.read(Int8.self),
-                  let hasSplit = reader.read(UInt8.self), let split = reader.readString(),
-                  let bytes = reader.read(Int64.self), let mtime = reader.readDouble(),
-                  let totalFrames = reader.read(Int32.self),
-                  let frames = reader.read(UInt32.self).map(Int.init),
-                  let embeddingCount = reader.read(UInt32.self).map(Int.init) else { return nil }
-            var frameIndices: [Int32] = []
-            frameIndices.reserveCapacity(frames)
-            for _ in 0..<frames {
-                guard let index = reader.read(Int32.self) else { return nil }
-                frameIndices.append(index)
-            }
-            var valid: [Bool] = []
-            valid.reserveCapacity(frames)
-            for _ in 0..<frames {
-                guard let flag = reader.read(UInt8.self) else { return nil }
-                valid.append(flag != 0)
-            }
-            guard let embeddings = reader.readFloats(count: embeddingCount), reader.isAtEnd else { return nil }
-            return .video(CachedVideo(path: path, label: label, split: hasSplit == 0 ? nil : split, bytes: bytes,
-                                      mtime: mtime, totalFrames: totalFrames, frameIndices: frameIndices,
-                                      valid: valid, embeddings: embeddings))
-        case failureKind:
+        case Row.journalKind:
+            guard let video = Row.decodeJournalFields(from: &reader), reader.isAtEnd else { return nil }
+            return .video(video)
+        case JournalRecordKind.failure:
             guard let path = reader.readString(), let bytes = reader.read(Int64.self),
                   let mtime = reader.readDouble(), let reason = reader.readString(), reader.isAtEnd else { return nil }
             return .failure(CacheFailure(path: path, reason: reason, bytes: bytes, mtime: mtime))
@@ -90,3 +64,6 @@ enum JournalEntry: Equatable {
         }
     }
 }
+
+/// The embedding cache's journal entries.
+typealias JournalEntry = RowJournalEntry<CachedVideo>
