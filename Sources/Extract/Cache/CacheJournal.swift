@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 
 /// Where one entry's latest record sits in the journal, and what it says about its source file.
 struct JournalEntryLocation: Equatable {

@@ -1,3 +1,5 @@
+import Shared
+
 /// A minimal ZIP reader for torch's zip checkpoints: the central directory, zip64 sizes and offsets,
 /// and stored (uncompressed) entries, which is all torch.save writes. Every size and offset is checked
 /// against the file, and every entry read must match its local header and its CRC-32.

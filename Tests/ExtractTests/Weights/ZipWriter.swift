@@ -1,4 +1,5 @@
 @testable import Extract
+import Shared
 
 /// A stored-entries zip writer (with optional zip64 records), as torch.save writes archives, plus hooks
 /// that let a test put hostile values in the central directory's zip64 fields.
