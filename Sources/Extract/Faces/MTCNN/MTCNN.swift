@@ -92,12 +92,8 @@ public struct MTCNN: FaceDetector {
 
     /// Stage two: R-Net on 24 x 24 crops; those above the threshold, suppressed, regressed, made square.
     func refine(_ boxes: [CandidateBox], in image: RGBImage) -> [CandidateBox] {
-        let (crops, sources) = Self.crops(of: boxes, in: image, size: RNet.inputSize)
-        guard !sources.isEmpty else { return [] }
-        let output = rnet(crops)
         var passed: [CandidateBox] = []
-        for (row, index) in sources.enumerated() {
-            let o = Array(output.data[row * 6..<row * 6 + 6])
+        for (index, o) in Self.networkRows(boxes, in: image, size: RNet.inputSize, outputs: 6, rnet.callAsFunction) {
             guard o[1] > settings.thresholds[1] else { continue }
             var box = boxes[index]
             box.score = o[1]
@@ -111,13 +107,9 @@ public struct MTCNN: FaceDetector {
     /// its last regression, as facenet-pytorch places them), are regressed and suppressed by overlap of the
     /// smaller box.
     func finalFaces(_ boxes: [CandidateBox], in image: RGBImage) -> [FaceDetection] {
-        let (crops, sources) = Self.crops(of: boxes, in: image, size: ONet.inputSize)
-        guard !sources.isEmpty else { return [] }
-        let output = onet(crops)
         var passed: [CandidateBox] = []
         var landmarks: [[FacePoint]] = []
-        for (row, index) in sources.enumerated() {
-            let o = Array(output.data[row * 16..<row * 16 + 16])
+        for (index, o) in Self.networkRows(boxes, in: image, size: ONet.inputSize, outputs: 16, onet.callAsFunction) {
             guard o[1] > settings.thresholds[2] else { continue }
             var box = boxes[index]
             let (width, height) = (box.x2 - box.x1 + 1, box.y2 - box.y1 + 1)
@@ -133,6 +125,27 @@ public struct MTCNN: FaceDetector {
         return NonMaximumSuppression.minimum(passed, threshold: 0.7).map { box in
             FaceDetection(box: box.faceBox, probability: box.score, landmarks: landmarks[Int(box.regression[0])])
         }
+    }
+
+    /// Crops go through R-Net and O-Net at most this many at a time (facenet-pytorch batches 512), bounding
+    /// memory when stage one proposes thousands of boxes: R-Net's first layer holds 54 KB a crop.
+    static let cropBatch = 256
+
+    /// Each box's crop through `network`, in batches: the box's index and the network's output row. Each
+    /// output depends only on its own crop, so the batching changes no value.
+    static func networkRows(_ boxes: [CandidateBox], in image: RGBImage, size: Int, outputs: Int,
+                            _ network: (FeatureMap) -> FeatureMap) -> [(box: Int, output: [Float])] {
+        var rows: [(box: Int, output: [Float])] = []
+        for start in stride(from: 0, to: boxes.count, by: cropBatch) {
+            let (crops, sources) = crops(of: Array(boxes[start..<min(start + cropBatch, boxes.count)]), in: image,
+                                         size: size)
+            guard !sources.isEmpty else { continue }
+            let output = network(crops)
+            for (row, index) in sources.enumerated() {
+                rows.append((start + index, Array(output.data[row * outputs..<(row + 1) * outputs])))
+            }
+        }
+        return rows
     }
 
     /// Each box's crop resampled to size x size, as a batch; `sources` lists which box each crop came from
