@@ -3,19 +3,25 @@ import Extract
 import Foundation
 import Shared
 
-/// `extract`: videos -> sampled frames -> frozen ImageNet CNN -> cache/<DATA>/<backbone>_f<FRAMES>.h5.
+/// `extract`: videos -> sampled frames -> frozen ImageNet CNN -> cache/<DATA>/<backbone>[_<crop>]_f<FRAMES>.h5.
 struct ExtractCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "extract",
         abstract: "Embed sampled frames of every video of a dataset with a frozen ImageNet CNN, cached in HDF5.",
         discussion: """
         Reads <data-dir>/<DATA>/ (labels.csv, or real/ and fake/ folders), samples FRAMES frames spread over
-        each whole video, and writes <cache-dir>/<DATA>/<backbone>_f<FRAMES>.h5 (see docs/cache-format.md).
+        each whole video, and writes <cache-dir>/<DATA>/<backbone>_f<FRAMES>.h5 (see docs/cache-format.md);
+        --crop face embeds face crops into <backbone>_face_f<FRAMES>.h5, finding faces first (`extract faces`).
         Re-running is cheap: cached videos are reused, new ones appended, deleted ones dropped, and a run
         that was killed resumes where it stopped. Defaults come from pipeline.yaml.
         """,
-        version: ToolVersion.string)
+        version: ToolVersion.string,
+        subcommands: [Embed.self, Faces.self],
+        defaultSubcommand: Embed.self)
+}
 
+/// What every extract subcommand reads: the dataset, the sampling and the face settings.
+struct ExtractOptions: ParsableArguments {
     @Option(name: .long, help: "Dataset name: the folder <data-dir>/<name>/.")
     var data: String?
 
@@ -27,6 +33,15 @@ struct ExtractCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "How frames become the CNN input: \(CropPolicy.allCases.map(\.rawValue).joined(separator: ", ")).")
     var crop: String?
+
+    @Option(name: .long, help: "Face crops: the square's side over the face box's longer side (FaceForensics++: 1.3).")
+    var faceScale: Float?
+
+    @Option(name: .long, help: "Face crops: detect faces on a copy whose longer side is at most this many pixels.")
+    var detectMaxSide: Int?
+
+    @Option(name: .long, help: "Face crops: a video without a face is a failure (fail, the default) or embedded from whole frames (whole-frame).")
+    var noFace: String = "fail"
 
     @Option(name: .long, help: "Frames per CNN batch.")
     var batchSize: Int?
@@ -55,33 +70,15 @@ struct ExtractCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Pipeline defaults file.")
     var config: String = "pipeline.yaml"
 
-    func run() async throws {
-        do {
-            let summary = try await ExtractionRun(request: try request()).run()
-            print(summary.line)
-        } catch let error as DiagnosedError {
-            printError("extract: error: \(error)")
-            throw ExitCode.failure
-        }
-    }
-
-    private func request() throws -> ExtractionRequest {
+    func request(crop forcedCrop: CropPolicy? = nil) throws -> ExtractionRequest {
         let defaults = try PipelineConfig.load(URL(fileURLWithPath: config))
         let backboneName = backbone ?? defaults.extract.backbone
         guard let kind = BackboneKind(rawValue: backboneName.lowercased()) else {
             throw PipelineError("unknown backbone '\(backboneName)': choose one of \(BackboneKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let cropName = crop ?? defaults.extract.crop
-        guard let cropPolicy = CropPolicy(rawValue: cropName) else {
+        guard let cropPolicy = forcedCrop ?? CropPolicy(rawValue: cropName) else {
             throw PipelineError("unknown crop policy '\(cropName)': choose one of \(CropPolicy.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        var layout = LayoutOptions(methods: methods.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } },
-                                   compression: compression)
-        switch groups {
-        case nil: break
-        case "join": layout.joinSwapPartners = true
-        case "target": layout.joinSwapPartners = false
-        case let other?: throw PipelineError("--groups '\(other)' is not understood: use join or target")
         }
         var request = ExtractionRequest(
             dataset: data ?? defaults.extract.dataset,
@@ -91,12 +88,83 @@ struct ExtractCommand: AsyncParsableCommand {
             frames: frames ?? defaults.extract.frames,
             backbone: kind, crop: cropPolicy,
             batchSize: batchSize ?? defaults.extract.batchSize)
-        request.layout = layout
+        request.layout = try layout()
         guard let mode = SamplingMode(rawValue: sampling) else {
             throw PipelineError("--sampling '\(sampling)' is not understood: use exact or nearest-decodable")
         }
         request.samplingMode = mode
+        request.faceScale = faceScale ?? defaults.extract.faceScale
+        request.detectMaxSide = detectMaxSide ?? defaults.extract.detectMaxSide
+        guard let policy = NoFacePolicy(rawValue: noFace) else {
+            throw PipelineError("--no-face '\(noFace)' is not understood: use fail or whole-frame")
+        }
+        request.noFace = policy
         return request
+    }
+
+    private func layout() throws -> LayoutOptions {
+        var layout = LayoutOptions(methods: methods.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } },
+                                   compression: compression)
+        switch groups {
+        case nil: break
+        case "join": layout.joinSwapPartners = true
+        case "target": layout.joinSwapPartners = false
+        case let other?: throw PipelineError("--groups '\(other)' is not understood: use join or target")
+        }
+        return layout
+    }
+}
+
+/// Runs `body`, turning diagnosed errors into one line on stderr and a non-zero exit.
+func reportingErrors(_ body: () async throws -> Void) async throws {
+    do { try await body() } catch let error as DiagnosedError {
+        printError("extract: error: \(error)")
+        throw ExitCode.failure
+    }
+}
+
+struct Embed: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Embed every video's sampled frames (the default subcommand).")
+
+    @OptionGroup var options: ExtractOptions
+
+    func run() async throws {
+        try await reportingErrors {
+            let summary = try await ExtractionRun(request: try options.request()).run()
+            print(summary.line)
+        }
+    }
+}
+
+struct Faces: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Find each video's face track (MTCNN on the sampled frames) into cache/<DATA>/faces_f<FRAMES>.h5.",
+        discussion: """
+        Detection runs once per dataset and frame count; every backbone's face crops reuse it. --preview also
+        writes cache/<DATA>/faces_f<FRAMES>.preview.png: each video's crops in a row, frames where the face was
+        interpolated marked amber, videos without a face in red (see docs/face-cache-format.md).
+        """)
+
+    @OptionGroup var options: ExtractOptions
+
+    @Flag(help: "Also draw the crops of the first videos into a contact sheet (PNG).")
+    var preview = false
+
+    @Option(help: "Videos on the contact sheet.")
+    var previewVideos = 48
+
+    func run() async throws {
+        try await reportingErrors {
+            let request = try options.request(crop: .face)
+            let outcome = try await ExtractionRun(request: request).runFaces()
+            print("extract: \(outcome.line)")
+            if preview {
+                guard previewVideos >= 1 else { throw PipelineError("--preview-videos must be at least 1") }
+                let sheet = try FacePreview(request: request, videoLimit: previewVideos).write(faceCacheURL: outcome.faceCacheURL)
+                print("extract: preview -> \(sheet.path)")
+            }
+        }
     }
 }
 

@@ -21,6 +21,8 @@ public struct CacheMetadata: Sendable, Equatable, Codable {
     public var faceScale: Float?
     /// Face crops only: SHA-256 of the face-track settings (detector, weights, detection size, tracking).
     public var faceTracksSHA256: String?
+    /// Face crops only: what became of videos without a face ("fail" or "whole-frame", a `NoFacePolicy`).
+    public var noFace: String?
 
     public init(backbone: String, weightsSHA256: String, inputSize: Int, normalization: String, frames: Int,
                 embeddingDimension: Int, samplingPolicy: String, cropPolicy: String,
@@ -55,6 +57,7 @@ public struct CacheMetadata: Sendable, Equatable, Codable {
         compare(CacheSchema.Attribute.dataset, dataset, requested.dataset)
         compare(CacheSchema.Attribute.faceScale, faceScale.map { "\($0)" } ?? "none", requested.faceScale.map { "\($0)" } ?? "none")
         compare(CacheSchema.Attribute.faceTracksSHA256, faceTracksSHA256 ?? "none", requested.faceTracksSHA256 ?? "none")
+        compare(CacheSchema.Attribute.noFace, noFace ?? "none", requested.noFace ?? "none")
         return found
     }
 
@@ -75,6 +78,7 @@ public struct CacheMetadata: Sendable, Equatable, Codable {
         try file.setAttribute(Name.dataset, dataset)
         if let faceScale { try file.setAttribute(Name.faceScale, Double(faceScale)) }
         if let faceTracksSHA256 { try file.setAttribute(Name.faceTracksSHA256, faceTracksSHA256) }
+        if let noFace { try file.setAttribute(Name.noFace, noFace) }
     }
 
     /// Reads the root attributes, refusing other format versions.
@@ -105,6 +109,9 @@ public struct CacheMetadata: Sendable, Equatable, Codable {
         }
         if try file.hasAttribute(Name.faceTracksSHA256) {
             metadata.faceTracksSHA256 = try file.stringAttribute(Name.faceTracksSHA256)
+        }
+        if try file.hasAttribute(Name.noFace) {
+            metadata.noFace = try file.stringAttribute(Name.noFace)
         }
         return metadata
     }

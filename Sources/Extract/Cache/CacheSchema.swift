@@ -58,5 +58,7 @@ public enum CacheSchema {
         /// Face crops only: SHA-256 of the face-track settings the boxes came from (detector, its weights,
         /// detection size, tracking; see docs/face-cache-format.md).
         public static let faceTracksSHA256 = "face_tracks_sha256"
+        /// Face crops only: what became of videos without a face ("fail": listed as failures; "whole-frame").
+        public static let noFace = "no_face"
     }
 }

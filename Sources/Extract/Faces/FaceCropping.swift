@@ -11,15 +11,12 @@ public struct FaceVideo: Sendable {
     public var detected: Bool
 }
 
-/// A face track read back from the face cache, with the frames it was made on.
-public struct KnownFaceTrack: Sendable {
-    public var frameIndices: [Int32]
-    public var track: FaceTrack?
-
-    public init(frameIndices: [Int32], track: FaceTrack?) {
-        self.frameIndices = frameIndices
-        self.track = track
-    }
+/// What the face cache already says about a video.
+public enum KnownFaceTrack: Sendable {
+    /// Its subject's track, made on these frames.
+    case track(FaceTrack, frameIndices: [Int32])
+    /// No sampled frame showed a face.
+    case noFace
 }
 
 /// Per video: decode the sampled frames once at full resolution, find the subject (detect on copies no larger
@@ -52,12 +49,15 @@ public struct FaceCropping: Sendable {
         let path = url.path
         let frames = try sampler.sampleDecoded(url)
         let track: FaceTrack?
-        if let known {
-            guard known.frameIndices == frames.frameIndices else {
-                throw FaceError.trackMismatch(path: path, detail: "cached frame indices \(known.frameIndices.prefix(4))..., sampled now \(frames.frameIndices.prefix(4))...")
+        switch known {
+        case .track(let cached, let frameIndices):
+            guard frameIndices == frames.frameIndices else {
+                throw FaceError.trackMismatch(path: path, detail: "cached frame indices \(frameIndices.prefix(4))..., sampled now \(frames.frameIndices.prefix(4))...")
             }
-            track = known.track
-        } else {
+            track = cached
+        case .noFace:
+            track = nil
+        case nil:
             track = FaceTracking.track(try detections(in: frames, path: path), settings: tracking)
         }
         let converter = FrameConverter()
@@ -85,8 +85,11 @@ public struct FaceCropping: Sendable {
             images.append(try converter.convert(frame, width: size.width, height: size.height, path: path))
             scales.append((Float(frame.displayWidth) / Float(size.width), Float(frame.displayHeight) / Float(size.height)))
         }
+        // Boxes wholly outside the frame cannot be a subject (the face cache refuses them too).
         var found = detector.detect(images).enumerated().map { index, faces in
-            faces.map { $0.scaled(x: scales[index].x, y: scales[index].y) }
+            faces.map { $0.scaled(x: scales[index].x, y: scales[index].y) }.filter { face in
+                face.box.x2 > 0 && face.box.y2 > 0 && face.box.x1 < Float(frames.width) && face.box.y1 < Float(frames.height)
+            }
         }[...]
         return frames.frames.map { $0 == nil ? nil : found.popFirst() ?? [] }
     }

@@ -9,6 +9,9 @@ public enum FaceError: DiagnosedError, Equatable {
     /// A cached face track does not fit the frames sampled now.
     case trackMismatch(path: String, detail: String)
 
+    /// Begins every `noFace` description after the path, so a failure recorded in a cache can be told apart.
+    public static let noFaceMarker = "no face found in any of its"
+
     public var path: String {
         switch self {
         case .noFace(let path, _), .unusableBox(let path, _), .trackMismatch(let path, _): return path
@@ -18,7 +21,7 @@ public enum FaceError: DiagnosedError, Equatable {
     public var description: String {
         switch self {
         case .noFace(let path, let frames):
-            return "\(path): no face found in any of its \(frames) sampled frames; check the video shows a face at least "
+            return "\(path): \(Self.noFaceMarker) \(frames) sampled frames; check the video shows a face at least "
                 + "20 pixels wide at detection size, or pass --no-face whole-frame to embed whole frames for such videos"
         case .unusableBox(let path, let detail):
             return "\(path): \(detail); the face cache holding it is damaged: delete it so the faces are detected again"

@@ -40,6 +40,11 @@ public struct ExtractionRequest: Sendable {
         FramePreprocessing(crop: crop, outputSize: backbone.inputSize, faceScale: faceScale)
     }
 
+    /// How face tracks are found (face crops only).
+    public var faceStageSettings: FaceStageSettings {
+        FaceStageSettings(resolution: DetectionResolution(maxSide: detectMaxSide))
+    }
+
     /// The allowed frame counts: the notebook went from 16 to 256; beyond 4096 is surely a typo.
     public static let frameRange = 1...4096
 

@@ -30,22 +30,11 @@ public struct ExtractionRun: Sendable {
 
     public func run() async throws -> ExtractionSummary {
         let started = Date()
-        guard ExtractionRequest.frameRange.contains(request.frames) else {
-            throw PipelineError("FRAMES=\(request.frames) is out of range: choose \(ExtractionRequest.frameRange.lowerBound)...\(ExtractionRequest.frameRange.upperBound) (the notebook used 16 to 256)")
-        }
-        guard request.batchSize > 0 else {
-            throw PipelineError("batch size \(request.batchSize) must be at least 1")
-        }
-        let listing = try DatasetLayout(name: request.dataset, dataDirectory: request.dataDirectory).list(options: request.layout)
-        for warning in listing.warnings { printError("extract: warning: \(warning)") }
-        if let skipped = listing.skippedSummary { printError("extract: \(skipped)") }
-        let videos = listing.videos
+        try validate()
+        let (videos, wanted) = try listVideos()
         // Loading checks the file against this pin, so the cache records the weights it was made with.
         let metadata = cacheMetadata(weightsSHA256: request.backbone.weightSHA256)
         let cacheURL = request.cacheURL
-        let wanted = videos.map { WantedVideo(path: $0.relativePath, label: $0.label.rawValue, split: $0.split,
-                                              bytes: $0.bytes, mtime: $0.modificationTime, group: $0.group) }
-
         if CacheWriteSession.isUpToDate(cacheURL: cacheURL, metadata: metadata, videos: wanted) {
             return ExtractionSummary(cacheURL: cacheURL, videosInDataset: videos.count, videosExtracted: 0,
                                      videosReused: videos.count, framesEmbedded: 0, failures: 0,
@@ -57,52 +46,120 @@ public struct ExtractionRun: Sendable {
         var writer = try CacheWriteSession(cacheURL: cacheURL, metadata: metadata)
         let pending = zip(videos, wanted).filter { writer.needsExtraction($0.1) }.map(\.0)
         let reusable = videos.count - pending.count
-        printError("extract: \(request.dataset): \(videos.count) videos from \(listing.source)"
-                   + (listing.ignoredFiles > 0 ? " (\(listing.ignoredFiles) non-video files ignored)" : "")
-                   + ", \(reusable) already cached, \(pending.count) to extract with \(request.backbone.rawValue) at \(request.frames) frames"
+        printError("extract: \(request.dataset): \(videos.count) videos, \(reusable) already cached, \(pending.count) to extract with \(request.backbone.rawValue) at \(request.frames) frames, \(request.crop.rawValue)"
                    + " (\(KernelISA.active.rawValue) backbone kernels) (OpenBLAS \(OpenBLASKernels.coreName) kernels)")
-
-        var framesEmbedded = 0
-        var failures = 0
-        if !pending.isEmpty {
-            let sampler = VideoFrameSampler(frameCount: request.frames, outputSize: request.backbone.inputSize,
-                                            crop: request.crop, mode: request.samplingMode)
-            var progress = ProgressLine(label: "extract", total: pending.count, unit: "frames")
-            var done = 0
-            try await sampler.forEachSampled(pending.map(\.url), ahead: decodeAhead) { index, result in
-                let video = pending[index]
-                switch result {
-                case .success(let sampled):
-                    let embeddings = sampled.embeddings(with: backbone, batchSize: request.batchSize)
-                    for warning in sampled.warnings { progress.finish(); printError("extract: \(video.relativePath): \(warning)") }
-                    try writer.append(CachedVideo(
-                        path: video.relativePath, label: video.label.rawValue, split: video.split, bytes: video.bytes,
-                        mtime: video.modificationTime, totalFrames: Int32(sampled.totalFrames),
-                        frameIndices: sampled.frameIndices, valid: sampled.valid, embeddings: embeddings))
-                    framesEmbedded += sampled.valid.filter { $0 }.count
-                case .failure(let error):
-                    failures += 1
-                    progress.finish()
-                    printError("extract: skipped \(video.relativePath): \(error)")
-                    try writer.recordFailure(CacheFailure(path: video.relativePath, reason: "\(error)",
-                                                          bytes: video.bytes, mtime: video.modificationTime))
-                }
-                done += 1
-                progress.update(done: done, work: framesEmbedded, force: done == pending.count)
-            }
-            progress.finish()
+        var outcome: (frames: Int, failures: Int)
+        if request.crop == .face {
+            var embedding: FaceExtraction.Embedding? = FaceExtraction.Embedding(backbone: backbone, writer: writer)
+            let faces = try await faceExtraction().run(videos, wanted: wanted, embedding: &embedding)
+            writer = embedding!.writer
+            outcome = (faces.framesEmbedded, faces.failures)
+            printError("extract: \(faces.line)")
+        } else {
+            outcome = try await embedWholeFrames(pending, writer: &writer, backbone: backbone)
         }
         let finalURL = try writer.finish(keeping: wanted)
-        return ExtractionSummary(cacheURL: finalURL, videosInDataset: videos.count, videosExtracted: pending.count - failures,
-                                 videosReused: reusable, framesEmbedded: framesEmbedded, failures: failures,
+        return ExtractionSummary(cacheURL: finalURL, videosInDataset: videos.count, videosExtracted: pending.count - outcome.failures,
+                                 videosReused: reusable, framesEmbedded: outcome.frames, failures: outcome.failures,
                                  seconds: Date().timeIntervalSince(started), upToDate: false)
     }
 
+    /// `extract faces`: the face cache only (detect and track; nothing is embedded).
+    public func runFaces() async throws -> FaceExtraction.Outcome {
+        try validate()
+        let (videos, wanted) = try listVideos()
+        var none: FaceExtraction.Embedding?
+        return try await faceExtraction().run(videos, wanted: wanted, embedding: &none)
+    }
+
+    private func validate() throws {
+        guard ExtractionRequest.frameRange.contains(request.frames) else {
+            throw PipelineError("FRAMES=\(request.frames) is out of range: choose \(ExtractionRequest.frameRange.lowerBound)...\(ExtractionRequest.frameRange.upperBound) (the notebook used 16 to 256)")
+        }
+        guard request.batchSize > 0 else {
+            throw PipelineError("batch size \(request.batchSize) must be at least 1")
+        }
+        guard FramePreprocessing.faceScaleRange.contains(request.faceScale) else {
+            throw PipelineError("--face-scale \(request.faceScale) is out of range: choose \(FramePreprocessing.faceScaleRange.lowerBound)...\(FramePreprocessing.faceScaleRange.upperBound) (FaceForensics++ uses 1.3)")
+        }
+        guard DetectionResolution.allowedMaxSides.contains(request.detectMaxSide) else {
+            throw PipelineError("--detect-max-side \(request.detectMaxSide) is out of range: choose \(DetectionResolution.allowedMaxSides.lowerBound)...\(DetectionResolution.allowedMaxSides.upperBound) pixels")
+        }
+    }
+
+    private func listVideos() throws -> (videos: [DatasetVideo], wanted: [WantedVideo]) {
+        let listing = try DatasetLayout(name: request.dataset, dataDirectory: request.dataDirectory).list(options: request.layout)
+        for warning in listing.warnings { printError("extract: warning: \(warning)") }
+        if let skipped = listing.skippedSummary { printError("extract: \(skipped)") }
+        if listing.ignoredFiles > 0 {
+            printError("extract: \(request.dataset): \(listing.ignoredFiles) non-video files ignored in \(listing.source)")
+        }
+        let wanted = listing.videos.map { WantedVideo(path: $0.relativePath, label: $0.label.rawValue, split: $0.split,
+                                                      bytes: $0.bytes, mtime: $0.modificationTime, group: $0.group) }
+        return (listing.videos, wanted)
+    }
+
+    private func faceExtraction() throws -> FaceExtraction {
+        let settings = request.faceStageSettings
+        let detector = try MTCNN.load(modelsDirectory: request.modelsDirectory, settings: settings.detector)
+        let sampler = VideoFrameSampler(frameCount: request.frames, preprocessing: request.preprocessing,
+                                        mode: request.samplingMode)
+        let cropping = FaceCropping(sampler: sampler, detector: detector, resolution: settings.resolution,
+                                    tracking: settings.tracking, noFace: request.noFace)
+        return FaceExtraction(request: request, faceMetadata: faceCacheMetadata, cropping: cropping)
+    }
+
+    var faceCacheMetadata: FaceCacheMetadata {
+        request.faceStageSettings.cacheMetadata(dataset: request.dataset, frames: request.frames,
+                                                samplingPolicy: Self.samplingPolicy(for: request.samplingMode))
+    }
+
+    /// Whole frames or centre crops: decode ahead, embed, journal each video.
+    private func embedWholeFrames(_ pending: [DatasetVideo], writer: inout CacheWriteSession,
+                                  backbone: any Backbone) async throws -> (frames: Int, failures: Int) {
+        var framesEmbedded = 0
+        var failures = 0
+        guard !pending.isEmpty else { return (0, 0) }
+        let sampler = VideoFrameSampler(frameCount: request.frames, preprocessing: request.preprocessing,
+                                        mode: request.samplingMode)
+        var progress = ProgressLine(label: "extract", total: pending.count, unit: "frames")
+        var done = 0
+        try await sampler.forEachSampled(pending.map(\.url), ahead: decodeAhead) { index, result in
+            let video = pending[index]
+            switch result {
+            case .success(let sampled):
+                let embeddings = sampled.embeddings(with: backbone, batchSize: request.batchSize)
+                for warning in sampled.warnings { progress.finish(); printError("extract: \(video.relativePath): \(warning)") }
+                try writer.append(CachedVideo(
+                    path: video.relativePath, label: video.label.rawValue, split: video.split, bytes: video.bytes,
+                    mtime: video.modificationTime, totalFrames: Int32(sampled.totalFrames),
+                    frameIndices: sampled.frameIndices, valid: sampled.valid, embeddings: embeddings))
+                framesEmbedded += sampled.valid.filter { $0 }.count
+            case .failure(let error):
+                failures += 1
+                progress.finish()
+                printError("extract: skipped \(video.relativePath): \(error)")
+                try writer.recordFailure(CacheFailure(path: video.relativePath, reason: "\(error)",
+                                                      bytes: video.bytes, mtime: video.modificationTime))
+            }
+            done += 1
+            progress.update(done: done, work: framesEmbedded, force: done == pending.count)
+        }
+        progress.finish()
+        return (framesEmbedded, failures)
+    }
+
     private func cacheMetadata(weightsSHA256: String) -> CacheMetadata {
-        CacheMetadata(backbone: request.backbone.rawValue, weightsSHA256: weightsSHA256,
+        var metadata = CacheMetadata(backbone: request.backbone.rawValue, weightsSHA256: weightsSHA256,
                       inputSize: request.backbone.inputSize, normalization: request.backbone.normalizationDescription,
                       frames: request.frames, embeddingDimension: request.backbone.embeddingDimension,
                       samplingPolicy: Self.samplingPolicy(for: request.samplingMode), cropPolicy: request.crop.rawValue,
                       toolVersion: ToolVersion.string, dataset: request.dataset)
+        if request.crop == .face {
+            metadata.faceScale = request.faceScale
+            metadata.faceTracksSHA256 = faceCacheMetadata.settingsSHA256
+            metadata.noFace = request.noFace.rawValue
+        }
+        return metadata
     }
 }

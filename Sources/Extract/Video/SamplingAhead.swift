@@ -6,25 +6,24 @@ extension VideoFrameSampler {
     /// Memory stays bounded by `ahead` videos' frames, however many videos there are.
     public func forEachSampled(_ urls: [URL], ahead: Int = 2,
                                _ body: (Int, Result<SampledFrames, Error>) throws -> Void) async throws {
-        try await forEachVideo(urls, ahead: ahead, work: { url, sampler in try sampler.sample(url) }, body)
+        try await forEachVideo(urls, ahead: ahead, work: { index, sampler in try sampler.sample(urls[index]) }, body)
     }
 
-    /// `forEachSampled` for any per-video work (decoding plus, say, face detection): `work` runs ahead on
-    /// up to `ahead` videos at once, `body` takes the results in order.
+    /// `forEachSampled` for any per-video work (decoding plus, say, face detection): work(index, sampler) runs
+    /// ahead on up to `ahead` videos at once, `body` takes the results in order.
     ///
     /// While other videos decode alongside, each decoder gets one thread: frame threads cost about 15% more
     /// CPU per frame, which pays only for the last video, when a core would otherwise idle.
     public func forEachVideo<Output: Sendable>(
-        _ urls: [URL], ahead: Int = 2, work: @escaping @Sendable (URL, VideoFrameSampler) throws -> Output,
+        _ urls: [URL], ahead: Int = 2, work: @escaping @Sendable (Int, VideoFrameSampler) throws -> Output,
         _ body: (Int, Result<Output, Error>) throws -> Void) async throws {
         try await withThrowingTaskGroup(of: (Int, Result<Output, Error>).self) { group in
             var launched = 0
             func launchNext() {
                 guard launched < urls.count else { return }
                 let index = launched
-                let url = urls[index]
                 let sampler = withDecoderThreads(index < urls.count - 1 ? 1 : 0)
-                group.addTask { (index, Result { try work(url, sampler) }) }
+                group.addTask { (index, Result { try work(index, sampler) }) }
                 launched += 1
             }
             for _ in 0..<max(1, ahead) { launchNext() }

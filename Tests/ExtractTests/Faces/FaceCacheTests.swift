@@ -59,7 +59,7 @@ import Shared
         #expect(try file.attribute("detection_max_side", as: Int64.self) == 1280)
         #expect(try file.arrayAttribute("detector_thresholds", as: Float.self) == [0.6, 0.7, 0.7])
         #expect(try file.stringAttribute("weights_sha256_pnet") == "a2a71925")
-        #expect(try file.attribute("tracking_seed_confidence", as: Float.self) == 0.9)
+        #expect(try file.attribute("tracking_seed_confidence", as: Float.self) == 0.99)
         #expect(try file.stringAttribute("tracking").hasPrefix(FaceTracking.algorithm))
         try file.close()
         let dump = try faceCacheDump(url)
@@ -178,7 +178,7 @@ import Shared
             (FaceCacheFixtures.metadata(detectionMaxSide: 960), "detection_max_side: cache has 1280, requested 960"),
             (FaceCacheFixtures.metadata(pnet: "ffff"), "weights_sha256_pnet: cache has a2a71925, requested ffff"),
             (FaceCacheFixtures.metadata(tracking: FaceTrackingSettings(seedConfidence: 0.8)),
-             "tracking_seed_confidence: cache has 0.9, requested 0.8"),
+             "tracking_seed_confidence: cache has 0.99, requested 0.8"),
         ]
         for (other, expected) in others {
             #expect(!FaceCacheWriteSession.isUpToDate(cacheURL: url, metadata: other, videos: dataset))
@@ -271,7 +271,7 @@ import Shared
         let decoded = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
         let metadata = decoded["metadata"] as? [String: Any]
         #expect(metadata?["detectionMaxSide"] as? Int == 1280)
-        #expect((metadata?["tracking"] as? [String: Any])?["seedConfidence"] as? Double == 0.9)
+        #expect((metadata?["tracking"] as? [String: Any])?["seedConfidence"] as? Double == 0.99)
         let entries = try #require(decoded["entries"] as? [[String: Any]])
         #expect(entries.map { $0["kind"] as? String } == ["face-track", "face-track", "failure"])
         for (entry, wanted) in zip(entries, videos) {
