@@ -23,6 +23,8 @@ public struct CacheMetadata: Sendable, Equatable, Codable {
     public var faceTracksSHA256: String?
     /// Face crops only: what became of videos without a face ("fail" or "whole-frame", a `NoFacePolicy`).
     public var noFace: String?
+    /// Face crops only: faces were detected on copies whose longer side is at most this.
+    public var detectMaxSide: Int?
 
     public init(backbone: String, weightsSHA256: String, inputSize: Int, normalization: String, frames: Int,
                 embeddingDimension: Int, samplingPolicy: String, cropPolicy: String,
@@ -58,6 +60,7 @@ public struct CacheMetadata: Sendable, Equatable, Codable {
         compare(CacheSchema.Attribute.faceScale, faceScale.map { "\($0)" } ?? "none", requested.faceScale.map { "\($0)" } ?? "none")
         compare(CacheSchema.Attribute.faceTracksSHA256, faceTracksSHA256 ?? "none", requested.faceTracksSHA256 ?? "none")
         compare(CacheSchema.Attribute.noFace, noFace ?? "none", requested.noFace ?? "none")
+        compare(CacheSchema.Attribute.detectMaxSide, detectMaxSide ?? 0, requested.detectMaxSide ?? 0)
         return found
     }
 
@@ -79,6 +82,7 @@ public struct CacheMetadata: Sendable, Equatable, Codable {
         if let faceScale { try file.setAttribute(Name.faceScale, Double(faceScale)) }
         if let faceTracksSHA256 { try file.setAttribute(Name.faceTracksSHA256, faceTracksSHA256) }
         if let noFace { try file.setAttribute(Name.noFace, noFace) }
+        if let detectMaxSide { try file.setAttribute(Name.detectMaxSide, Int64(detectMaxSide)) }
     }
 
     /// Reads the root attributes, refusing other format versions.
@@ -112,6 +116,13 @@ public struct CacheMetadata: Sendable, Equatable, Codable {
         }
         if try file.hasAttribute(Name.noFace) {
             metadata.noFace = try file.stringAttribute(Name.noFace)
+        }
+        if try file.hasAttribute(Name.detectMaxSide) {
+            let side = try file.attribute(Name.detectMaxSide, as: Int64.self)
+            guard DetectionResolution.allowedMaxSides.contains(Int(clamping: side)) else {
+                throw CacheFormatError(file: file.url.path, problem: "face_detect_max_side is \(side), outside \(DetectionResolution.allowedMaxSides)")
+            }
+            metadata.detectMaxSide = Int(side)
         }
         return metadata
     }

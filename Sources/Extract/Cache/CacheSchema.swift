@@ -60,5 +60,7 @@ public enum CacheSchema {
         public static let faceTracksSHA256 = "face_tracks_sha256"
         /// Face crops only: what became of videos without a face ("fail": listed as failures; "whole-frame").
         public static let noFace = "no_face"
+        /// Face crops only: the detection resolution (longer side, pixels).
+        public static let detectMaxSide = "face_detect_max_side"
     }
 }

@@ -159,6 +159,7 @@ public struct ExtractionRun: Sendable {
             metadata.faceScale = request.faceScale
             metadata.faceTracksSHA256 = faceCacheMetadata.settingsSHA256
             metadata.noFace = request.noFace.rawValue
+            metadata.detectMaxSide = request.detectMaxSide
         }
         return metadata
     }

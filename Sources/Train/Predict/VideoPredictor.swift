@@ -31,6 +31,8 @@ public struct VideoPredictor: Sendable {
     public let model: ModelFile
     private let backbone: any Backbone
     private let sampler: VideoFrameSampler
+    /// Face crops: the detector and tracker that make them (nil for whole frames and centre crops).
+    private let faces: FaceCropping?
 
     public init(modelURL: URL, modelsDirectory: URL) throws {
         model = try ModelFile.read(from: modelURL)
@@ -51,12 +53,38 @@ public struct VideoPredictor: Sendable {
             throw PipelineError("\(modelURL.path) records a sampling policy this version does not know ('\(model.samplingPolicy.prefix(60))...'): use the version that trained it")
         }
         backbone = try kind.load(weightsAt: weightsURL)
-        sampler = VideoFrameSampler(frameCount: model.frames, outputSize: model.inputSize, crop: crop, mode: mode)
+        let preprocessing = FramePreprocessing(crop: crop, outputSize: model.inputSize,
+                                               faceScale: model.face?.scale ?? FramePreprocessing.defaultFaceScale)
+        sampler = VideoFrameSampler(frameCount: model.frames, preprocessing: preprocessing, mode: mode)
+        faces = crop == .face ? try Self.faceCropping(model: model, sampler: sampler, modelURL: modelURL,
+                                                      modelsDirectory: modelsDirectory) : nil
+    }
+
+    /// Detects and tracks faces as the training cache's face stage did, or refuses when that cannot be matched.
+    private static func faceCropping(model: ModelFile, sampler: VideoFrameSampler, modelURL: URL,
+                                     modelsDirectory: URL) throws -> FaceCropping {
+        guard let face = model.face else {
+            throw PipelineError("\(modelURL.path) was trained on face crops but records no face settings: retrain it with this version")
+        }
+        let settings = FaceStageSettings(resolution: DetectionResolution(maxSide: face.detectMaxSide))
+        let tracks = settings.cacheMetadata(dataset: "", frames: model.frames, samplingPolicy: model.samplingPolicy)
+        guard tracks.settingsSHA256 == face.tracksSHA256 else {
+            throw PipelineError("\(modelURL.path) was trained on face tracks made with other detector or tracking settings (SHA-256 \(face.tracksSHA256.prefix(12))..., this version makes \(tracks.settingsSHA256.prefix(12))...): use the version that trained it, or retrain")
+        }
+        let detector = try MTCNN.load(modelsDirectory: modelsDirectory, settings: settings.detector)
+        return FaceCropping(sampler: sampler, detector: detector, resolution: settings.resolution,
+                            tracking: settings.tracking, noFace: face.noFace)
+    }
+
+    /// One video's network inputs, cropped as the model's cache was.
+    private static func inputs(_ url: URL, sampler: VideoFrameSampler, faces: FaceCropping?) throws -> SampledFrames {
+        guard let faces else { return try sampler.sample(url) }
+        return try faces.with(sampler).process(url).sampled
     }
 
     public func predict(_ url: URL, displayName: String? = nil) -> VideoPrediction {
         let name = displayName ?? url.path
-        return prediction(Result { try sampler.sample(url) }, name: name)
+        return prediction(Result { try Self.inputs(url, sampler: sampler, faces: faces) }, name: name)
     }
 
     /// Scores many videos in order, decoding the next ones while the CNN embeds the current one (as `extract`
@@ -65,7 +93,10 @@ public struct VideoPredictor: Sendable {
         -> [VideoPrediction] {
         precondition(urls.count == displayNames.count, "one display name per video")
         var predictions: [VideoPrediction] = []
-        try await sampler.forEachSampled(urls) { index, sampled in
+        let faces = self.faces
+        try await sampler.forEachVideo(urls, work: { index, sampler in
+            try Self.inputs(urls[index], sampler: sampler, faces: faces)
+        }) { index, sampled in
             predictions.append(prediction(sampled, name: displayNames[index]))
             progress(index + 1)
         }

@@ -16,6 +16,8 @@ public struct ModelFile: Sendable {
     public var cropPolicy: String
     public var samplingPolicy: String
     public var dataset: String
+    /// Face crops only: how the crops were made (scale, detection size, no-face policy, track settings' hash).
+    public var face: FaceCropRecord?
     /// Probability at or above which a video is called fake.
     public var threshold: Double
     /// The TrainingRequest as JSON, for the record.
@@ -55,6 +57,7 @@ public struct ModelFile: Sendable {
         try file.setAttribute("tool_version", ToolVersion.string)
         try file.setAttribute("created_at", ISO8601DateFormatter().string(from: Date()))
         try file.setAttribute("standardized", Int64(standardizer == nil ? 0 : 1))
+        try face?.write(to: file)
         let parameters = try file.createGroup("parameters")
         for (name, tensor) in head.namedParameters {
             // "0_gru/kernel" -> group "0_gru", dataset "kernel": the Keras-like layer/weight naming.
@@ -106,7 +109,7 @@ public struct ModelFile: Sendable {
         case 1: standardizer = try ModelFileCheck.readStandardizer(file, inputDim: inputDim)
         case let other: throw ModelFileError(file: url.path, problem: "attribute standardized is \(other), not 0 or 1")
         }
-        return ModelFile(
+        var model = ModelFile(
             head: try Head(architecture: architecture, inputDim: inputDim, parameters: parameters),
             standardizer: standardizer,
             backbone: try file.stringAttribute("backbone"), weightsSHA256: try file.stringAttribute("weights_sha256"),
@@ -114,5 +117,7 @@ public struct ModelFile: Sendable {
             cropPolicy: try file.stringAttribute("crop_policy"), samplingPolicy: try file.stringAttribute("sampling_policy"),
             dataset: try file.stringAttribute("dataset"), threshold: threshold,
             requestJSON: try file.stringAttribute("training_request"))
+        model.face = try FaceCropRecord.read(from: file, path: url.path)
+        return model
     }
 }

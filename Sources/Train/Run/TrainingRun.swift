@@ -58,11 +58,12 @@ public struct TrainingRun: Sendable {
                                  sizes: (split.train.count, split.validation.count, split.test.count),
                                  result: result, trainSeconds: seconds, cacheFile: cache.cacheURL.path)
         let requestJSON = String(decoding: try JSONEncoder().encode(request), as: UTF8.self)
-        let model = ModelFile(head: result.bestHead, standardizer: standardizer, backbone: cache.metadata.backbone,
+        var model = ModelFile(head: result.bestHead, standardizer: standardizer, backbone: cache.metadata.backbone,
                               weightsSHA256: cache.metadata.weightsSHA256, frames: cache.metadata.frames,
                               inputSize: cache.metadata.inputSize, cropPolicy: cache.metadata.cropPolicy,
                               samplingPolicy: cache.metadata.samplingPolicy, dataset: request.dataset,
                               requestJSON: requestJSON)
+        model.face = FaceCropRecord(cache.metadata)
         let testROC = Metrics.rocCurve(scores: evaluations.2.probabilities, labels: test.labels)
         try RunFolder.write(to: folder, model: model, metrics: metrics, history: result.history, testROC: testROC)
         finished = true
