@@ -1,8 +1,9 @@
 # Entry points of the two-stage pipeline. Unset variables fall back to pipeline.yaml.
 #   make setup                                  install system packages, fetch weights (idempotent)
 #   make demo                                   build the demo dataset and run the pipeline on it
-#   make extract DATA=CelebDF FRAMES=32 [BACKBONE=efficientnet-lite0] [DATA_DIR=/path] [CROP=center-crop]
-#   make train DATA=CelebDF FRAMES=32 ARCH=gru2-fc2 [LR=1e-3] [EPOCHS=100] [SEED=42] [BACKBONE=...]
+#   make extract DATA=CelebDF FRAMES=32 [BACKBONE=efficientnet-lite0] [DATA_DIR=/path] [CROP=face|center-crop]
+#   make faces DATA=CelebDF FRAMES=32 [PREVIEW=1]   face tracks only (MTCNN), with a contact sheet of the crops
+#   make train DATA=CelebDF FRAMES=32 ARCH=gru2-fc2 [CROP=face] [LR=1e-3] [EPOCHS=100] [SEED=42] [BACKBONE=...]
 #   make sweep [DATA=DFD]                       the grid in pipeline.yaml's sweep section
 #   make predict MODEL=results/.../model.h5 VIDEO=clip.mp4   score new videos with a trained head
 #   make test                                   the test suite (optimized build)
@@ -12,10 +13,10 @@ BIN := .build/release
 SWIFT_BUILD := swift build -c release -Xswiftc -enable-testing
 DEMO_DIR := data/demo
 
-.PHONY: setup build test fuzz demo demo-data extract train sweep predict leaderboard clean help
+.PHONY: setup build test fuzz demo demo-data extract faces train sweep predict leaderboard clean help
 
 help:
-	@sed -n '1,10p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '1,11p' Makefile | sed 's/^# \{0,1\}//'
 
 # Re-checked every time (it is quick when all is there), so a fresh machine never misses a step.
 setup:
@@ -51,10 +52,19 @@ extract: build
 	    $(if $(BACKBONE),--backbone $(BACKBONE)) $(if $(DATA_DIR),--data-dir $(DATA_DIR)) \
 	    $(if $(CROP),--crop $(CROP)) $(if $(BATCH),--batch-size $(BATCH)) \
 	    $(if $(METHODS),--methods $(METHODS)) $(if $(COMPRESSION),--compression $(COMPRESSION)) \
-	    $(if $(SAMPLING),--sampling $(SAMPLING))
+	    $(if $(SAMPLING),--sampling $(SAMPLING)) $(FACE_FLAGS)
+
+FACE_FLAGS = $(if $(FACE_SCALE),--face-scale $(FACE_SCALE)) $(if $(DETECT_MAX_SIDE),--detect-max-side $(DETECT_MAX_SIDE)) \
+	$(if $(NO_FACE),--no-face $(NO_FACE))
+
+# make faces DATA=CelebDF FRAMES=32 [PREVIEW=1]: cache/<DATA>/faces_f<FRAMES>.h5 (and faces_f<FRAMES>.preview.png)
+faces: build
+	$(BIN)/extract faces $(if $(DATA),--data $(DATA)) $(if $(FRAMES),--frames $(FRAMES)) \
+	    $(if $(DATA_DIR),--data-dir $(DATA_DIR)) $(if $(SAMPLING),--sampling $(SAMPLING)) $(FACE_FLAGS) \
+	    $(if $(filter-out 0,$(PREVIEW)),--preview)
 
 TRAIN_FLAGS = $(if $(DATA),--data $(DATA)) $(if $(FRAMES),--frames $(FRAMES)) $(if $(BACKBONE),--backbone $(BACKBONE)) \
-	$(if $(DATA_DIR),--data-dir $(DATA_DIR))
+	$(if $(DATA_DIR),--data-dir $(DATA_DIR)) $(if $(CROP),--crop $(CROP))
 
 train: build
 	$(BIN)/train fit $(TRAIN_FLAGS) $(if $(ARCH),--arch $(ARCH)) $(if $(LR),--lr $(LR)) $(if $(EPOCHS),--epochs $(EPOCHS)) \

@@ -30,12 +30,21 @@ BENCH = os.path.join(ROOT, ".build", "release", "bench")
 EXTRACT = os.path.join(ROOT, ".build", "release", "extract")
 VENV_PYTHON = os.path.join(ROOT, "bench", ".venv", "bin", "python")
 PEERS = os.path.join(ROOT, "bench", "peers.py")
+# The facenet-pytorch peer runs over Debian's python3-torch (bench/setup-venv.sh makes this venv when torch is there).
+TORCH_PYTHON = os.path.join(ROOT, "bench", "work", "venv-torch", "bin", "python")
+FACE_PEER = os.path.join(ROOT, "bench", "facenet_peers.py")
 MEDIA = os.environ.get("OPENCV_DATA", "/usr/share/doc/opencv-doc/examples/data")
 SKYLAKEX = {"OPENBLAS_CORETYPE": "SkylakeX"}
 
 # 1080p H.264 clips (name, source, start s, seconds): real footage from opencv-doc, scaled up, 30 fps.
 CLIPS = [("c10", "Megamind.avi", 0, 10), ("c15", "vtest.avi", 0, 15), ("c20", "tree.avi", 0, 20),
          ("c30", "vtest.avi", 40, 30)]
+# 1080p H.264 clips with a real face, 10 s at 30 fps (name, photo, zoom per frame, pan in pixels, noise): a
+# photo padded to 16:9, slowly zoomed and panned, with temporal grain so the encoder has real work.
+FACE_PHOTOS = {"astronaut": os.path.join(ROOT, "models", "test-media", "astronaut.png"),
+               "messi": os.path.join(MEDIA, "messi5.jpg")}
+FACE_CLIPS = [("f1", "astronaut", 0.0015, 40, 6), ("f2", "messi", 0.0010, 60, 6), ("f3", "astronaut", 0.0008, -80, 8),
+              ("f4", "messi", 0.0020, -30, 8), ("f5", "astronaut", 0.0025, 20, 4), ("f6", "messi", 0.0005, 90, 4)]
 # 480p H.264 clips, 15 s at 30 fps, as FaceForensics++ c23 ships most of its videos (name, source, start s).
 CLIPS_480P = [("d1", "Megamind.avi", 0), ("d2", "Megamind.avi", 6), ("d3", "vtest.avi", 0), ("d4", "vtest.avi", 30),
               ("d5", "tree.avi", 0), ("d6", "tree.avi", 3)]
@@ -64,6 +73,13 @@ def run_json(command, env=None, timeout=900):
 
 def swift(*arguments, env=None):
     return run_json([BENCH, *[str(a) for a in arguments]], env=env)
+
+
+def face_peer(*arguments):
+    if not (os.path.exists(TORCH_PYTHON) and os.path.exists(FACE_PEER)):
+        log("no bench/work/venv-torch (needs Debian's python3-torch; see bench/README.md): facenet-pytorch rows n/a")
+        return None
+    return run_json([TORCH_PYTHON, FACE_PEER, *[str(a) for a in arguments]], timeout=1800)
 
 
 def peer(*arguments, env=None):
@@ -107,6 +123,40 @@ def make_clips(clips):
     return paths
 
 
+def make_face_clips(clips):
+    """1080p H.264 clips of a photo with a real face (deterministic: ffmpeg's noise filter has a fixed seed)."""
+    folder = os.path.join(WORK, "clips")
+    os.makedirs(folder, exist_ok=True)
+    paths = []
+    for name, photo, zoom, pan, noise in clips:
+        path = os.path.join(folder, f"{name}_{photo}_1080p.mp4")
+        if not os.path.exists(path):
+            log(f"encoding {path} (10 s of {os.path.basename(FACE_PHOTOS[photo])} zoomed and panned at 1920x1080, libx264)")
+            partial = path + ".partial.mp4"
+            subprocess.run(["ffmpeg", "-v", "error", "-y", "-loop", "1", "-framerate", "30", "-i", FACE_PHOTOS[photo],
+                            "-t", "10", "-vf",
+                            f"scale=-2:1080,pad=1920:1080:(ow-iw)/2:0,zoompan=z='1+{zoom}*on':"
+                            f"x='iw/2-iw/zoom/2+{pan}*sin(on/40)':y='ih/2-ih/zoom/2':d=1:s=1920x1080:fps=30,"
+                            f"noise=alls={noise}:allf=t,format=yuv420p", "-c:v", "libx264", "-preset", "veryfast",
+                            "-crf", "23", "-an", partial], check=True)
+            os.replace(partial, path)
+        paths.append(path)
+    return paths
+
+
+def dump_detection_frames(clip, count, width=1280, height=720):
+    """count frames spread over the clip, area-downscaled to width x height, as raw rgb24: the identical pixels
+    `bench mtcnn` and the facenet-pytorch peer detect on."""
+    path = os.path.join(WORK, f"mtcnn-{os.path.basename(clip)[:-4]}-{count}x{width}x{height}.rgb")
+    if not os.path.exists(path):
+        step = max(1, 300 // count)
+        subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", clip, "-vf",
+                        f"select='not(mod(n\\,{step}))',scale={width}:{height}:flags=area", "-vsync", "0",
+                        "-frames:v", str(count), "-f", "rawvideo", "-pix_fmt", "rgb24", path + ".partial"], check=True)
+        os.replace(path + ".partial", path)
+    return path
+
+
 def make_480p_dataset(copies=1):
     """A real/fake dataset `ffpp480` of the 480p clips, for end-to-end scaling against frame count; with copies > 1
     also `ffpp480x<copies>`, each clip hard-linked that many times (peak memory against the number of videos)."""
@@ -134,9 +184,9 @@ def make_480p_dataset(copies=1):
     return os.path.dirname(root), clips
 
 
-def make_dataset(clips):
+def make_dataset(clips, name="bench1080"):
     """A real/fake dataset folder of the clips (hard links: the dataset lister skips symlinks), for `extract`."""
-    root = os.path.join(WORK, "data", "bench1080")
+    root = os.path.join(WORK, "data", name)
     shutil.rmtree(root, ignore_errors=True)
     for index, clip in enumerate(clips):
         folder = os.path.join(root, "real" if index % 2 == 0 else "fake")
@@ -177,7 +227,7 @@ class BusyNeighbour:
         self.process.wait()
 
 
-def extract_e2e(dataset_dir, clips, frames, repeats, dataset="bench1080"):
+def extract_e2e(dataset_dir, clips, frames, repeats, dataset="bench1080", extra=()):
     """The whole `extract` CLI (decode, sample, CNN, HDF5 cache) on the clips; fresh cache each run.
     coresBusy: the process's CPU time over (wall time x cores), how well decoding and the CNN overlap."""
     times, busy, peak = [], [], []
@@ -187,7 +237,7 @@ def extract_e2e(dataset_dir, clips, frames, repeats, dataset="bench1080"):
         started = time.perf_counter()
         with open(os.path.join(WORK, "extract.log"), "w") as stderr:
             child = subprocess.Popen([EXTRACT, "--data", dataset, "--data-dir", dataset_dir, "--cache-dir", cache,
-                                      "--frames", str(frames)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=stderr)
+                                      "--frames", str(frames), *extra], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=stderr)
             _, status, usage = os.wait4(child.pid, 0)  # this child's own CPU time and peak memory
         elapsed = time.perf_counter() - started
         shutil.rmtree(cache, ignore_errors=True)
@@ -236,6 +286,85 @@ def rate_at(result, batch):
     return next((r["framesPerSecond"] for r in result["batches"] if r["batchSize"] == batch), None)
 
 
+def face_rows(table, results, notes, quick):
+    """MTCNN alone against facenet-pytorch on identical frames, then the whole face pipeline (decode, detect,
+    crop, embed) against the usual Python way, with where each side's time goes."""
+    frames = 32
+    missing = [path for path in FACE_PHOTOS.values() if not os.path.exists(path)]
+    if missing:
+        log(f"face rows n/a: {missing} missing (make setup fetches models/test-media; apt-get install opencv-doc)")
+        return
+    face_clips = make_face_clips(FACE_CLIPS[:2] if quick else FACE_CLIPS)
+    # ---- MTCNN alone at our default detection size (1080p frames, longer side <= 1280)
+    count, repeats = (16, 2) if quick else (32, 3)
+    raw = dump_detection_frames(face_clips[0], count)
+    ours = swift("mtcnn", "--frames-file", raw, "--width", 1280, "--height", 720, "--repeats", repeats)
+    theirs = face_peer("mtcnn", "--frames-file", raw, "--width", 1280, "--height", 720, "--repeats", repeats,
+                       "--threads", os.cpu_count())
+    results["mtcnn"] = {"project": ours, "facenetPytorch": theirs}
+    table.rate(f"MTCNN alone, {count} frames of 1280x720 (from 1080p), median", (ours or {}).get("framesPerSecond"),
+               (theirs or {}).get("framesPerSecond"), f"facenet-pytorch, torch {os.cpu_count()} threads", "frames/s")
+    table.rate("MTCNN alone, best run of each side", (ours or {}).get("bestFramesPerSecond"),
+               (theirs or {}).get("bestFramesPerSecond"), "facenet-pytorch", "frames/s")
+    if ours and theirs:
+        same = ours["facesPerFrame"] == theirs["facesPerFrame"]
+        notes.append(f"MTCNN faces per frame, ours {sum(ours['facesPerFrame'])} / facenet-pytorch "
+                     f"{sum(theirs['facesPerFrame'])} over {count} frames ({'identical per frame' if same else 'they differ'})")
+    # ---- the whole face pipeline, FRAMES=32, 1080p clips with a real face
+    onnx_dir = os.path.join(WORK, "onnx")
+    if not os.path.exists(os.path.join(onnx_dir, "mobilenetv2.onnx")) and os.path.exists(VENV_PYTHON):
+        run_json([VENV_PYTHON, os.path.join(ROOT, "bench", "build_onnx.py"), "--models", "models", "--out", onnx_dir,
+                  "--bench", BENCH])
+    video_repeats = 1 if quick else 2
+    face_args = ("--crop", "face", "--models-dir", "models")
+    data = make_dataset(face_clips, "faces1080")
+    ours_e2e = extract_e2e(data, face_clips, frames, video_repeats, dataset="faces1080", extra=face_args)
+    python_e2e = face_peer("face-e2e", "--clips", ",".join(face_clips), "--frames", frames, "--repeats", video_repeats,
+                           "--threads", os.cpu_count(), "--onnx", onnx_dir)
+    results["faceEndToEnd"] = {"project": ours_e2e, "python": python_e2e}
+    label = f"face pipeline end to end, {len(face_clips)} 1080p H.264 clips with a face, {frames} frames, MobileNetV2"
+    table.rate(label, (ours_e2e or {}).get("videosPerSecond"), (python_e2e or {}).get("videosPerSecond"),
+               "OpenCV+facenet-pytorch+ORT", "videos/s")
+    if ours_e2e:
+        notes.append(f"extract --crop face kept {ours_e2e['coresBusy']:.0%} of the cores busy, peak "
+                     f"{ours_e2e['peakMemoryMiB']:.0f} MiB")
+    if not quick:
+        with BusyNeighbour():
+            ours_busy = extract_e2e(data, face_clips, frames, video_repeats, dataset="faces1080", extra=face_args)
+            python_busy = face_peer("face-e2e", "--clips", ",".join(face_clips), "--frames", frames, "--repeats",
+                                    video_repeats, "--threads", os.cpu_count(), "--onnx", onnx_dir)
+        results["faceEndToEndBesideBusyProcess"] = {"project": ours_busy, "python": python_busy}
+        table.rate("face pipeline end to end as above, beside one busy process", (ours_busy or {}).get("videosPerSecond"),
+                   (python_busy or {}).get("videosPerSecond"), "OpenCV+facenet-pytorch+ORT", "videos/s")
+    # ---- where the time goes: our stages one at a time on one clip; the peer's summed over its pass
+    stages = swift("face-stages", "--clip", face_clips[0], "--frames", frames, "--repeats", 1 if quick else 2)
+    results["faceStages"] = stages
+    breakdown = []
+    if stages:
+        breakdown.append(f"ours, one video at a time ({stages['clip']}, detection at {stages['detectionWidth']}x"
+                         f"{stages['detectionHeight']}, {stages['facesPerFrame']:.1f} faces/frame): "
+                         + stage_line(stages["stages"]) + f"; sum {stages['totalSeconds']:.2f} s/video")
+        if ours_e2e:
+            breakdown.append(f"ours, extract end to end: {1 / ours_e2e['videosPerSecond']:.2f} s/video "
+                             "(decoding 2 videos ahead overlaps the stages above, plus start-up and the caches)")
+    if python_e2e:
+        breakdown.append(f"Python way, mean over its pass: " + stage_line(python_e2e["stages"])
+                         + f"; {1 / python_e2e['videosPerSecond']:.2f} s/video end to end")
+    results["faceBreakdown"] = breakdown
+
+
+def stage_line(stages):
+    total = sum(stage["seconds"] for stage in stages) or float("nan")
+    return ", ".join(f"{stage['name']} {stage['seconds']:.2f} s ({stage['seconds'] / total:.0%})" for stage in stages)
+
+
+def print_face_breakdown(results):
+    if results.get("faceBreakdown"):
+        print("\nwhere the face pipeline's time goes (seconds per video, FRAMES=32):")
+        for line in results["faceBreakdown"]:
+            print(f"  {line}")
+
+
 class Table:
     def __init__(self):
         self.rows = []
@@ -270,6 +399,7 @@ class Table:
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", default=os.environ.get("BENCH_QUICK", "") not in ("", "0"))
+    parser.add_argument("--only", choices=["faces"], help="run only these rows (faces: MTCNN and the face pipeline)")
     args = parser.parse_args()
     quick = args.quick
     for binary in (BENCH, EXTRACT):
@@ -281,6 +411,27 @@ def main():
                "machine": machine_info()}
     table = Table()
     notes = []
+    if args.only == "faces":
+        face_rows(table, results, notes, quick)
+        results["machine"]["loadAverageAtEnd"] = os.getloadavg()
+        results["totalSeconds"] = time.perf_counter() - started
+        results["table"] = table.as_json()
+        results["notes"] = notes
+        machine = results["machine"]
+        print(f"\nmachine: {machine['cpu']}, {machine['cores']} cores; load average at start "
+              f"{machine['loadAverageAtStart'][0]:.1f}, at end {machine['loadAverageAtEnd'][0]:.1f}")
+        print("ratio: >1 means the project is faster (project/peer for rates)")
+        print(table.render())
+        print_face_breakdown(results)
+        for note in notes:
+            print(f"note: {note}")
+        os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
+        out = os.path.join(ROOT, "bench", "results", f"{datetime.date.today().isoformat()}-{socket.gethostname()}"
+                           f"-faces{'-quick' if quick else ''}.json")
+        with open(out, "w") as f:
+            json.dump(results, f, indent=1)
+        print(f"\nbench: {results['totalSeconds']:.0f} s in all; results in {os.path.relpath(out, ROOT)}")
+        return
 
     # ---- machine and BLAS
     results["openblas"] = {"default": swift("info"), "OPENBLAS_CORETYPE=SkylakeX": swift("info", env=SKYLAKEX)}
@@ -388,6 +539,9 @@ def main():
     results["endToEndBesideBusyProcess"] = {"project": ours_busy, "python": python_busy}
     table.rate(f"end to end as above, beside one busy process", (ours_busy or {}).get("videosPerSecond"),
                (python_busy or {}).get("videosPerSecond"), "OpenCV+ORT", "videos/s")
+
+    # ---- faces: MTCNN alone, and decode + detect + crop + embed end to end
+    face_rows(table, results, notes, quick)
 
     # ---- end to end against frame count on dataset-like 480p clips, next to the backbone alone
     # The table runs 24 videos (each clip 4 times, hard links), so the fixed start-up (loading the backbone,
@@ -536,6 +690,7 @@ def main():
     if sweep:
         print(f"\nsweep ({sweep['epochs']} epochs, batch {sweep['batchSize']}, {sweep['trainVideos']} train videos): "
               + ", ".join(f"{a['architecture']} {a['seconds']:.1f} s" for a in sweep["architectures"]))
+    print_face_breakdown(results)
     for note in notes:
         print(f"note: {note}")
     os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)

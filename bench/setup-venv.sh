@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Creates bench/.venv (git-ignored) with the peers the benchmark compares against: ONNX Runtime,
-# OpenCV, numpy and TensorFlow-Keras. A package PyPI cannot give is skipped; the harness then prints n/a.
+# OpenCV, numpy and TensorFlow-Keras; and, where the system Python has torch (Debian's python3-torch),
+# bench/work/venv-torch for the facenet-pytorch peer. A package PyPI cannot give is skipped; the harness
+# then prints n/a.
 # Safe to re-run: installed packages are left alone.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -27,4 +29,30 @@ while read -r module requirement; do
 done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' requirements.txt | awk '{ split($1, a, /[=<>~!]/); m = a[1]; gsub(/-/, "_", m);
     if (m == "opencv_python_headless") m = "cv2"; if (m == "tensorflow_cpu" || m == "tensorflow") m = "tensorflow";
     print m, $1 }')
+# The facenet-pytorch peer: a second venv over the system Python's torch (Debian's python3-torch; PyPI's torch
+# is ~700 MB), with numpy held below 2 as that torch needs. Without torch the face rows' peers print n/a.
+system_python=/usr/bin/python3
+torch_venv=work/venv-torch  # under the git-ignored bench/work
+if ! "$system_python" -c "import torch" >/dev/null 2>&1; then
+    echo "setup-venv: no torch for $system_python (apt-get install python3-torch python3-torchvision);" \
+         "the facenet-pytorch rows will show n/a" >&2
+else
+    if [ ! -x "$torch_venv/bin/python" ]; then
+        "$system_python" -m venv --system-site-packages "$torch_venv" \
+            || { echo "setup-venv: cannot make $torch_venv; the facenet-pytorch rows will show n/a" >&2; exit 0; }
+    fi
+    tpip="$torch_venv/bin/pip"
+    if ! "$torch_venv/bin/python" -c "import cv2, onnxruntime, tqdm, requests, PIL" >/dev/null 2>&1; then
+        echo "setup-venv: installing onnxruntime, opencv-python-headless (numpy < 2) into $torch_venv" >&2
+        constraints=$(mktemp); echo "numpy<2" > "$constraints"
+        "$tpip" install -q -c "$constraints" onnxruntime opencv-python-headless tqdm requests Pillow >/dev/null 2>&1 \
+            || echo "setup-venv: installing the facenet-pytorch peer's packages failed; its rows will show n/a" >&2
+        rm -f "$constraints"
+    fi
+    if ! "$torch_venv/bin/python" -c "import facenet_pytorch" >/dev/null 2>&1; then
+        echo "setup-venv: installing facenet-pytorch==2.6.0 (--no-deps: it would pull another torch) into $torch_venv" >&2
+        "$tpip" install -q --no-deps facenet-pytorch==2.6.0 >/dev/null 2>&1 \
+            || echo "setup-venv: installing facenet-pytorch failed; its rows will show n/a" >&2
+    fi
+fi
 exit 0

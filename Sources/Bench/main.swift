@@ -75,6 +75,14 @@ func runCommand(_ arguments: BenchArguments) async throws {
             splits: splits, architectures: arguments.strings("archs", default: SweepBenchmark.defaultArchitectures),
             epochs: try arguments.int("epochs", default: 100), batchSize: try arguments.int("batch", default: 8),
             parallel: try arguments.int("parallel", default: 1)).run())
+    case "mtcnn":
+        try JSONOutput.print(try MTCNNBenchmark(
+            rawFrames: try arguments.path("frames-file"), width: try arguments.int("width", default: 1280),
+            height: try arguments.int("height", default: 720), modelsDirectory: models, repeats: repeats).run())
+    case "face-stages":
+        try JSONOutput.print(try FaceStagesBenchmark(
+            clip: try arguments.path("clip"), frames: try arguments.int("frames", default: 32),
+            modelsDirectory: models, repeats: repeats).run())
     default:
         throw BenchUsageError(problem: "unknown command '\(arguments.command)'")
     }
