@@ -8,8 +8,9 @@ import Foundation
 /// 2. Seeds: in each slot, the largest face (by area) with probability >= `seedConfidence` (when no slot
 ///    has one, the largest face of any probability).
 /// 3. From each seed the track is followed forwards and backwards: in the next slot, of the faces whose
-///    centre moved at most `maximumCentreShift` x the last box's longer side and whose size changed at most
-///    `maximumSizeChange`x, the one with the highest IoU with the last found box (then the nearest centre).
+///    centre moved at most `maximumCentreShift` x the last box's longer side per slot since it was last found
+///    (sparse samples of a moving head are far apart) and whose size changed at most `maximumSizeChange`x,
+///    the one with the highest IoU with the last found box (then the nearest centre).
 ///    A slot without such a face is not found, and the last found box stays the reference.
 /// 4. The subject is the seed's track that is found in the most slots (ties: larger faces, then the
 ///    earlier seed): a face in a few frames loses to the one the video keeps showing, however large.
@@ -63,12 +64,13 @@ public enum FaceTracking {
         var chosen = [FaceDetection?](repeating: nil, count: usable.count)
         chosen[seedSlot] = seed
         for direction in [Array(seedSlot + 1..<usable.count), Array((0..<seedSlot).reversed())] {
-            var last = seed.box
+            var (last, lastSlot) = (seed.box, seedSlot)
             for slot in direction {
-                guard let faces = usable[slot], let next = bestMatch(for: last, among: faces, settings: settings)
+                guard let faces = usable[slot],
+                      let next = bestMatch(for: last, slotsApart: abs(slot - lastSlot), among: faces, settings: settings)
                 else { continue }
                 chosen[slot] = next
-                last = next.box
+                (last, lastSlot) = (next.box, slot)
             }
         }
         return chosen
@@ -76,9 +78,9 @@ public enum FaceTracking {
 
     /// The face that continues `subject`: within the allowed move and size change, highest IoU, then
     /// nearest centre; nil when every face is too far or too different to be the same person.
-    static func bestMatch(for subject: FaceBox, among faces: [FaceDetection],
+    static func bestMatch(for subject: FaceBox, slotsApart: Int = 1, among faces: [FaceDetection],
                           settings: FaceTrackingSettings) -> FaceDetection? {
-        let size = max(subject.width, subject.height)
+        let size = max(subject.width, subject.height) * Float(max(1, slotsApart))
         var best: (face: FaceDetection, overlap: Float, shift: Float)?
         for face in faces {
             let shift = hypot(face.box.centreX - subject.centreX, face.box.centreY - subject.centreY) / size

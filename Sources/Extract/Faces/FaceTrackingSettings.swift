@@ -10,7 +10,7 @@ public struct FaceTrackingSettings: Sendable, Equatable, Codable {
     /// next, as a factor either way.
     public var maximumSizeChange: Float
 
-    public init(seedConfidence: Float = 0.99, maximumCentreShift: Float = 1.0, maximumSizeChange: Float = 2.0) {
+    public init(seedConfidence: Float = 0.99, maximumCentreShift: Float = 1.5, maximumSizeChange: Float = 2.0) {
         self.seedConfidence = seedConfidence
         self.maximumCentreShift = maximumCentreShift
         self.maximumSizeChange = maximumSizeChange

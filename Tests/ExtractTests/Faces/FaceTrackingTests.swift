@@ -106,6 +106,20 @@ func face(_ x: Float, _ y: Float, size: Float = 40, probability: Float = 0.99) -
         #expect(track.boxes[1] == FaceBox(x1: 100 + 2.0 / 3, y1: 100, x2: 140 + 2.0 / 3, y2: 140))
     }
 
+    /// A head moving steadily, sampled sparsely, with one slot where the detector missed it: the allowed move
+    /// grows with the slots since it was last found, so the track bridges the gap.
+    @Test func theAllowedMoveGrowsWithTheSlotsSinceTheSubjectWasLastFound() throws {
+        let settings = FaceTrackingSettings(maximumCentreShift: 1.5)
+        // 40-pixel face moving 50 pixels a slot (1.25 sizes); slot 2 found nothing.
+        let slots: [[FaceDetection]?] = [[face(100, 100)], [face(150, 100)], [], [face(250, 100)], [face(300, 100)]]
+        let track = try #require(FaceTracking.track(slots, settings: settings))
+        #expect(track.found == [true, true, false, true, true])
+        #expect(track.boxes[2] == face(200, 100).box)
+        // One size per slot is too little for this head: every step breaks the track.
+        let strict = try #require(FaceTracking.track(slots, settings: FaceTrackingSettings(maximumCentreShift: 1)))
+        #expect(strict.found.filter { $0 }.count == 1)
+    }
+
     @Test func degenerateOrNonFiniteDetectionsAreIgnored() throws {
         let good = face(100, 100)
         var nanBox = face(100, 100, size: 80)
