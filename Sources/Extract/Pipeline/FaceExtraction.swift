@@ -39,12 +39,14 @@ public struct FaceExtraction {
         var outcome = Outcome(faceCacheURL: faceURL)
         var faces = try FaceCacheWriteSession(cacheURL: faceURL, metadata: faceMetadata)
         let previous = FileManager.default.fileExists(atPath: faceURL.path) ? try FaceCacheReader(url: faceURL) : nil
+        // One lookup table, not a scan of the failure list per video.
+        let failures = Dictionary(previous?.failures.map { ($0.path, $0) } ?? [], uniquingKeysWith: { first, _ in first })
         var work: [(video: DatasetVideo, wanted: WantedVideo, known: KnownFaceTrack?, embed: Bool)] = []
         for (video, want) in zip(videos, wanted) {
             let embed = embedding?.writer.needsExtraction(want) ?? false
             let detect = faces.needsExtraction(want)
             guard embed || detect else { continue }
-            let known = detect ? nil : Self.known(want, in: previous)
+            let known = detect ? nil : Self.known(want, in: previous, failures: failures)
             if case .failure(let reason)? = known, embed, request.noFace == .fail || !reason.noFace {
                 try embedding?.writer.recordFailure(CacheFailure(path: want.path, reason: reason.text, bytes: want.bytes, mtime: want.mtime))
                 outcome.failures += 1
@@ -139,12 +141,13 @@ public struct FaceExtraction {
         let noFace: Bool
     }
 
-    private static func known(_ want: WantedVideo, in reader: FaceCacheReader?) -> Known? {
+    private static func known(_ want: WantedVideo, in reader: FaceCacheReader?,
+                               failures: [String: CacheFailure]) -> Known? {
         guard let reader else { return nil }
         if let record = reader.record(forPath: want.path), record.stamp == want.stamp {
             return .track(.track(record.track, frameIndices: record.frameIndices))
         }
-        if let failure = reader.failures.first(where: { $0.path == want.path && $0.stamp == want.stamp }) {
+        if let failure = failures[want.path], failure.stamp == want.stamp {
             return .failure(FailureReason(text: failure.reason, noFace: failure.reason.contains(FaceError.noFaceMarker)))
         }
         return nil
