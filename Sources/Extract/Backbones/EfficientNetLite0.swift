@@ -19,8 +19,6 @@ public struct EfficientNetLite0: Backbone {
         InvertedResidualStage(expansion: 6, outputChannels: 320, repeats: 1, stride: 1, kernelSize: 3),
     ]
     static let batchNormEpsilon: Float = 1e-3
-    /// TF edge models use inception-style mean 127 / std 128 (efficientnet lite builder MEAN_RGB / STDDEV_RGB).
-    static let normalization = InputNormalization.byteMeanStd(mean: 127, std: 128)
 
     /// Stage 1: conv3x3, stride 2, 3 -> 32, ReLU6 (_conv_stem, _bn0).
     let conv3x3: Convolution
@@ -78,7 +76,7 @@ public struct EfficientNetLite0: Backbone {
 
     /// [N, 224, 224, 3] normalised RGB -> [N, 7, 7, 1280].
     func features(_ images: [RGBImage]) -> FeatureMap {
-        var x = conv3x3(Self.normalization(images))
+        var x = conv3x3(kind.normalization(images))
         for block in mbConvBlocks { x = block(x) }
         return conv1x1(x)
     }

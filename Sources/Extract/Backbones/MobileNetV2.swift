@@ -16,8 +16,6 @@ public struct MobileNetV2: Backbone {
         InvertedResidualStage(expansion: 6, outputChannels: 320, repeats: 1, stride: 1, kernelSize: 3),
     ]
     static let batchNormEpsilon: Float = 1e-5
-    /// torchvision: ToTensor (x / 255) then ImageNet mean/std.
-    static let normalization = InputNormalization.unitMeanStd(mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225])
 
     /// conv2d 3x3, stride 2, 3 -> 32, ReLU6 (features.0).
     let conv2d: Convolution
@@ -70,7 +68,7 @@ public struct MobileNetV2: Backbone {
 
     /// [N, 224, 224, 3] normalised RGB -> [N, 7, 7, 1280].
     func features(_ images: [RGBImage]) -> FeatureMap {
-        var x = conv2d(Self.normalization(images))
+        var x = conv2d(kind.normalization(images))
         for block in bottlenecks { x = block(x) }
         return conv2d1x1(x)
     }

@@ -1,23 +1,44 @@
+import Foundation
 import Shared
 
-/// Per-channel affine map from 8-bit RGB to network input, value = pixel * scale[c] + offset[c],
-/// producing an NHWC batch.
-public struct InputNormalization: Sendable, Equatable {
-    public let scale: [Float]
-    public let offset: [Float]
-
+/// How 8-bit RGB becomes network input, per channel value = pixel * scale[c] + offset[c], as an NHWC batch.
+/// A value, not a sentence: caches record `description`, which is derived from it.
+public enum InputNormalization: Sendable, Equatable {
     /// (pixel / 255 - mean) / std with mean and std on the [0, 1] scale (torchvision convention).
-    public static func unitMeanStd(mean: [Float], std: [Float]) -> InputNormalization {
-        InputNormalization(scale: (0..<3).map { 1 / (255 * std[$0]) }, offset: (0..<3).map { -mean[$0] / std[$0] })
+    case unitMeanStd(mean: [Float], std: [Float])
+    /// (pixel - mean) / std with mean and std on the [0, 255] scale (TensorFlow edge-model convention).
+    case byteMeanStd(mean: Float, std: Float)
+
+    /// torchvision's ImageNet statistics.
+    public static let imageNet = unitMeanStd(mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225])
+
+    public var scale: [Float] {
+        switch self {
+        case .unitMeanStd(_, let std): (0..<3).map { 1 / (255 * std[$0]) }
+        case .byteMeanStd(_, let std): [Float](repeating: 1 / std, count: 3)
+        }
     }
 
-    /// (pixel - mean) / std with mean and std on the [0, 255] scale (TensorFlow edge-model convention).
-    public static func byteMeanStd(mean: Float, std: Float) -> InputNormalization {
-        InputNormalization(scale: [Float](repeating: 1 / std, count: 3), offset: [Float](repeating: -mean / std, count: 3))
+    public var offset: [Float] {
+        switch self {
+        case .unitMeanStd(let mean, let std): (0..<3).map { -mean[$0] / std[$0] }
+        case .byteMeanStd(let mean, let std): [Float](repeating: -mean / std, count: 3)
+        }
+    }
+
+    /// What caches and `extract backbones` print, e.g. "rgb/255, mean [0.485,0.456,0.406], std [0.229,0.224,0.225]".
+    public var description: String {
+        func list(_ values: [Float]) -> String { "[" + values.map { "\($0)" }.joined(separator: ",") + "]" }
+        switch self {
+        case .unitMeanStd(let mean, let std): return "rgb/255, mean \(list(mean)), std \(list(std))"
+        case .byteMeanStd(let mean, let std):
+            return "(rgb - \(String(format: "%g", mean))) / \(String(format: "%g", std))"
+        }
     }
 
     public func callAsFunction(_ images: [RGBImage]) -> FeatureMap {
         precondition(!images.isEmpty, "no images to normalise")
+        let (scale, offset) = (self.scale, self.offset)
         let height = images[0].height
         let width = images[0].width
         var batch = FeatureMap(uninitializedBatch: images.count, height: height, width: width, channels: 3)

@@ -1,23 +1,35 @@
 import Shared
 
-/// Max pooling over NHWC maps without padding, in PyTorch's ceil mode (nn.MaxPool2d(k, s, ceil_mode=True)):
-/// the output keeps a last, partial window where the input does not divide evenly, as long as that window
-/// starts inside the input; a partial window takes the maximum of the pixels it covers.
+/// Max pooling over NHWC maps as nn.MaxPool2d(kernel, stride, padding, ceil_mode) computes it. Padding is
+/// never a candidate (PyTorch pads with -inf): a window takes the maximum of the input pixels it covers.
+/// Ceil mode (MTCNN) keeps a last, partial window where the input does not divide evenly, as long as that
+/// window starts inside the input (or its left padding); floor mode (the ImageNet nets) drops it.
 public struct MaxPool: Sendable, Equatable {
     public let kernel: Int
     public let stride: Int
+    /// Pixels of padding on every side, at most half the kernel (PyTorch's rule).
+    public let padding: Int
+    public let ceilMode: Bool
 
+    /// nn.MaxPool2d(kernel, stride, ceil_mode=True), no padding: MTCNN's pools.
     public init(kernel: Int, stride: Int) {
-        precondition(kernel > 0 && stride > 0, "pooling kernel and stride must be positive")
-        self.kernel = kernel
-        self.stride = stride
+        self.init(kernel: kernel, stride: stride, padding: 0, ceilMode: true)
     }
 
-    /// ceil((size - kernel) / stride) + 1, less one if that last window would start past the input.
+    public init(kernel: Int, stride: Int, padding: Int, ceilMode: Bool) {
+        precondition(kernel > 0 && stride > 0, "pooling kernel and stride must be positive")
+        precondition(padding >= 0 && 2 * padding <= kernel, "pooling padding must be at most half the kernel")
+        (self.kernel, self.stride, self.padding, self.ceilMode) = (kernel, stride, padding, ceilMode)
+    }
+
+    /// floor or ceil((size + 2 padding - kernel) / stride) + 1; in ceil mode less one if that last window would
+    /// start past the input and its left padding.
     public func outputSize(_ size: Int) -> Int {
-        precondition(size >= kernel, "a \(kernel)-wide pooling window needs at least \(kernel) pixels, got \(size)")
-        var output = (size - kernel + stride - 1) / stride + 1
-        if (output - 1) * stride >= size { output -= 1 }
+        let padded = size + 2 * padding
+        precondition(padded >= kernel, "a \(kernel)-wide pooling window needs at least \(kernel) pixels, got \(padded)")
+        guard ceilMode else { return (padded - kernel) / stride + 1 }
+        var output = (padded - kernel + stride - 1) / stride + 1
+        if (output - 1) * stride >= size + padding { output -= 1 }
         return output
     }
 
@@ -43,9 +55,9 @@ public struct MaxPool: Sendable, Equatable {
         // the others, eight channels at a time, then the rest.
         func row(_ index: Int) {
             let (n, oy) = index.quotientAndRemainder(dividingBy: outputHeight)
-            let rows = oy * stride..<min(oy * stride + kernel, height)
+            let rows = max(oy * stride - padding, 0)..<min(oy * stride - padding + kernel, height)
             for ox in 0..<outputWidth {
-                let columns = ox * stride..<min(ox * stride + kernel, width)
+                let columns = max(ox * stride - padding, 0)..<min(ox * stride - padding + kernel, width)
                 let destination = y + (index * outputWidth + ox) * channels
                 destination.update(from: x + ((n * height + rows.lowerBound) * width + columns.lowerBound) * channels,
                                    count: channels)

@@ -9,6 +9,8 @@ public struct ExtractionRequest: Sendable {
     public var modelsDirectory: URL
     public var frames: Int
     public var backbone: BackboneKind
+    /// --weights: a checkpoint of the backbone's architecture to use instead of the published one under models/.
+    public var weights: URL?
     public var crop: CropPolicy
     /// How frames are located: exact by default; nearest-decodable is the opt-in fast mode.
     public var samplingMode: SamplingMode = .exact
@@ -59,5 +61,9 @@ public struct ExtractionRequest: Sendable {
                              frames: frames)
     }
 
-    public var weightsURL: URL { modelsDirectory.appendingPathComponent(backbone.weightFileName) }
+    /// --weights, or the backbone's published checkpoint under models/ (one error line when it is missing).
+    public func weightsURL() throws -> URL {
+        if let weights { return weights }
+        return try backbone.publishedWeights(in: modelsDirectory)
+    }
 }

@@ -32,8 +32,10 @@ public struct ExtractionRun: Sendable {
         let started = Date()
         try validate()
         let (videos, wanted) = try listVideos()
-        // Loading checks the file against this pin, so the cache records the weights it was made with.
-        let metadata = cacheMetadata(weightsSHA256: request.backbone.weightSHA256)
+        // Loaded (and its hash taken) before the cache's journal is opened, so bad weights leave no trace there;
+        // the cache records the hash of the weights it was made with.
+        let backbone = try loadBackbone()
+        let metadata = cacheMetadata(weightsSHA256: backbone.sha256)
         let cacheURL = request.cacheURL
         if CacheWriteSession.isUpToDate(cacheURL: cacheURL, metadata: metadata, videos: wanted) {
             return ExtractionSummary(cacheURL: cacheURL, videosInDataset: videos.count, videosExtracted: 0,
@@ -41,8 +43,6 @@ public struct ExtractionRun: Sendable {
                                      seconds: Date().timeIntervalSince(started), upToDate: true)
         }
 
-        // Loaded (and its pin checked) before the cache's journal is opened, so bad weights leave no trace there.
-        let backbone = try request.backbone.load(weightsAt: request.weightsURL)
         var writer = try CacheWriteSession(cacheURL: cacheURL, metadata: metadata)
         let pending = zip(videos, wanted).filter { writer.needsExtraction($0.1) }.map(\.0)
         let reusable = videos.count - pending.count
@@ -50,13 +50,13 @@ public struct ExtractionRun: Sendable {
                    + " (\(KernelISA.active.rawValue) backbone kernels) (OpenBLAS \(OpenBLASKernels.coreName) kernels)")
         var outcome: (frames: Int, failures: Int)
         if request.crop == .face {
-            var embedding: FaceExtraction.Embedding? = FaceExtraction.Embedding(backbone: backbone, writer: writer)
+            var embedding: FaceExtraction.Embedding? = FaceExtraction.Embedding(backbone: backbone.network, writer: writer)
             let faces = try await faceExtraction().run(videos, wanted: wanted, embedding: &embedding)
             writer = embedding!.writer
             outcome = (faces.framesEmbedded, faces.failures)
             printError("extract: \(faces.line)")
         } else {
-            outcome = try await embedWholeFrames(pending, writer: &writer, backbone: backbone)
+            outcome = try await embedWholeFrames(pending, writer: &writer, backbone: backbone.network)
         }
         let finalURL = try writer.finish(keeping: wanted)
         return ExtractionSummary(cacheURL: finalURL, videosInDataset: videos.count, videosExtracted: pending.count - outcome.failures,
@@ -147,6 +147,17 @@ public struct ExtractionRun: Sendable {
         }
         progress.finish()
         return (framesEmbedded, failures)
+    }
+
+    /// The published checkpoint, or --weights when every key and shape fits the architecture (noted when unpublished).
+    private func loadBackbone() throws -> LoadedBackbone {
+        let url = try request.weightsURL()
+        let loaded = try request.backbone.load(weightsAt: url, acceptingUnpublished: request.weights != nil)
+        if loaded.published == nil {
+            printError("extract: note: \(url.path) is not a published \(request.backbone.rawValue) checkpoint "
+                       + "(SHA-256 \(loaded.sha256)); its keys and shapes fit, and the cache records its hash")
+        }
+        return loaded
     }
 
     private func cacheMetadata(weightsSHA256: String) -> CacheMetadata {

@@ -28,7 +28,7 @@ public struct CheckpointError: DiagnosedError, Equatable {
 
     static func unpinned(_ file: String, sha256: String, expected: Set<String>) -> CheckpointError {
         CheckpointError(file: file, problem: "its SHA-256 is \(sha256), not the pinned \(expected.sorted().joined(separator: " or "))",
-                        fix: "delete it and run `make setup` to fetch the right file")
+                        fix: "delete it and run `make setup` (`extract backbones` says where each backbone's file comes from), or pass your own checkpoint with --weights")
     }
 
     static func missingKey(_ file: String, key: String, available: [String]) -> CheckpointError {

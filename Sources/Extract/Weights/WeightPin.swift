@@ -4,10 +4,16 @@ public enum WeightPin: Sendable, Equatable {
     case unpinned
     /// Lowercase hex digests; the file must match one of them.
     case sha256(Set<String>)
+    /// A backbone's published checkpoints, some known only by the digest prefix in their file names.
+    case published([PublishedDigest])
 
-    /// The accepted digests; empty when unpinned.
+    /// The accepted digests as error messages state them; empty when unpinned.
     var digests: Set<String> {
-        if case .sha256(let digests) = self { digests } else { [] }
+        switch self {
+        case .unpinned: []
+        case .sha256(let digests): digests
+        case .published(let digests): Set(digests.map(\.description))
+        }
     }
 
     /// True when the digest is acceptable.
@@ -15,6 +21,7 @@ public enum WeightPin: Sendable, Equatable {
         switch self {
         case .unpinned: true
         case .sha256(let digests): digests.contains(digest)
+        case .published(let digests): digests.contains { $0.matches(digest) }
         }
     }
 }

@@ -34,17 +34,13 @@ public struct VideoPredictor: Sendable {
     /// Face crops: the detector and tracker that make them (nil for whole frames and centre crops).
     private let faces: FaceCropping?
 
-    public init(modelURL: URL, modelsDirectory: URL) throws {
+    /// weights: the checkpoint the model's cache was made with when it is not a published one (extract --weights).
+    public init(modelURL: URL, modelsDirectory: URL, weights: URL? = nil) throws {
         model = try ModelFile.read(from: modelURL)
         guard let kind = BackboneKind(rawValue: model.backbone) else {
             throw PipelineError("\(modelURL.path) was trained on \(model.backbone) embeddings, a backbone this version does not have")
         }
         try model.checkCompatible(with: kind, file: modelURL.path)
-        let weightsURL = modelsDirectory.appendingPathComponent(kind.weightFileName)
-        // Loading pins the file to kind.weightSHA256, so the model must have been trained on exactly those weights.
-        guard kind.weightSHA256 == model.weightsSHA256 else {
-            throw PipelineError("\(modelURL.path) was trained on embeddings from weights with SHA-256 \(model.weightsSHA256), but \(weightsURL.path) must have \(kind.weightSHA256): its predictions would be meaningless; use the weights it was trained with")
-        }
         guard let crop = CropPolicy(rawValue: model.cropPolicy) else {
             throw PipelineError("\(modelURL.path) records crop policy '\(model.cropPolicy)', which this version does not know")
         }
@@ -52,7 +48,13 @@ public struct VideoPredictor: Sendable {
         guard let mode = SamplingMode.allCases.first(where: { ExtractionRun.samplingPolicy(for: $0) == recordedPolicy }) else {
             throw PipelineError("\(modelURL.path) records a sampling policy this version does not know ('\(model.samplingPolicy.prefix(60))...'): use the version that trained it")
         }
-        backbone = try kind.load(weightsAt: weightsURL)
+        let weightsURL = try weights ?? kind.publishedWeights(in: modelsDirectory)
+        let loaded = try kind.load(weightsAt: weightsURL, acceptingUnpublished: weights != nil)
+        // The head only makes sense on embeddings from exactly the weights its cache was made with.
+        guard loaded.sha256 == model.weightsSHA256 else {
+            throw PipelineError("\(modelURL.path) was trained on embeddings from weights with SHA-256 \(model.weightsSHA256), but \(weightsURL.path) has \(loaded.sha256): its predictions would be meaningless; pass the checkpoint it was trained with (--weights)")
+        }
+        backbone = loaded.network
         let preprocessing = FramePreprocessing(crop: crop, outputSize: model.inputSize,
                                                faceScale: model.face?.scale ?? FramePreprocessing.defaultFaceScale)
         sampler = VideoFrameSampler(frameCount: model.frames, preprocessing: preprocessing, mode: mode)

@@ -23,7 +23,7 @@ enum BackboneTestAssets {
     }
 
     static func loadBackbone(_ kind: BackboneKind) throws -> any Backbone {
-        try kind.load(weightsAt: try weightFile(kind))
+        try kind.load(weightsAt: try weightFile(kind)).network
     }
 
     /// Decodes a photo with the ffmpeg CLI, squashed to size x size, as packed RGB24.

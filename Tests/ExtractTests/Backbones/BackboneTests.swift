@@ -74,7 +74,14 @@ import Shared
         #expect(BackboneKind(rawValue: "efficientnet-lite0") == .efficientNetLite0)
         for kind in BackboneKind.allCases {
             #expect(kind.inputSize == 224 && kind.embeddingDimension == 1280)
-            #expect(kind.weightSHA256.count == 64 && kind.weightSHA256.hasPrefix(String(kind.weightFileName.split(separator: "-").last!.prefix(8))))
+            for checkpoint in kind.spec.checkpoints {
+                // Published file names carry the leading digits of their SHA-256 (torch.hub's convention).
+                let prefix = String(checkpoint.fileName.split(separator: "-").last!.prefix(8))
+                switch checkpoint.digest {
+                case .sha256(let full): #expect(full.count == 64 && full.hasPrefix(prefix))
+                case .sha256Prefix(let published): #expect(prefix.hasPrefix(published))
+                }
+            }
         }
         // A checkpoint for the wrong net is refused with the file named.
         #expect(throws: BackboneWeightError.self) {

@@ -16,7 +16,7 @@ import Shared
         let head = try Head(architecture: "gru1-fc1", inputDim: inputDim, random: &random)
         let standardizer = Standardizer(mean: [Float](repeating: 0.1, count: inputDim), std: [Float](repeating: 0.5, count: inputDim))
         let model = ModelFile(head: head, standardizer: standardizer, backbone: "mobilenetv2",
-                              weightsSHA256: BackboneKind.mobilenetV2.weightSHA256, frames: 6, inputSize: 224,
+                              weightsSHA256: mobileNetV2SHA256, frames: 6, inputSize: 224,
                               cropPolicy: "center-crop", samplingPolicy: ExtractionRun.samplingPolicy, dataset: "test",
                               requestJSON: "{}")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)

@@ -33,7 +33,7 @@ import Shared
     }
 
     /// A head with random weights and a standardizer, recorded as trained on MobileNetV2 embeddings.
-    private func modelFile(sha: String = BackboneKind.mobilenetV2.weightSHA256) throws -> URL {
+    private func modelFile(sha: String = mobileNetV2SHA256) throws -> URL {
         var random = SeededRandom(seed: 3)
         let head = try Head(architecture: "gru1-fc1", inputDim: 1280, random: &random)
         let standardizer = Standardizer(mean: (0..<1280).map { Float($0 % 7) * 0.01 }, std: (0..<1280).map { 0.5 + Float($0 % 5) * 0.1 })
@@ -58,7 +58,7 @@ import Shared
         // By hand: the recorded frames and crop, the backbone, the standardizer, the head.
         let model = try ModelFile.read(from: modelURL)
         let sampled = try VideoFrameSampler(frameCount: frames, outputSize: 224, crop: .centerCrop).sample(video)
-        let backbone = try BackboneKind.mobilenetV2.load(weightsAt: models.appendingPathComponent(BackboneKind.mobilenetV2.weightFileName))
+        let backbone = try BackboneKind.mobilenetV2.load(weightsAt: models.appendingPathComponent(BackboneKind.mobilenetV2.weightFileName)).network
         var embeddings = [Float]()
         for image in sampled.images { embeddings += backbone.embed([image]).data }
         let data = model.standardizer!.apply(to: try TrainingData(sequences: Tensor(shape: [1, frames, 1280], data: embeddings), labels: [0]))
@@ -116,3 +116,6 @@ import Shared
         #expect(rows[1].fakeProbability == nil && rows[1].error?.contains("bad.mp4") == true)
     }
 }
+
+/// The published MobileNetV2 checkpoint's digest (the registry's first row).
+let mobileNetV2SHA256 = "b03531047ffacf1e2488318dcd2aba1126cde36e3bfe1aa5cb07700aeeee9889"
