@@ -72,6 +72,7 @@ public struct EfficientNetLite0: Backbone {
         conv1x1 = try weights.pointwise("_conv_head.weight", batchNorm: "_bn1", input: channels, output: 1280,
                                         epsilon: epsilon, activation: .relu6)
         fullyConnected = try weights.linear("_fc", input: 1280, output: 1000)
+        try weights.checkEveryTensorRead()
     }
 
     /// [N, 224, 224, 3] normalised RGB -> [N, 7, 7, 1280].

@@ -64,6 +64,7 @@ public struct MobileNetV2: Backbone {
         conv2d1x1 = try weights.pointwise("features.18.0.weight", batchNorm: "features.18.1", input: channels,
                                           output: 1280, epsilon: epsilon, activation: .relu6)
         classifier = try weights.linear("classifier.1", input: 1280, output: 1000)
+        try weights.checkEveryTensorRead()
     }
 
     /// [N, 224, 224, 3] normalised RGB -> [N, 7, 7, 1280].

@@ -5,13 +5,34 @@ public struct BackboneWeightError: DiagnosedError {
     public let description: String
 }
 
-/// A checkpoint's tensors by name, read with shape checks and batch-norm folding.
-struct WeightDictionary {
+/// A checkpoint's tensors by name, read with shape checks and batch-norm folding. It remembers which names
+/// the network read, so `checkEveryTensorRead` can refuse a checkpoint of a larger or different architecture.
+final class WeightDictionary {
     let tensors: [String: Tensor]
     /// The file the tensors came from, for error messages.
     let source: String
+    private var read: Set<String> = []
+
+    init(tensors: [String: Tensor], source: String) {
+        self.tensors = tensors
+        self.source = source
+    }
+
+    /// Throws unless every tensor was read, apart from batch norm's step counters and names under `ignored`
+    /// prefixes (parts the embedding does not use, such as Inception's auxiliary classifier).
+    func checkEveryTensorRead(ignoring ignored: [String] = []) throws {
+        let unread = tensors.keys.filter { name in
+            !read.contains(name) && !name.hasSuffix("num_batches_tracked") && !ignored.contains { name.hasPrefix($0) }
+        }.sorted()
+        guard unread.isEmpty else {
+            let listed = unread.prefix(3).map { "'\($0)'" }.joined(separator: ", ")
+            throw BackboneWeightError(description: "\(source): \(unread.count) tensors the architecture does not have "
+                + "(\(listed)\(unread.count > 3 ? ", ..." : "")); this checkpoint belongs to another architecture")
+        }
+    }
 
     func tensor(_ name: String, shape: [Int]) throws -> Tensor {
+        read.insert(name)
         guard let tensor = tensors[name] else {
             throw BackboneWeightError(description: "\(source): no tensor named '\(name)'; this is not the expected "
                 + "checkpoint for the backbone - re-run `make setup` to fetch the right weight file")
