@@ -1,11 +1,12 @@
 # Entry points of the two-stage pipeline. Unset variables fall back to pipeline.yaml.
 #   make setup                                  install system packages, fetch weights (idempotent)
 #   make demo                                   build the demo dataset and run the pipeline on it
-#   make extract DATA=CelebDF FRAMES=32 [BACKBONE=efficientnet-lite0] [DATA_DIR=/path] [CROP=face|center-crop]
+#   make extract DATA=CelebDF FRAMES=32 [BACKBONE=xception] [WEIGHTS=my.pth] [DATA_DIR=/path] [CROP=face|center-crop]
 #   make faces DATA=CelebDF FRAMES=32 [PREVIEW=1]   face tracks only (MTCNN), with a contact sheet of the crops
 #   make train DATA=CelebDF FRAMES=32 ARCH=gru2-fc2 [CROP=face] [LR=1e-3] [EPOCHS=100] [SEED=42] [BACKBONE=...]
 #   make sweep [DATA=DFD]                       the grid in pipeline.yaml's sweep section
 #   make predict MODEL=results/.../model.h5 VIDEO=clip.mp4   score new videos with a trained head
+#   make backbones                              list the backbones and where each weight file comes from
 #   make test                                   the test suite (optimized build)
 #   make fuzz [FUZZ_SECONDS=600] [FUZZ_SEED=n]   mutation-fuzz the checkpoint reader for longer than `make test` does
 BIN := .build/release
@@ -13,10 +14,10 @@ BIN := .build/release
 SWIFT_BUILD := swift build -c release -Xswiftc -enable-testing
 DEMO_DIR := data/demo
 
-.PHONY: setup build test fuzz demo demo-data extract faces train sweep predict leaderboard clean help
+.PHONY: setup build test fuzz demo demo-data extract faces train sweep predict backbones leaderboard clean help
 
 help:
-	@sed -n '1,11p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '1,12p' Makefile | sed 's/^# \{0,1\}//'
 
 # Re-checked every time (it is quick when all is there), so a fresh machine never misses a step.
 setup:
@@ -49,7 +50,7 @@ demo: build demo-data
 
 extract: build
 	$(BIN)/extract $(if $(DATA),--data $(DATA)) $(if $(FRAMES),--frames $(FRAMES)) \
-	    $(if $(BACKBONE),--backbone $(BACKBONE)) $(if $(DATA_DIR),--data-dir $(DATA_DIR)) \
+	    $(if $(BACKBONE),--backbone $(BACKBONE)) $(if $(WEIGHTS),--weights $(WEIGHTS)) $(if $(DATA_DIR),--data-dir $(DATA_DIR)) \
 	    $(if $(CROP),--crop $(CROP)) $(if $(BATCH),--batch-size $(BATCH)) \
 	    $(if $(METHODS),--methods $(METHODS)) $(if $(COMPRESSION),--compression $(COMPRESSION)) \
 	    $(if $(SAMPLING),--sampling $(SAMPLING)) $(FACE_FLAGS)
@@ -76,7 +77,10 @@ sweep: build
 # make predict MODEL=results/DFD/mobilenetv2_f32/gru2-fc2/model.h5 VIDEO=some.mp4 (or a folder) [JSON=1]
 predict: build
 	@[ -n "$(MODEL)" ] && [ -n "$(VIDEO)" ] || { echo "usage: make predict MODEL=path/to/model.h5 VIDEO=video-or-folder [JSON=1]"; exit 2; }
-	$(BIN)/predict --model $(MODEL) $(if $(filter-out 0,$(JSON)),--json) $(VIDEO)
+	$(BIN)/predict --model $(MODEL) $(if $(WEIGHTS),--weights $(WEIGHTS)) $(if $(filter-out 0,$(JSON)),--json) $(VIDEO)
+
+backbones: build
+	$(BIN)/extract backbones
 
 leaderboard: build
 	$(BIN)/train leaderboard $(if $(DATA),--data $(DATA))

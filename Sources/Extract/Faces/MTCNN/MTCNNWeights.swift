@@ -24,6 +24,11 @@ public enum MTCNNNetwork: String, CaseIterable, Sendable {
         }
     }
 
+    /// Where `make setup` takes the file from.
+    public var origin: CheckpointOrigin {
+        .pypiWheel("facenet-pytorch==2.6.0", path: "facenet_pytorch/data/\(rawValue).pt")
+    }
+
     /// Reads and pins the network's checkpoint from `modelsDirectory`, naming the file and `make setup` if absent.
     func checkpoint(in modelsDirectory: URL) throws -> MTCNNWeights {
         let url = modelsDirectory.appendingPathComponent(weightFileName)
