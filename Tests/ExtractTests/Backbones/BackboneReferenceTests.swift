@@ -14,6 +14,10 @@ import Shared
 
     /// Cosine similarity each photo's embedding must reach against torch's (float32 both sides).
     static let minimumCosine: Float = 0.9999
+    /// max|swift - torch| / max|torch| per photo. Cosine alone is blind to a wrong batch-norm eps (1e-3 for
+    /// 1e-5 still gives cosine >= 0.99999 on 6 of the 7 nets) while that error is >= 2.5e-3 here; float32 noise
+    /// (torch float32 vs float64) is <= 8e-6.
+    static let maximumRelativeError: Float = 1e-4
 
     /// The generator alone, on every manifest (registered backbone or not): values the Python script printed
     /// must come out bit for bit, so a mismatch is reported as a generator bug, not as a network bug.
@@ -54,6 +58,8 @@ import Shared
             worstCosine = min(worstCosine, cosine)
             worstRelative = max(worstRelative, relative)
             #expect(cosine >= Self.minimumCosine, "\(kind.rawValue) \(manifest.photos[index]): cosine \(cosine)")
+            #expect(relative <= Self.maximumRelativeError,
+                    "\(kind.rawValue) \(manifest.photos[index]): max relative error \(relative)")
         }
         print("\(kind.rawValue) vs \(manifest.owner): worst cosine \(worstCosine), max relative error \(worstRelative)")
         try expectBatchesMatch(backbone, photos: photos, alone: alone, name: kind.rawValue)
