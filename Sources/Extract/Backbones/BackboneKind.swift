@@ -8,6 +8,8 @@ public enum BackboneKind: String, CaseIterable, Sendable {
     case efficientNetLite0 = "efficientnet-lite0"
     case efficientNetLite1 = "efficientnet-lite1"
     case efficientNetLite2 = "efficientnet-lite2"
+    case resnet50 = "resnet50"
+    case denseNet121 = "densenet121"
 
     /// The registry: everything the pipeline knows about each backbone, one row each.
     public var spec: BackboneSpec {
@@ -30,6 +32,17 @@ public enum BackboneKind: String, CaseIterable, Sendable {
         case .efficientNetLite2:
             return .efficientNetLite(.efficientNetLite2, inputSize: 260, file: "efficientnet-lite2-9656183e.pth",
                                      sha256: "9656183eaeafe8cbf0cf560089305d34668787f6a26377ccbe5be192ed3f855d")
+        case .resnet50:
+            return BackboneSpec(
+                inputSize: 224, embeddingDimension: 2048, normalization: .imageNet,
+                checkpoints: [.torchvision("resnet50-0676ba61.pth", weights: "ResNet50_Weights.IMAGENET1K_V1"),
+                              .torchvision("resnet50-11ad3fa6.pth", weights: "ResNet50_Weights.IMAGENET1K_V2")],
+                network: ResNet50.init)
+        case .denseNet121:
+            return BackboneSpec(
+                inputSize: 224, embeddingDimension: 1024, normalization: .imageNet,
+                checkpoints: [.torchvision("densenet121-a639ec97.pth", weights: "DenseNet121_Weights.IMAGENET1K_V1")],
+                network: DenseNet121.init)
         }
     }
 

@@ -43,6 +43,14 @@ public struct PublishedCheckpoint: Sendable, Equatable {
         (self.fileName, self.digest, self.origin) = (fileName, digest, origin)
     }
 
+    /// A file torchvision publishes under download.pytorch.org/models/, named for the leading hex digits of its
+    /// SHA-256, which is all torch.hub checks.
+    static func torchvision(_ fileName: String, weights: String) -> PublishedCheckpoint {
+        let digits = String(fileName.split(separator: "-").last!.prefix(8))
+        return PublishedCheckpoint(fileName, digest: .sha256Prefix(digits),
+                                   from: .torchvision(weights, url: "https://download.pytorch.org/models/\(fileName)"))
+    }
+
     /// One line telling a researcher how to put the file in place.
     public func howToGet(modelsDirectory: String) -> String {
         switch origin {

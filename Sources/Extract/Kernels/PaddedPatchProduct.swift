@@ -1,3 +1,4 @@
+import CKernels
 import Shared
 
 /// An ungrouped convolution's GEMM without im2col rows (the stems: 3x3, stride 2, 3 -> 32 channels).
@@ -35,7 +36,7 @@ struct PaddedPatchProduct: Sendable {
     /// threads: how many cores one call may split over (callers spreading frames over the cores set BLAS to
     /// one thread, which this follows by default).
     func callAsFunction(_ input: FeatureMap, outputHeight: Int, outputWidth: Int,
-                        threads: Int = CoreBudget.current) -> FeatureMap {
+                        threads: Int = CoreBudget.current, isa: KernelISA = .active) -> FeatureMap {
         let paddedHeight = input.height + padding.top + padding.bottom
         let paddedWidth = input.width + padding.left + padding.right
         let padded = paddedCopy(input, height: paddedHeight, width: paddedWidth)
@@ -62,6 +63,19 @@ struct PaddedPatchProduct: Sendable {
                         // tile ending at the share's end whose repeated pixels are computed again identically.
                         func run(_ share: Range<Int>) {
                             var q = share.lowerBound
+                            // On AVX-512, 12 pixels x 32 channels a tile (the same sums in the same order).
+                            if isa == .avx512 && share.count >= 12 {
+                                var starts = [UnsafePointer<Float>?](repeating: x, count: 12)
+                                while q < share.upperBound {
+                                    q = min(q, share.upperBound - 12)
+                                    for r in 0..<12 { starts[r] = x + patchStart(q + r) }
+                                    dfh_patch_panels_avx512(starts, kernelHeight, runLength, runStride, w,
+                                                            outputs / 16, b, bounds.lower[0], bounds.upper[0],
+                                                            y + q * outputs)
+                                    q += 12
+                                }
+                                return
+                            }
                             while q < share.upperBound {
                                 q = min(q, share.upperBound - 6)
                                 let rows = (x + patchStart(q), x + patchStart(q + 1), x + patchStart(q + 2),

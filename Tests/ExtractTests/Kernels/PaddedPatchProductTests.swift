@@ -52,6 +52,30 @@ import Testing
         #expect(sameOnTwo && sameOnThree && sameAsIm2col)
     }
 
+    /// The AVX-512 12 x 32 tile sums in the AVX2 tile's order: the same bits, a lone last panel (48 outputs)
+    /// and a short last group of 12 pixels (a 9 x 9 map: 81 pixels) included; and both match the definition.
+    @Test(arguments: [(16, 48, 3, 1), (16, 48, 3, 2), (3, 64, 7, 2)])
+    func avx512TileMatchesAVX2BitForBit(_ c: (Int, Int, Int, Int)) throws {
+        let (inputs, outputs, kernel, stride) = c
+        let input = TestRandom.map(batch: 2, height: 9 * stride, width: 9 * stride, channels: inputs, seed: 16)
+        var random = TestRandom(seed: 17)
+        let (weights, bias) = (random.values(outputs * inputs * kernel * kernel), random.values(outputs))
+        let layer = Convolution(torchWeights: weights, bias: bias, inputChannels: inputs, kernelHeight: kernel,
+                                kernelWidth: kernel, stride: stride, padding: .symmetric(kernel: kernel),
+                                activation: .relu)
+        let product = try #require(layer.paddedPatchProduct)
+        let (height, width) = layer.outputSize(input)
+        let avx2 = product(input, outputHeight: height, outputWidth: width, threads: 1, isa: .avx2)
+        let want = naiveConvolution(input, torchWeights: weights, bias: bias, kernelHeight: kernel, kernelWidth: kernel,
+                                    stride: stride, padding: .symmetric(kernel: kernel), groups: 1, activation: .relu)
+        #expect(maxAbsoluteDifference(avx2.data, want.data) < 1e-4)
+        guard KernelISA.avx512Available else { return }
+        for threads in [1, 2] {
+            let same = product(input, outputHeight: height, outputWidth: width, threads: threads, isa: .avx512) == avx2
+            #expect(same)
+        }
+    }
+
     @Test func outputsOutsideWholePanelsKeepTheIm2colPath() {
         var random = TestRandom(seed: 15)
         let layer = Convolution(torchWeights: random.values(24 * 3 * 9), bias: random.values(24), inputChannels: 3,

@@ -1,0 +1,61 @@
+import Shared
+
+/// ResNet-50 (He et al. 2015) as torchvision builds it (the stride of each downsampling block on its 3x3),
+/// reading torchvision's weight names. Batch norm (eps 1e-5) is folded into every convolution.
+public struct ResNet50: Backbone {
+    public var kind: BackboneKind { .resnet50 }
+
+    /// Table 1 of the paper, 50-layer column: bottleneck width, blocks and the first block's stride per stage
+    /// (conv2_x ... conv5_x; torchvision's layer1 ... layer4). Each block outputs 4 x width channels.
+    static let stageTable: [(width: Int, blocks: Int, stride: Int)] = [
+        (width: 64, blocks: 3, stride: 1),   // conv2_x, 56 x 56 -> 256 channels
+        (width: 128, blocks: 4, stride: 2),  // conv3_x, 28 x 28 -> 512
+        (width: 256, blocks: 6, stride: 2),  // conv4_x, 14 x 14 -> 1024
+        (width: 512, blocks: 3, stride: 2),  // conv5_x, 7 x 7 -> 2048
+    ]
+    static let batchNormEpsilon: Float = 1e-5
+
+    /// conv1: 7x7, stride 2, 3 -> 64, ReLU (conv1 + bn1).
+    let conv1: Convolution
+    /// 3x3 max pool, stride 2, padding 1: 112 x 112 -> 56 x 56.
+    let maxPool = MaxPool(kernel: 3, stride: 2, padding: 1, ceilMode: false)
+    /// The 16 bottleneck blocks, stage by stage.
+    let blocks: [Bottleneck]
+    /// fc: 2048 -> 1000 after global average pooling.
+    let fc: Linear
+
+    /// weights: torchvision's state dict (resnet50-0676ba61.pth or resnet50-11ad3fa6.pth); source names it in errors.
+    public init(weights tensors: [String: Tensor], source: String) throws {
+        let weights = WeightDictionary(tensors: tensors, source: source)
+        let epsilon = Self.batchNormEpsilon
+        conv1 = try weights.convolution("conv1.weight", batchNorm: "bn1", input: 3, output: 64, kernel: 7, stride: 2,
+                                        epsilon: epsilon, activation: .relu)
+        var blocks: [Bottleneck] = []
+        var channels = 64
+        for (stage, row) in Self.stageTable.enumerated() {
+            for block in 0..<row.blocks {
+                blocks.append(try Bottleneck(weights, prefix: "layer\(stage + 1).\(block).", input: channels,
+                                             width: row.width, stride: block == 0 ? row.stride : 1, epsilon: epsilon))
+                channels = row.width * 4
+            }
+        }
+        self.blocks = blocks
+        fc = try weights.linear("fc", input: channels, output: 1000)
+        try weights.checkEveryTensorRead()
+    }
+
+    /// [N, 224, 224, 3] normalised RGB -> [N, 7, 7, 2048].
+    func features(_ images: [RGBImage]) -> FeatureMap {
+        var x = maxPool(conv1(kind.normalization(images)))  // [N, 56, 56, 64]
+        for block in blocks { x = block(x) }
+        return x
+    }
+
+    public func embed(_ images: [RGBImage]) -> Tensor {
+        embedInBatches(images, inputSize: kind.inputSize, dimension: kind.embeddingDimension) { globalAveragePool(features($0)) }
+    }
+
+    public func classify(_ images: [RGBImage]) -> Tensor {
+        fc(embed(images))
+    }
+}
