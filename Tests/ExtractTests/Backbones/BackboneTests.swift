@@ -72,8 +72,12 @@ import Shared
     @Test func registryDescribesBothNets() throws {
         #expect(BackboneKind(rawValue: "mobilenetv2") == .mobilenetV2)
         #expect(BackboneKind(rawValue: "efficientnet-lite0") == .efficientNetLite0)
+        #expect(BackboneKind(rawValue: "efficientnet-b0") == .efficientNetB0)
+        #expect(BackboneKind(rawValue: "efficientnet-b3") == .efficientNetB3)
         for kind in BackboneKind.allCases {
-            #expect(kind.inputSize == 224 && kind.embeddingDimension == 1280)
+            // EfficientNet-B3 is the one net scaled past B0's resolution and width.
+            let (size, dimension) = kind == .efficientNetB3 ? (300, 1536) : (224, 1280)
+            #expect(kind.inputSize == size && kind.embeddingDimension == dimension)
             for checkpoint in kind.spec.checkpoints {
                 // Published file names carry the leading digits of their SHA-256 (torch.hub's convention).
                 let prefix = String(checkpoint.fileName.split(separator: "-").last!.prefix(8))
