@@ -10,6 +10,8 @@ public enum BackboneKind: String, CaseIterable, Sendable {
     case efficientNetLite2 = "efficientnet-lite2"
     case resnet50 = "resnet50"
     case denseNet121 = "densenet121"
+    case efficientNetB0 = "efficientnet-b0"
+    case efficientNetB3 = "efficientnet-b3"
 
     /// The registry: everything the pipeline knows about each backbone, one row each.
     public var spec: BackboneSpec {
@@ -43,6 +45,22 @@ public enum BackboneKind: String, CaseIterable, Sendable {
                 inputSize: 224, embeddingDimension: 1024, normalization: .imageNet,
                 checkpoints: [.torchvision("densenet121-a639ec97.pth", weights: "DenseNet121_Weights.IMAGENET1K_V1")],
                 network: DenseNet121.init)
+        case .efficientNetB0:
+            return BackboneSpec(
+                inputSize: 224, embeddingDimension: 1280, normalization: .imageNet,
+                checkpoints: [PublishedCheckpoint(
+                    "efficientnet_b0_rwightman-3dd342df.pth", digest: .sha256Prefix("3dd342df"),
+                    from: .torchvision("EfficientNet_B0_Weights.IMAGENET1K_V1",
+                                       url: "https://download.pytorch.org/models/efficientnet_b0_rwightman-3dd342df.pth"))],
+                network: { try EfficientNet(.b0, weights: $0, source: $1) })
+        case .efficientNetB3:
+            return BackboneSpec(
+                inputSize: 300, embeddingDimension: 1536, normalization: .imageNet,
+                checkpoints: [PublishedCheckpoint(
+                    "efficientnet_b3_rwightman-cf984f9c.pth", digest: .sha256Prefix("cf984f9c"),
+                    from: .torchvision("EfficientNet_B3_Weights.IMAGENET1K_V1",
+                                       url: "https://download.pytorch.org/models/efficientnet_b3_rwightman-cf984f9c.pth"))],
+                network: { try EfficientNet(.b3, weights: $0, source: $1) })
         }
     }
 

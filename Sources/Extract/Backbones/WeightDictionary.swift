@@ -66,11 +66,19 @@ final class WeightDictionary {
     }
 
     func depthwise(_ weightName: String, batchNorm prefix: String, channels: Int, kernelSize: Int, stride: Int,
-                   padding: Padding, epsilon: Float) throws -> DepthwiseConvolution {
+                   padding: Padding, epsilon: Float, activation: Activation = .relu6) throws -> DepthwiseConvolution {
         let folded = try foldedConvolution(weightName, batchNorm: prefix, shape: [channels, 1, kernelSize, kernelSize],
                                            epsilon: epsilon)
         return DepthwiseConvolution(torchWeights: folded.weights, bias: folded.bias, kernelSize: kernelSize,
-                                    stride: stride, padding: padding, activation: .relu6)
+                                    stride: stride, padding: padding, activation: activation)
+    }
+
+    /// Squeeze-and-excitation from its two biased 1x1 convolutions (`prefix`fc1 reduces, `prefix`fc2 expands).
+    func squeezeExcitation(_ prefix: String, channels: Int, squeeze: Int) throws -> SqueezeExcitation {
+        SqueezeExcitation(reduceWeights: try tensor(prefix + "fc1.weight", shape: [squeeze, channels, 1, 1]).data,
+                          reduceBias: try tensor(prefix + "fc1.bias", shape: [squeeze]).data,
+                          expandWeights: try tensor(prefix + "fc2.weight", shape: [channels, squeeze, 1, 1]).data,
+                          expandBias: try tensor(prefix + "fc2.bias", shape: [channels]).data)
     }
 
     func linear(_ prefix: String, input: Int, output: Int) throws -> Linear {

@@ -4,6 +4,9 @@ public enum Activation: Sendable, Equatable {
     case relu
     /// min(max(x, 0), 6): MobileNetV2 and EfficientNet-Lite (friendlier to quantisation than swish).
     case relu6
+    /// x * sigmoid(x) (swish): EfficientNet-B*. The clamping kernels write the linear value and the layer then
+    /// runs `applySiLU` over what it just wrote (`ActivationBounds` treats it as identity).
+    case silu
 
     @inline(__always)
     func callAsFunction(_ x: Float) -> Float {
@@ -11,6 +14,7 @@ public enum Activation: Sendable, Equatable {
         case .identity: return x
         case .relu: return max(x, 0)
         case .relu6: return min(max(x, 0), 6)
+        case .silu: return scalarSiLU(x)
         }
     }
 }
@@ -37,6 +41,12 @@ func addBiasAndActivate(_ values: UnsafeMutablePointer<Float>, rows: Int, bias: 
                 let line = values + row * channels
                 for c in 0..<channels { line[c] = min(max(line[c] + bias[c], 0), 6) }
             }
+        case .silu:
+            for row in 0..<rows {
+                let line = values + row * channels
+                for c in 0..<channels { line[c] += bias[c] }
+            }
+            applySiLU(values, count: rows * channels)
         }
     }
 }

@@ -14,14 +14,14 @@ extension SIMD8 where Scalar == Float {
 }
 
 /// An activation as lane-wise bounds, so kernels clamp with one max and one min (vmaxps / vminps) and no branch;
-/// identity is (-inf, +inf).
+/// identity is (-inf, +inf), and so is SiLU, which the layer applies in a pass of its own (`applySiLU`).
 struct ActivationBounds {
     let lower: ChannelVector
     let upper: ChannelVector
 
     init(_ activation: Activation) {
         switch activation {
-        case .identity: (lower, upper) = (ChannelVector(repeating: -.infinity), ChannelVector(repeating: .infinity))
+        case .identity, .silu: (lower, upper) = (ChannelVector(repeating: -.infinity), ChannelVector(repeating: .infinity))
         case .relu: (lower, upper) = (ChannelVector(repeating: 0), ChannelVector(repeating: .infinity))
         case .relu6: (lower, upper) = (ChannelVector(repeating: 0), ChannelVector(repeating: 6))
         }

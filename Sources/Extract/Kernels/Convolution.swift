@@ -65,7 +65,12 @@ public struct Convolution: Sendable {
         let (outputHeight, outputWidth) = outputSize(input)
         // Maps of fewer than six output pixels (no full tile) are left to the general path.
         guard let paddedPatchProduct, input.batch * outputHeight * outputWidth >= 6 else { return im2colProduct(input) }
-        return paddedPatchProduct(input, outputHeight: outputHeight, outputWidth: outputWidth)
+        var output = paddedPatchProduct(input, outputHeight: outputHeight, outputWidth: outputWidth)
+        // The patch kernel only clamps: SiLU gets a pass of its own (a stem's output, written once).
+        if activation == .silu {
+            output.data.withUnsafeMutableBufferPointer { applySiLU($0.baseAddress!, count: $0.count) }
+        }
+        return output
     }
 
     func outputSize(_ input: FeatureMap) -> (height: Int, width: Int) {

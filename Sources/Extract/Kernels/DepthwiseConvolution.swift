@@ -141,6 +141,10 @@ public struct DepthwiseConvolution: Sendable {
                                       outputRowBase: outputRowBase)
                         ox += 1
                     }
+                    // SiLU on the row just written, while it is in L1.
+                    if activation == .silu {
+                        applySiLU(y + (oy - outputRowBase) * outputWidth * channels, count: outputWidth * channels)
+                    }
                 }
             }
         }

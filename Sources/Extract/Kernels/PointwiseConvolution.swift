@@ -62,6 +62,8 @@ public struct PointwiseConvolution: Sendable {
                     multiplyPacked(x + first * k, rows: shares[part].count, packed, bias: bias,
                                    shortcut: shortcut.map { $0 + first * n }, bounds: bounds,
                                    into: y + first * n)
+                    // SiLU on the share just written, on the core that wrote it, while it is in its cache.
+                    if activation == .silu { applySiLU(y + first * n, count: shares[part].count * n) }
                 }
             } else if threads > 1 && rows >= 6 && packed.panelCount >= 2 * threads {
                 let panelCount = packed.panelCount
@@ -70,8 +72,11 @@ public struct PointwiseConvolution: Sendable {
                                    bounds: bounds, into: y,
                                    panels: panelCount * part / threads..<panelCount * (part + 1) / threads)
                 }
+                // Small maps (a few dozen rows): one pass after the panels.
+                if activation == .silu { applySiLU(y, count: rows * n) }
             } else {
                 multiplyPacked(x, rows: rows, packed, bias: bias, shortcut: shortcut, bounds: bounds, into: y)
+                if activation == .silu { applySiLU(y, count: rows * n) }
             }
         }
     }
