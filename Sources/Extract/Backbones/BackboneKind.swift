@@ -8,6 +8,8 @@ public enum BackboneKind: String, CaseIterable, Sendable {
     case efficientNetLite0 = "efficientnet-lite0"
     case efficientNetLite1 = "efficientnet-lite1"
     case efficientNetLite2 = "efficientnet-lite2"
+    case inceptionV3 = "inception-v3"
+    case xception = "xception"
 
     /// The registry: everything the pipeline knows about each backbone, one row each.
     public var spec: BackboneSpec {
@@ -30,6 +32,25 @@ public enum BackboneKind: String, CaseIterable, Sendable {
         case .efficientNetLite2:
             return .efficientNetLite(.efficientNetLite2, inputSize: 260, file: "efficientnet-lite2-9656183e.pth",
                                      sha256: "9656183eaeafe8cbf0cf560089305d34668787f6a26377ccbe5be192ed3f855d")
+        case .inceptionV3:
+            // transform_input=True re-normalises ImageNet-normalised input to (x/255 - 0.5) / 0.5 per channel.
+            return BackboneSpec(
+                inputSize: 299, embeddingDimension: 2048,
+                normalization: .unitMeanStd(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
+                checkpoints: [PublishedCheckpoint(
+                    "inception_v3_google-0cc3c7bd.pth", digest: .sha256Prefix("0cc3c7bd"),
+                    from: .torchvision("Inception_V3_Weights.IMAGENET1K_V1",
+                                       url: "https://download.pytorch.org/models/inception_v3_google-0cc3c7bd.pth"))],
+                network: InceptionV3.init)
+        case .xception:
+            return BackboneSpec(
+                inputSize: 299, embeddingDimension: 2048,
+                normalization: .unitMeanStd(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
+                checkpoints: [PublishedCheckpoint(
+                    "xception-43020ad28.pth", digest: .sha256Prefix("43020ad2"),
+                    from: .timm("legacy_xception", url: "https://github.com/rwightman/pytorch-image-models/releases/"
+                                + "download/v0.1-cadene/xception-43020ad28.pth"))],
+                network: Xception.init)
         }
     }
 
