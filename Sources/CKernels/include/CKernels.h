@@ -18,6 +18,14 @@ void dfh_pointwise_panels_avx512(const float *x, ptrdiff_t rows, ptrdiff_t k, co
                                  ptrdiff_t first_panel, ptrdiff_t end_panel, const float *bias,
                                  const float *shortcut, ptrdiff_t n, float lower, float upper, float *y);
 
+// A convolution's output pixels [pixels, n] (n a multiple of 16, every panel full) read from a padded input without
+// im2col: pixel q's patch is `runs` runs of run_length floats from x + starts[q], run_stride apart, against the
+// packed [runs * run_length][16] panels. Each output: bias, then one FMA per patch value in order, then max(lower)
+// and min(upper), as the AVX2 6 x 16 tile computes it (bit-identical). pixels >= 12.
+void dfh_patch_panels_avx512(const float *x, const ptrdiff_t *starts, ptrdiff_t pixels, ptrdiff_t runs,
+                             ptrdiff_t run_length, ptrdiff_t run_stride, const float *packed, const float *bias,
+                             ptrdiff_t n, float lower, float upper, float *y);
+
 // `pixels` horizontally adjacent interior outputs of a depthwise k x k layer with stride s (pixels, k, s one of
 // 8/3/1, 8/5/1, 4/3/2, 4/5/2), channels [0, channels16) in 16-lane vectors (channels16 a multiple of 16, row
 // stride `channels`). in: the first output's window at its first unclipped kernel row; w: that row's taps

@@ -1,3 +1,4 @@
+import CKernels
 import Shared
 
 /// An ungrouped convolution's GEMM without im2col rows (the stems: 3x3, stride 2, 3 -> 32 channels).
@@ -16,6 +17,8 @@ struct PaddedPatchProduct: Sendable {
     /// The layer's product as a 1x1 layer over [kh * kw * in] patches: its packed weights, bias and activation.
     let patches: PointwiseConvolution
     let packed: PackedPointwiseWeights
+    /// AVX-512 runs 12-pixel x 32-channel tiles where the CPU has it (the same bits as the AVX2 6 x 16 tiles).
+    var isa = KernelISA.active
 
     /// nil unless the product runs on whole 16-wide weight panels (both stems: 32 outputs).
     init?(kernelHeight: Int, kernelWidth: Int, stride: Int, padding: Padding, inputChannels: Int,
@@ -61,6 +64,14 @@ struct PaddedPatchProduct: Sendable {
                         // Output pixels `share` (at least 6), six at a time; a short last group becomes a full
                         // tile ending at the share's end whose repeated pixels are computed again identically.
                         func run(_ share: Range<Int>) {
+                            if isa == .avx512 && share.count >= 12 {
+                                // The 12 x 32 AVX-512 tile over the same patch runs (Inception's 3x3, 5x5, 1x7...).
+                                let starts = share.map(patchStart)
+                                dfh_patch_panels_avx512(x, starts, share.count, kernelHeight, runLength, runStride, w,
+                                                        b, outputs, bounds.lower[0], bounds.upper[0],
+                                                        y + share.lowerBound * outputs)
+                                return
+                            }
                             var q = share.lowerBound
                             while q < share.upperBound {
                                 q = min(q, share.upperBound - 6)

@@ -52,6 +52,30 @@ import Testing
         #expect(sameOnTwo && sameOnThree && sameAsIm2col)
     }
 
+    /// The AVX-512 12 x 32 tiles (Inception's shapes: 1x7 and 7x1 with their padding, a strided 3x3; 48 outputs
+    /// make a lone last panel; maps whose pixel count leaves a short last block) give the AVX2 tiles' bits.
+    @Test(arguments: [(1, 7, 1, Padding(top: 0, left: 3, bottom: 0, right: 3)),
+                      (7, 1, 1, Padding(top: 3, left: 0, bottom: 3, right: 0)), (3, 3, 2, Padding.none)])
+    func avx512TilesMatchTheAVX2TilesBitForBit(_ c: (Int, Int, Int, Padding)) throws {
+        guard KernelISA.avx512Available else { return }
+        let (kernelHeight, kernelWidth, stride, padding) = c
+        let input = TestRandom.map(batch: 2, height: 9, width: 11, channels: 5, seed: 16)
+        var random = TestRandom(seed: 17)
+        let (weights, bias) = (random.values(48 * 5 * kernelHeight * kernelWidth), random.values(48))
+        let layer = Convolution(torchWeights: weights, bias: bias, inputChannels: 5, kernelHeight: kernelHeight, kernelWidth: kernelWidth, stride: stride,
+                                padding: padding, activation: .relu)
+        var product = try #require(layer.paddedPatchProduct)
+        let (height, width) = layer.outputSize(input)
+        product.isa = .avx512
+        let wide = product(input, outputHeight: height, outputWidth: width, threads: 1)
+        product.isa = .avx2
+        let narrow = product(input, outputHeight: height, outputWidth: width, threads: 1)
+        #expect(wide == narrow)
+        let want = naiveConvolution(input, torchWeights: weights, bias: bias, kernelHeight: kernelHeight,
+                                    kernelWidth: kernelWidth, stride: stride, padding: padding, groups: 1, activation: .relu)
+        #expect(maxAbsoluteDifference(wide.data, want.data) < 1e-5)
+    }
+
     @Test func outputsOutsideWholePanelsKeepTheIm2colPath() {
         var random = TestRandom(seed: 15)
         let layer = Convolution(torchWeights: random.values(24 * 3 * 9), bias: random.values(24), inputChannels: 3,
