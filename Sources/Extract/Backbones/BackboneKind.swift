@@ -12,6 +12,8 @@ public enum BackboneKind: String, CaseIterable, Sendable {
     case denseNet121 = "densenet121"
     case efficientNetB0 = "efficientnet-b0"
     case efficientNetB3 = "efficientnet-b3"
+    case inceptionV3 = "inception-v3"
+    case xception = "xception"
 
     /// The registry: everything the pipeline knows about each backbone, one row each.
     public var spec: BackboneSpec {
@@ -61,6 +63,25 @@ public enum BackboneKind: String, CaseIterable, Sendable {
                     from: .torchvision("EfficientNet_B3_Weights.IMAGENET1K_V1",
                                        url: "https://download.pytorch.org/models/efficientnet_b3_rwightman-cf984f9c.pth"))],
                 network: { try EfficientNet(.b3, weights: $0, source: $1) })
+        case .inceptionV3:
+            // transform_input=True re-normalises ImageNet-normalised input to (x/255 - 0.5) / 0.5 per channel.
+            return BackboneSpec(
+                inputSize: 299, embeddingDimension: 2048,
+                normalization: .unitMeanStd(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
+                checkpoints: [PublishedCheckpoint(
+                    "inception_v3_google-0cc3c7bd.pth", digest: .sha256Prefix("0cc3c7bd"),
+                    from: .torchvision("Inception_V3_Weights.IMAGENET1K_V1",
+                                       url: "https://download.pytorch.org/models/inception_v3_google-0cc3c7bd.pth"))],
+                network: InceptionV3.init)
+        case .xception:
+            return BackboneSpec(
+                inputSize: 299, embeddingDimension: 2048,
+                normalization: .unitMeanStd(mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]),
+                checkpoints: [PublishedCheckpoint(
+                    "xception-43020ad28.pth", digest: .sha256Prefix("43020ad2"),
+                    from: .timm("legacy_xception", url: "https://github.com/rwightman/pytorch-image-models/releases/"
+                                + "download/v0.1-cadene/xception-43020ad28.pth"))],
+                network: Xception.init)
         }
     }
 

@@ -81,6 +81,17 @@ final class WeightDictionary {
                           expandBias: try tensor(prefix + "fc2.bias", shape: [channels]).data)
     }
 
+    /// A bias-free convolution [out, in, kh, kw] with its batch norm folded in, as a general convolution.
+    func convolution(_ weightName: String, batchNorm prefix: String, input: Int, output: Int, kernelHeight: Int,
+                     kernelWidth: Int, stride: Int, padding: Padding, epsilon: Float,
+                     activation: Activation) throws -> Convolution {
+        let folded = try foldedConvolution(weightName, batchNorm: prefix,
+                                           shape: [output, input, kernelHeight, kernelWidth], epsilon: epsilon)
+        return Convolution(torchWeights: folded.weights, bias: folded.bias, inputChannels: input,
+                           kernelHeight: kernelHeight, kernelWidth: kernelWidth, stride: stride, padding: padding,
+                           activation: activation)
+    }
+
     func linear(_ prefix: String, input: Int, output: Int) throws -> Linear {
         Linear(weights: try tensor(prefix + ".weight", shape: [output, input]).data,
                bias: try tensor(prefix + ".bias", shape: [output]).data, inputFeatures: input)
