@@ -1,6 +1,6 @@
 # Entry points of the two-stage pipeline. Unset variables fall back to pipeline.yaml.
 #   make setup                                  install system packages, fetch weights (idempotent)
-#   make demo                                   build the demo dataset and run the pipeline on it
+#   make demo [BACKBONE=efficientnet-lite2]     build the demo dataset and run the pipeline on it
 #   make extract DATA=CelebDF FRAMES=32 [BACKBONE=xception] [WEIGHTS=my.pth] [DATA_DIR=/path] [CROP=face|center-crop]
 #   make faces DATA=CelebDF FRAMES=32 [PREVIEW=1]   face tracks only (MTCNN), with a contact sheet of the crops
 #   make train DATA=CelebDF FRAMES=32 ARCH=gru2-fc2 [CROP=face] [LR=1e-3] [EPOCHS=100] [SEED=42] [BACKBONE=...]
@@ -43,9 +43,10 @@ demo-data: setup
 
 # The whole pipeline on the built-in demo: extract, three heads, leaderboard + report.html.
 DEMO_ARCHS := gru1-fc1,gru2-fc2,gru3-bn-fc2
+# BACKBONE=efficientnet-lite2 (any backbone whose weights are in models/) runs it on another CNN.
 demo: build demo-data
-	$(BIN)/extract --data demo --frames 16
-	$(BIN)/train sweep --data demo --frames 16 --archs $(DEMO_ARCHS) --epochs 60
+	$(BIN)/extract --data demo --frames 16 $(if $(BACKBONE),--backbone $(BACKBONE))
+	$(BIN)/train sweep --data demo --frames 16 --archs $(DEMO_ARCHS) --epochs 60 $(if $(BACKBONE),--backbones $(BACKBONE))
 	@echo "demo: open results/demo/report.html"
 
 extract: build
