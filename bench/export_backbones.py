@@ -185,9 +185,10 @@ def main():
     torch.set_num_threads(2)
     os.makedirs(args.out, exist_ok=True)
     os.makedirs(args.weights_out, exist_ok=True)
-    nets, skipped = known_networks()
-    exported = {}
-    for name in args.only or sorted(nets):
+    nets, missing = known_networks()
+    names = args.only or sorted(nets)
+    exported, skipped = {}, {name: why for name, why in missing.items() if name in names}
+    for name in names:
         if name not in nets:
             skipped.setdefault(name, "not in scripts/reference/backbone_random_reference.py's table "
                                      "(not a torchvision/timm net)")
