@@ -6,8 +6,10 @@ weights do not change the work a CNN does, so random weights time the same funct
 For each backbone NAME (the models and the weight filler are scripts/reference/backbone_random_reference.py's,
 so the bench, the reference fixtures and the Swift tests all use the same random weights), writes into OUT:
 
-  weights/NAME-random.pth   (--weights-out) the seeded state dict in the published key layout, for
+  weights/NAME-random.pth   (--weights-out) the seeded state dict in the published key layout, written by the
+                            reference script itself (make_reference, its --save-checkpoint), for
                             `bench backbone --backbone NAME --weights ...` (our side of the timing)
+  reference/NAME.*          that script's manifest and embeddings; the exported graph must agree with them
   NAME.onnx                 uint8 RGB frames [N, S, S, 3] -> float -> the backbone's normalisation -> network
                             -> global average pooled embedding [N, D]; dynamic batch axis, opset 13
   NAME.json                 input size, embedding length, MACs per frame (forward hooks: conv = output elements
@@ -23,6 +25,7 @@ usage: export_backbones.py [--only NAME ...] [--out bench/work/onnx] [--weights-
 Prints one JSON object: {"exported": {NAME: json path}, "skipped": {NAME: why}}.
 """
 import argparse
+import contextlib
 import functools
 import json
 import os
@@ -64,19 +67,28 @@ class FrameEmbedder(torch.nn.Module):
 
 
 def random_model(net):
-    """The owners' model in eval mode, every floating tensor drawn from the net's seeded stream."""
+    """The owners' model in eval mode, every floating tensor drawn from the net's seeded stream, filled as the
+    reference script fills it (export checks that against the script's own embeddings)."""
     torch.manual_seed(0)  # only the owners' own initialisation, which the filler overwrites
     model = net["build"]().eval()
-    reference.fill_random(model, net["seed"])
+    reference.fill_random(model, net["seed"], net.get("branch_end"), net.get("linear_conv"))
     return model
 
 
-def published_state(net, model):
-    """The state dict in the key layout of the published file (densenet121-a639ec97.pth uses the old one)."""
-    state = model.state_dict()
-    if net["name"] == "densenet121":
-        return {reference.densenet_old_key(key): value for key, value in state.items()}
-    return state
+def save_reference_checkpoint(net, out, weights_out):
+    """The reference script writes the checkpoint itself (its --save-checkpoint: the published key layout, old-style
+    for densenet121) and its embeddings of its photos; returns the row of those for PHOTO."""
+    reference_dir = os.path.join(out, "reference")
+    os.makedirs(reference_dir, exist_ok=True)
+    with contextlib.redirect_stdout(sys.stderr):  # its summary line is for people; stdout is this script's JSON
+        reference.make_reference(net, reference_dir, weights_out)
+    embeddings = np.fromfile(os.path.join(reference_dir, f"{net['name']}.embeddings.f32"), dtype="<f4")
+    return embeddings.reshape(len(reference.PHOTOS), -1)[reference.PHOTOS.index(PHOTO)].astype(np.float64)
+
+
+def cosine(a, b):
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    return float(np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b)))
 
 
 def count_macs(net, model):
@@ -123,9 +135,9 @@ def export_onnx(embedder, size, path):
 def export(net, out, weights_out):
     """Every output file for one backbone; returns the path of its NAME.json."""
     name, size = net["name"], net["size"]
-    model = random_model(net)
+    expected = save_reference_checkpoint(net, out, weights_out)
     weights = os.path.join(weights_out, f"{name}-random.pth")
-    torch.save(published_state(net, model), weights)
+    model = random_model(net)
     embedder = FrameEmbedder(net, model).eval()
     onnx_path = os.path.join(out, f"{name}.onnx")
     export_onnx(embedder, size, onnx_path)
@@ -134,6 +146,10 @@ def export(net, out, weights_out):
     photo.tofile(photo_path)
     with torch.no_grad():
         embedding = embedder(torch.from_numpy(photo.copy())[None]).numpy()[0]
+    # The graph must hold the weights the checkpoint holds, or our side would time a different network.
+    agreement = cosine(embedding, expected)
+    if agreement < 0.9999:
+        raise ValueError(f"the exported model is not the reference script's (cosine {agreement:.6f} on {PHOTO})")
     embedding_path = os.path.join(out, f"{name}.torch.f32")
     embedding.astype("<f4").tofile(embedding_path)
     macs = count_macs(net, model)
@@ -141,7 +157,7 @@ def export(net, out, weights_out):
                "embeddingDimension": int(embedding.shape[0]), "gmacs": macs["macs"] / 1e9, **macs,
                "weights": os.path.relpath(weights, ROOT), "onnx": os.path.relpath(onnx_path, ROOT),
                "photo": os.path.relpath(photo_path, ROOT), "torchEmbedding": os.path.relpath(embedding_path, ROOT),
-               "torch": torch.__version__, "opset": OPSET}
+               "cosineVsReferenceScript": agreement, "torch": torch.__version__, "opset": OPSET}
     summary_path = os.path.join(out, f"{name}.json")
     with open(summary_path, "w") as f:
         json.dump(summary, f, indent=1)
