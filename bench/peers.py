@@ -5,7 +5,9 @@ Each command prints one JSON object on stdout. Run with bench/.venv/bin/python; 
 command in its own process, so a peer whose package is missing (ImportError) becomes "n/a" in the table.
 
   gemm             numpy float32 matmul (numpy's bundled OpenBLAS)
-  ort-backbone     ONNX Runtime CPU on the graphs bench/build_onnx.py builds from our weights
+  ort-backbone     ONNX Runtime CPU on the graphs bench/build_onnx.py builds from our weights, or the ones
+                   bench/export_backbones.py exports from torchvision / timm (each at its own input size)
+  ort-check        ONNX Runtime's embedding of a photo against torch's and ours (export_backbones.py graphs)
   keras-backbone   TF-Keras MobileNetV2 / EfficientNet-Lite0, random weights (timing only)
   opencv-sampler   OpenCV: grab() every frame, retrieve() + BGR->RGB + resize the sampled ones
   python-e2e       opencv-sampler + ONNX Runtime on each video's frames (the usual Python pipeline)
@@ -57,8 +59,8 @@ def gemm(args):
             "secondsPerRun": times, "gflops": 2 * n ** 3 / statistics.median(times) / 1e9}
 
 
-def random_frames(count, seed=0):
-    return np.random.default_rng(seed).integers(0, 256, (count, 224, 224, 3), dtype=np.uint8)
+def random_frames(count, seed=0, size=224):
+    return np.random.default_rng(seed).integers(0, 256, (count, size, size, 3), dtype=np.uint8)
 
 
 def ort_session(path, threads):
@@ -70,10 +72,10 @@ def ort_session(path, threads):
     return ort.InferenceSession(path, options, providers=["CPUExecutionProvider"]), ort.__version__
 
 
-def throughput(embed, batches, frames_per_run, repeats):
+def throughput(embed, batches, frames_per_run, repeats, size=224):
     rows = []
     for batch in batches:
-        images = random_frames(batch, seed=batch)
+        images = random_frames(batch, seed=batch, size=size)
         calls = max(1, -(-frames_per_run // batch))
         times = timed_runs(repeats, lambda: [embed(images) for _ in range(calls)])
         rows.append({"batchSize": batch, "framesPerRun": calls * batch, "secondsPerRun": times,
@@ -85,8 +87,47 @@ def throughput(embed, batches, frames_per_run, repeats):
 def ort_backbone(args):
     session, version = ort_session(os.path.join(args.onnx, f"{args.backbone}.onnx"), args.threads)
     embed = lambda images: session.run(None, {"images": images})[0]  # noqa: E731
-    return {"backbone": args.backbone, "onnxruntime": version, "threads": args.threads,
-            "batches": throughput(embed, args.batches, args.frames, args.repeats)}
+    size = session.get_inputs()[0].shape[1]  # [N, S, S, 3]: each graph carries its backbone's input size
+    return {"backbone": args.backbone, "onnxruntime": version, "threads": args.threads, "inputSize": size,
+            "batches": throughput(embed, args.batches, args.frames, args.repeats, size)}
+
+
+def cosine(a, b):
+    return float(np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b)))
+
+
+def ort_check(args):
+    """ONNX Runtime's embedding of the photo export_backbones.py decoded, against torch's (the graph is the owners'
+    function) and, with --bench, ours with the same random weights (both sides time the same function)."""
+    import subprocess
+    with open(os.path.join(args.onnx, f"{args.backbone}.json")) as f:
+        exported = json.load(f)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    size = exported["inputSize"]
+    photo = np.fromfile(os.path.join(root, exported["photo"]), dtype=np.uint8).reshape(1, size, size, 3)
+    torch_embedding = np.fromfile(os.path.join(root, exported["torchEmbedding"]), dtype="<f4").astype(np.float64)
+    session, version = ort_session(os.path.join(args.onnx, f"{args.backbone}.onnx"), args.threads)
+    ort_embedding = session.run(None, {"images": photo})[0][0].astype(np.float64)
+    report = {"backbone": args.backbone, "onnxruntime": version, "gmacs": exported["gmacs"],
+              "inputSize": size, "embeddingDimension": exported["embeddingDimension"],
+              "cosineOrtTorch": cosine(ort_embedding, torch_embedding),
+              "maxAbsDiffOrtTorch": float(np.abs(ort_embedding - torch_embedding).max()),
+              "embeddingMaxAbs": float(np.abs(ort_embedding).max())}
+    if args.bench:
+        done = subprocess.run([args.bench, "embed-check", "--backbone", args.backbone, "--weights",
+                               os.path.join(root, exported["weights"]), "--image", os.path.join(root, exported["photo"])],
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            report["ours"] = done.stderr.strip()[-300:]
+        else:
+            ours = np.array(json.loads(done.stdout.strip().splitlines()[-1])["embedding"], dtype=np.float64)
+            report["cosineOrtOurs"] = cosine(ort_embedding, ours) if ours.shape == ort_embedding.shape else None
+            report["maxAbsDiffOrtOurs"] = (float(np.abs(ort_embedding - ours).max())
+                                           if ours.shape == ort_embedding.shape else None)
+    # float32 through 50-100 layers of random weights: cosine 0.9999 separates rounding from a different function.
+    report["sameFunction"] = all(report.get(key) is not None and report[key] >= 0.9999
+                                 for key in ("cosineOrtTorch", *(("cosineOrtOurs",) if args.bench else ())))
+    return report
 
 
 def keras_efficientnet_lite0():
@@ -238,7 +279,7 @@ def keras_train(args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["gemm", "ort-backbone", "keras-backbone", "opencv-sampler",
+    parser.add_argument("command", choices=["gemm", "ort-backbone", "ort-check", "keras-backbone", "opencv-sampler",
                                             "python-e2e", "keras-train"])
     parser.add_argument("--size", type=int, default=2048)
     parser.add_argument("--repeats", type=int, default=3)
@@ -248,12 +289,13 @@ def main():
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     parser.add_argument("--concurrent", type=int, default=1, help="videos decoded at once (opencv-sampler)")
     parser.add_argument("--onnx", default="bench/work/onnx")
+    parser.add_argument("--bench", help="ort-check: our bench binary, to compare our embedding too")
     parser.add_argument("--clips", type=lambda s: s.split(","), default=[])
     parser.add_argument("--data")
     parser.add_argument("--sequence-frames", type=int, default=32)
     parser.add_argument("--epochs", type=int, default=5)
     args = parser.parse_args()
-    commands = {"gemm": gemm, "ort-backbone": ort_backbone, "keras-backbone": keras_backbone,
+    commands = {"gemm": gemm, "ort-backbone": ort_backbone, "ort-check": ort_check, "keras-backbone": keras_backbone,
                 "opencv-sampler": opencv_sampler, "python-e2e": python_e2e, "keras-train": keras_train}
     print(json.dumps(commands[args.command](args)))
 

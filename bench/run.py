@@ -14,6 +14,7 @@ BENCH_QUICK=1 (or --quick) runs a ~2-minute subset.
 """
 import argparse
 import datetime
+import glob
 import json
 import os
 import platform
@@ -365,6 +366,184 @@ def print_face_breakdown(results):
             print(f"  {line}")
 
 
+# ---- backbones of the registry beyond the two rows above, against ONNX Runtime with the same random weights
+
+# The ports under way; one not yet in the registry (its port not merged) prints n/a rather than failing.
+PORTED_BACKBONES = ["resnet50", "densenet121", "inception-v3", "xception", "efficientnet-b0", "efficientnet-b3",
+                    "efficientnet-lite1", "efficientnet-lite2"]
+# Timed by the backbone rows of the full run (against ONNX Runtime and Keras), with their published weights.
+BACKBONES_WITH_ROWS = ("mobilenetv2", "efficientnet-lite0")
+EXPORT_BACKBONES = os.path.join(ROOT, "bench", "export_backbones.py")
+CELEB_DF_VIDEOS, CELEB_DF_FRAMES = 6000, 32
+
+
+def registry_backbones():
+    """{name: (input size, embedding length)} as `extract backbones` prints them (its table ends at a blank line)."""
+    try:
+        out = subprocess.run([EXTRACT, "backbones"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError) as error:
+        log(f"extract backbones failed: {error}")
+        return {}
+    rows = {}
+    for line in out.splitlines()[1:]:
+        if not line.strip():
+            break
+        name, size, dimension = line.split()[:3]
+        rows[name] = (int(size), int(dimension))
+    return rows
+
+
+def export_graphs(names, onnx_dir):
+    """ONNX graphs, random weights and MAC counts of the torchvision / timm nets (bench/export_backbones.py over
+    Debian's torch); {name: why not} for the rest. Up-to-date exports are reused, so this is quick after the first."""
+    if not names:
+        return {}
+    if not os.path.exists(TORCH_PYTHON):
+        return {name: "no bench/work/venv-torch (needs Debian's python3-torch; bench/setup-venv.sh)" for name in names}
+    done = run_json([TORCH_PYTHON, EXPORT_BACKBONES, "--out", onnx_dir, "--only", *names], timeout=3600)
+    if not done:
+        return {name: "export_backbones.py failed (see above)" for name in names}
+    return done["skipped"]
+
+
+def check_same_function(name, onnx_dir, published):
+    """ORT's embedding of a photo against ours (and torch's for exported graphs); None when it cannot run."""
+    if name in published:  # graphs build_onnx.py built from the published .pth files; it checked them already
+        return dict(published[name], sameFunction=published[name]["same_function"])
+    return peer("ort-check", "--backbone", name, "--onnx", onnx_dir, "--bench", BENCH, "--threads", os.cpu_count())
+
+
+def time_backbone(name, weights, onnx_dir, quick):
+    """Ours and ONNX Runtime taking turns (noise comes in spells of seconds); per batch the median of all runs."""
+    batches, rounds, repeats, frames = ("16", 1, 2, 16) if quick else ("1,16", 2, 2, 16)
+    weight_args = ("--weights", weights) if weights else ()
+    ours_runs, ort_runs = [], []
+    for _ in range(rounds):
+        ours_runs.append(swift("backbone", "--backbone", name, *weight_args, "--batches", batches,
+                               "--frames", frames, "--repeats", repeats))
+        ort_runs.append(peer("ort-backbone", "--backbone", name, "--batches", batches, "--frames", frames,
+                             "--repeats", repeats, "--threads", os.cpu_count(), "--onnx", onnx_dir))
+    return merged_backbone_runs(ours_runs), merged_backbone_runs(ort_runs)
+
+
+def registry_backbone_rows(table, results, notes, quick, published=None):
+    """One row per backbone of the registry without a row yet: `Backbone.embed` against ONNX Runtime on a graph
+    of the same function with the same weights (checked on a photo first), frames/s at batch 16 (and 1)."""
+    onnx_dir = os.path.join(WORK, "onnx")
+    registry = registry_backbones()
+    names = [n for n in dict.fromkeys(PORTED_BACKBONES + list(registry)) if n not in BACKBONES_WITH_ROWS]
+    if quick:  # the plumbing, not the whole zoo: the first one in the registry (resnet50 once it is merged)
+        names = [n for n in names if n in registry][:1]
+    published = {report["backbone"]: report for report in (published or [])}
+    skipped = export_graphs([n for n in names if n in registry and n not in published], onnx_dir)
+    results["registryBackbones"] = {}
+    for name in names:
+        row = {"inRegistry": name in registry}
+        size, dimension = registry.get(name, (None, None))
+        label = f"{name} embedding" + (f", {size}x{size}" if size else "")
+        if name not in registry or name in skipped:
+            why = "not in the registry yet (its port is not merged)" if name not in registry else skipped[name]
+            notes.append(f"{name}: n/a, {why}")
+            table.rate(f"{label}, batch 16", None, None, "ONNX Runtime", "frames/s")
+            results["registryBackbones"][name] = dict(row, skipped=why)
+            continue
+        exported = load_export_summary(name, onnx_dir)
+        row.update(check=check_same_function(name, onnx_dir, published), gmacs=(exported or {}).get("gmacs"),
+                   weights=(exported or {}).get("weights"))
+        if row["check"] is None:
+            notes.append(f"{name}: ONNX Runtime's embedding could not be checked against ours (see the log)")
+        elif not row["check"]["sameFunction"]:
+            notes.append(f"{name}: ONNX Runtime and ours do NOT compute the same function on the check photo "
+                         f"({row['check']}); its ratio is not a fair one")
+        row["project"], row["onnxruntime"] = time_backbone(
+            name, os.path.join(ROOT, row["weights"]) if row["weights"] else None, onnx_dir, quick)
+        results["registryBackbones"][name] = row
+        gmacs = f", {row['gmacs']:.2f} GMACs" if row["gmacs"] else ""
+        for batch in ((16,) if quick else (1, 16)):
+            table.rate(f"{label}{gmacs}, batch {batch}", rate_at(row["project"], batch),
+                       rate_at(row["onnxruntime"], batch), "ONNX Runtime", "frames/s")
+
+
+def load_export_summary(name, onnx_dir):
+    """export_backbones.py's (or build_onnx.py's) NAME.json: MACs, input size, the random weights' path."""
+    path = os.path.join(onnx_dir, f"{name}.json")
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return json.load(f)
+
+
+def decode_seconds_per_video(results):
+    """Wall seconds per 480p video to decode 32 sampled frames, 2 videos at once (as extract runs), from this run's
+    480p table, else from the newest saved full run that has one, else measured now with the table's own decode
+    command (`--only backbones`; 6 short clips, seconds): (seconds, where it came from)."""
+    def from_rows(rows):
+        row = next((r for r in rows or [] if r["frames"] == CELEB_DF_FRAMES and r.get("decodeSecondsPerPass")), None)
+        return min(row["decodeSecondsPerPass"]) / len(CLIPS_480P) if row else None
+    seconds = from_rows(results.get("endToEnd480p"))
+    if seconds:
+        return seconds, "this run"
+    folder = os.path.join(ROOT, "bench", "results")
+    for path in sorted(glob.glob(os.path.join(folder, "*.json")), key=os.path.getmtime, reverse=True):
+        try:
+            with open(path) as f:
+                seconds = from_rows(json.load(f).get("endToEnd480p"))
+        except (OSError, ValueError):
+            continue
+        if seconds:
+            return seconds, os.path.relpath(path, ROOT)
+    _, clips = make_480p_dataset(1)
+    decode = swift("sampler", "--clips", ",".join(clips), "--frames", CELEB_DF_FRAMES, "--repeats", 2,
+                   "--concurrent", 2)
+    results["decode480p"] = decode
+    if not decode:
+        return None, None
+    return min(decode["secondsPerPass"]) / len(clips), "measured now, as the 480p table does"
+
+
+def cost_rows(results):
+    """(name, input, GMACs, our frames/s at batch 16, ORT frames/s) for every backbone timed in this run."""
+    rows = []
+    onnx_dir = os.path.join(WORK, "onnx")
+    for name, sides in (results.get("backbones") or {}).items():
+        exported = load_export_summary(name, onnx_dir) or {}
+        rows.append((name, exported.get("inputSize", 224), exported.get("gmacs"), rate_at(sides["project"], 16),
+                     rate_at(sides["onnxruntime"], 16)))
+    for name, row in (results.get("registryBackbones") or {}).items():
+        if "project" in row:
+            exported = load_export_summary(name, onnx_dir) or {}
+            rows.append((name, exported.get("inputSize"), row.get("gmacs"), rate_at(row["project"], 16),
+                         rate_at(row["onnxruntime"], 16)))
+    return rows
+
+
+def print_cost_summary(results):
+    """What the CNN alone costs for a Celeb-DF-sized extraction at each backbone's measured rate, plus decoding."""
+    rows = cost_rows(results)
+    if not rows:
+        return
+    frames, cores = CELEB_DF_VIDEOS * CELEB_DF_FRAMES, os.cpu_count()
+    print(f"\ncost of the CNN alone for {CELEB_DF_VIDEOS:,} videos x {CELEB_DF_FRAMES} frames ({frames:,} frames) on this "
+          f"machine ({cores} cores; core-hours = hours x {cores}, both cores busy), at batch 16:")
+    print("backbone | input | GMACs | ours frames/s | hours | core-hours | ORT frames/s | ORT hours")
+
+    def cell(value, fmt):
+        return "n/a" if value is None else format(value, fmt)
+    for name, size, gmacs, ours, ort in rows:
+        hours = frames / ours / 3600 if ours else None
+        ort_hours = frames / ort / 3600 if ort else None
+        print(f"{name} | {size or '?'} | {cell(gmacs, '.2f')} | {cell(ours, '.1f')} | {cell(hours, '.1f')} | "
+              f"{cell(hours and hours * cores, '.1f')} | {cell(ort, '.1f')} | {cell(ort_hours, '.1f')}")
+    decode, source = decode_seconds_per_video(results)
+    if decode:
+        hours = CELEB_DF_VIDEOS * decode / 3600
+        print(f"decoding {CELEB_DF_FRAMES} sampled frames of each video (480p 15 s H.264 clips, 2 at once; {source}): "
+              f"{decode:.2f} s per video -> {hours:.1f} hours ({hours * cores:.1f} core-hours) for "
+              f"{CELEB_DF_VIDEOS:,} videos, on top of the CNN where the two do not overlap")
+    else:
+        print("decoding: n/a (no 480p decode rows in this run or a saved full run; `make bench` measures them)")
+
+
 class Table:
     def __init__(self):
         self.rows = []
@@ -396,10 +575,43 @@ class Table:
                 for m, p, q, n, u, r in self.rows]
 
 
+def build_published_graphs(onnx_dir):
+    """bench/build_onnx.py: ONNX graphs of the backbones whose published weights are in models/, checked against
+    ours; its per-backbone reports, or None without bench/.venv."""
+    if not os.path.exists(VENV_PYTHON):
+        return None
+    return run_json([VENV_PYTHON, os.path.join(ROOT, "bench", "build_onnx.py"), "--models", "models", "--out", onnx_dir,
+                     "--bench", BENCH])
+
+
+def finish_section(results, table, notes, started, quick, section, print_extra):
+    """The table, notes and JSON of a `--only SECTION` run."""
+    results["machine"]["loadAverageAtEnd"] = os.getloadavg()
+    results["totalSeconds"] = time.perf_counter() - started
+    results["table"] = table.as_json()
+    results["notes"] = notes
+    machine = results["machine"]
+    print(f"\nmachine: {machine['cpu']}, {machine['cores']} cores; load average at start "
+          f"{machine['loadAverageAtStart'][0]:.1f}, at end {machine['loadAverageAtEnd'][0]:.1f}")
+    print("ratio: >1 means the project is faster (project/peer for rates)")
+    print(table.render())
+    print_extra(results)
+    for note in notes:
+        print(f"note: {note}")
+    os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
+    out = os.path.join(ROOT, "bench", "results", f"{datetime.date.today().isoformat()}-{socket.gethostname()}"
+                       f"-{section}{'-quick' if quick else ''}.json")
+    with open(out, "w") as f:
+        json.dump(results, f, indent=1)
+    print(f"\nbench: {results['totalSeconds']:.0f} s in all; results in {os.path.relpath(out, ROOT)}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", default=os.environ.get("BENCH_QUICK", "") not in ("", "0"))
-    parser.add_argument("--only", choices=["faces"], help="run only these rows (faces: MTCNN and the face pipeline)")
+    parser.add_argument("--only", choices=["faces", "backbones"],
+                        help="run only these rows (faces: MTCNN and the face pipeline; backbones: the registry's "
+                             "backbones beyond MobileNetV2 and EfficientNet-Lite0 against ONNX Runtime, and their cost)")
     args = parser.parse_args()
     quick = args.quick
     for binary in (BENCH, EXTRACT):
@@ -413,24 +625,13 @@ def main():
     notes = []
     if args.only == "faces":
         face_rows(table, results, notes, quick)
-        results["machine"]["loadAverageAtEnd"] = os.getloadavg()
-        results["totalSeconds"] = time.perf_counter() - started
-        results["table"] = table.as_json()
-        results["notes"] = notes
-        machine = results["machine"]
-        print(f"\nmachine: {machine['cpu']}, {machine['cores']} cores; load average at start "
-              f"{machine['loadAverageAtStart'][0]:.1f}, at end {machine['loadAverageAtEnd'][0]:.1f}")
-        print("ratio: >1 means the project is faster (project/peer for rates)")
-        print(table.render())
-        print_face_breakdown(results)
-        for note in notes:
-            print(f"note: {note}")
-        os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
-        out = os.path.join(ROOT, "bench", "results", f"{datetime.date.today().isoformat()}-{socket.gethostname()}"
-                           f"-faces{'-quick' if quick else ''}.json")
-        with open(out, "w") as f:
-            json.dump(results, f, indent=1)
-        print(f"\nbench: {results['totalSeconds']:.0f} s in all; results in {os.path.relpath(out, ROOT)}")
+        finish_section(results, table, notes, started, quick, "faces", print_face_breakdown)
+        return
+    if args.only == "backbones":
+        onnx_check = build_published_graphs(os.path.join(WORK, "onnx"))
+        results["onnxCheck"] = onnx_check
+        registry_backbone_rows(table, results, notes, quick, onnx_check)
+        finish_section(results, table, notes, started, quick, "backbones", print_cost_summary)
         return
 
     # ---- machine and BLAS
@@ -456,8 +657,7 @@ def main():
 
     # ---- backbones: ONNX graphs from our weights, checked to compute our function
     onnx_dir = os.path.join(WORK, "onnx")
-    onnx_check = run_json([VENV_PYTHON, os.path.join(ROOT, "bench", "build_onnx.py"), "--models", "models",
-                           "--out", onnx_dir, "--bench", BENCH]) if os.path.exists(VENV_PYTHON) else None
+    onnx_check = build_published_graphs(onnx_dir)
     results["onnxCheck"] = onnx_check
     if onnx_check:
         notes.append("ONNX graphs built from our .pth weights; ONNX Runtime embedding vs ours, max |diff|: "
@@ -501,6 +701,8 @@ def main():
         keras_best, keras_batch = best_rate(keras)
         table.rate(f"{label} embed, best batch (ours b{our_batch}, Keras b{keras_batch})", our_best, keras_best,
                    "TF-Keras", "frames/s")
+    # The other backbones of the registry, with seeded random weights where the published ones are not here.
+    registry_backbone_rows(table, results, notes, quick, onnx_check)
 
     # ---- video: decode-bound sampling of 1080p H.264 clips, then the whole pipeline
     clips = make_clips(CLIPS[:1] if quick else CLIPS)
@@ -691,6 +893,7 @@ def main():
         print(f"\nsweep ({sweep['epochs']} epochs, batch {sweep['batchSize']}, {sweep['trainVideos']} train videos): "
               + ", ".join(f"{a['architecture']} {a['seconds']:.1f} s" for a in sweep["architectures"]))
     print_face_breakdown(results)
+    print_cost_summary(results)
     for note in notes:
         print(f"note: {note}")
     os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)

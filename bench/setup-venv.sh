@@ -59,5 +59,12 @@ else
         "$tpip" install -q --no-deps facenet-pytorch==2.6.0 >/dev/null 2>&1 \
             || echo "setup-venv: installing facenet-pytorch failed; its rows will show n/a" >&2
     fi
+    # bench/export_backbones.py builds Xception from timm's legacy_xception, as its owners publish it; --no-deps
+    # for the same reason as above. Without it the xception row shows n/a.
+    if ! "$torch_venv/bin/python" -c "import timm" >/dev/null 2>&1; then
+        echo "setup-venv: installing timm==0.9.16 (--no-deps) into $torch_venv" >&2
+        "$tpip" install -q --no-deps timm==0.9.16 >/dev/null 2>&1 \
+            || echo "setup-venv: installing timm failed; the xception row will show n/a" >&2
+    fi
 fi
 exit 0

@@ -7,6 +7,8 @@ import Shared
 struct BackboneBenchmark {
     let kind: BackboneKind
     let modelsDirectory: URL
+    /// A checkpoint to use instead of the published one (`--weights`), e.g. seeded random weights.
+    let weights: URL?
     let batchSizes: [Int]
     /// At least this many frames per timed run (rounded up to whole batches), so batch 1 is not all noise.
     let framesPerRun: Int
@@ -21,6 +23,7 @@ struct BackboneBenchmark {
 
     struct Result: Encodable {
         let backbone: String
+        let weights: String
         let coreName: String
         let loadSeconds: Double
         let batches: [BatchResult]
@@ -28,7 +31,9 @@ struct BackboneBenchmark {
 
     func run() throws -> Result {
         var backbone: (any Backbone)?
-        let loadSeconds = try Timing.seconds { backbone = try BackboneLoader.load(kind, modelsDirectory: modelsDirectory) }
+        let loadSeconds = try Timing.seconds {
+            backbone = try BackboneLoader.load(kind, modelsDirectory: modelsDirectory, weights: weights)
+        }
         guard let backbone else { throw BenchUsageError(problem: "backbone did not load") }
         var batches: [BatchResult] = []
         for batchSize in batchSizes {
@@ -42,7 +47,8 @@ struct BackboneBenchmark {
                                        framesPerSecond: Double(frames) / Timing.median(times)))
             JSONOutput.progress("\(kind.rawValue) batch \(batchSize): \(String(format: "%.1f", Double(frames) / Timing.median(times))) frames/s")
         }
-        return Result(backbone: kind.rawValue, coreName: OpenBLASKernels.coreName, loadSeconds: loadSeconds, batches: batches)
+        return Result(backbone: kind.rawValue, weights: weights?.lastPathComponent ?? kind.weightFileName,
+                      coreName: OpenBLASKernels.coreName, loadSeconds: loadSeconds, batches: batches)
     }
 }
 

@@ -44,7 +44,13 @@ struct BenchArguments {
 
     /// A file or folder the benchmark needs; missing ones name the make target that creates them.
     func path(_ key: String) throws -> URL {
-        guard let text = options[key] else { throw BenchUsageError(problem: "--\(key) PATH is required") }
+        guard let url = try optionalPath(key) else { throw BenchUsageError(problem: "--\(key) PATH is required") }
+        return url
+    }
+
+    /// Like `path`, for an option that may be left out (nil then); given, the file must exist.
+    func optionalPath(_ key: String) throws -> URL? {
+        guard let text = options[key] else { return nil }
         guard FileManager.default.fileExists(atPath: text) else {
             throw BenchUsageError(problem: "--\(key) \(text) does not exist (bench/run.py creates it; run `make bench`)")
         }

@@ -32,12 +32,14 @@ func runCommand(_ arguments: BenchArguments) async throws {
     case "backbone":
         try JSONOutput.print(try BackboneBenchmark(
             kind: try BackboneLoader.kind(named: arguments.string("backbone", default: "mobilenetv2")),
-            modelsDirectory: models, batchSizes: try arguments.ints("batches", default: [1, 8, 16, 32, 64]),
+            modelsDirectory: models, weights: try arguments.optionalPath("weights"),
+            batchSizes: try arguments.ints("batches", default: [1, 8, 16, 32, 64]),
             framesPerRun: try arguments.int("frames", default: 64), repeats: repeats).run())
     case "embed-check":
         try JSONOutput.print(try EmbeddingCheck(
             kind: try BackboneLoader.kind(named: arguments.string("backbone", default: "mobilenetv2")),
-            modelsDirectory: models, rawImage: try arguments.path("image")).run())
+            modelsDirectory: models, weights: try arguments.optionalPath("weights"),
+            rawImage: try arguments.path("image")).run())
     case "sampler":
         let clips = try arguments.strings("clips", default: []).map { path in
             guard FileManager.default.fileExists(atPath: path) else {
