@@ -149,8 +149,7 @@ extension GRU: HeadLayer {
     public static let kindName = "gru"
 
     public static func parameterShapes(spec: LayerSpec, inputFeatures: Int) -> [(field: String, shape: [Int])] {
-        let u = outputFeatures(spec: spec, inputFeatures: inputFeatures)
-        return [("kernel", [inputFeatures, 3 * u]), ("recurrent_kernel", [u, 3 * u]), ("bias", [2, 3 * u])]
+        parameterShapes(inputDim: inputFeatures, units: outputFeatures(spec: spec, inputFeatures: inputFeatures))
     }
 
     public static func outputFeatures(spec: LayerSpec, inputFeatures: Int) -> Int {
@@ -178,5 +177,13 @@ extension GRU: HeadLayer {
     public func backpropagate(_ cache: any Sendable, outputGradient: [Float], needsInputGradient: Bool)
         -> (input: [Float]?, parameters: [[Float]]) {
         backward(self.cache(cache, as: Cache.self), outputGradient: outputGradient, needsInputGradient: needsInputGradient)
+    }
+}
+
+extension GRU: RecurrentLayer {
+    public static let cell = LayerSpec.RecurrentCell.gru
+
+    public static func parameterShapes(inputDim: Int, units u: Int) -> [(field: String, shape: [Int])] {
+        [("kernel", [inputDim, 3 * u]), ("recurrent_kernel", [u, 3 * u]), ("bias", [2, 3 * u])]
     }
 }
