@@ -1,7 +1,8 @@
 # Entry points of the two-stage pipeline. Unset variables fall back to pipeline.yaml.
 #   make setup                                  install system packages, fetch weights (idempotent)
 #   make demo [BACKBONE=efficientnet-lite2]     build the demo dataset and run the pipeline on it
-#   make extract DATA=CelebDF FRAMES=32 [BACKBONE=xception] [WEIGHTS=my.pth] [DATA_DIR=/path] [CROP=face|center-crop]
+#   make extract DATA=CelebDF FRAMES=32 [BACKBONE=xception] [WEIGHTS=my.pth] [DATA_DIR=/path] [CROP=face|center-crop] [SHARD=I/N]
+#   make merge DATA=CelebDF FRAMES=32 [BACKBONE=...] [CROP=...] [COPY=1]   join the shard caches into the cache
 #   make faces DATA=CelebDF FRAMES=32 [PREVIEW=1]   face tracks only (MTCNN), with a contact sheet of the crops
 #   make train DATA=CelebDF FRAMES=32 ARCH=gru2-fc2 [CROP=face] [LR=1e-3] [EPOCHS=100] [SEED=42] [BACKBONE=...]
 #   make sweep [DATA=DFD] [FRAMES=16,32] [ARCH=gru1-fc1,gru2-fc2] [BACKBONE=..] [CROP=..]  pipeline.yaml's sweep grid
@@ -12,25 +13,26 @@
 BIN := .build/release
 
 # A variable given on the command line that the target does not read stops make, naming what it reads.
-USES_extract := DATA FRAMES BACKBONE WEIGHTS DATA_DIR CROP BATCH METHODS COMPRESSION SAMPLING FACE_SCALE DETECT_MAX_SIDE NO_FACE
+USES_extract := DATA FRAMES BACKBONE WEIGHTS DATA_DIR CROP BATCH METHODS COMPRESSION SAMPLING FACE_SCALE DETECT_MAX_SIDE NO_FACE SHARD
+USES_merge := DATA FRAMES BACKBONE CROP COPY
 USES_faces := DATA FRAMES DATA_DIR SAMPLING FACE_SCALE DETECT_MAX_SIDE NO_FACE PREVIEW
 USES_train := DATA FRAMES BACKBONE DATA_DIR CROP ARCH LR EPOCHS SEED BATCH
 USES_sweep := DATA DATA_DIR EPOCHS FRAMES ARCH BACKBONE CROP
 USES_predict := MODEL VIDEO WEIGHTS JSON
 USES_leaderboard := DATA
 USES_demo := BACKBONE
-CHECKED_VARS := $(sort $(foreach goal,extract faces train sweep predict leaderboard demo,$(USES_$(goal))) LR SEED)
-$(foreach goal,$(filter $(MAKECMDGOALS),extract faces train sweep predict leaderboard demo),\
+CHECKED_VARS := $(sort $(foreach goal,extract merge faces train sweep predict leaderboard demo,$(USES_$(goal))) LR SEED)
+$(foreach goal,$(filter $(MAKECMDGOALS),extract merge faces train sweep predict leaderboard demo),\
   $(foreach var,$(filter-out $(USES_$(goal)),$(CHECKED_VARS)),$(if $(filter command line,$(origin $(var))),\
     $(error make $(goal) does not use $(var)=$($(var)) (it reads $(USES_$(goal))): drop $(var), or set it in pipeline.yaml or with the target that reads it))))
 # One build configuration for binaries and tests (testable imports on), so `make test` and `make extract` share it.
 SWIFT_BUILD := swift build -c release -Xswiftc -enable-testing
 DEMO_DIR := data/demo
 
-.PHONY: setup build test fuzz demo demo-data extract faces train sweep predict backbones leaderboard clean help
+.PHONY: setup build test fuzz demo demo-data extract merge faces train sweep predict backbones leaderboard clean help
 
 help:
-	@sed -n '1,11p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '1,12p' Makefile | sed 's/^# \{0,1\}//'
 
 # Re-checked every time (it is quick when all is there), so a fresh machine never misses a step.
 setup:
@@ -67,7 +69,13 @@ extract: build
 	    $(if $(BACKBONE),--backbone $(BACKBONE)) $(if $(WEIGHTS),--weights $(WEIGHTS)) $(if $(DATA_DIR),--data-dir $(DATA_DIR)) \
 	    $(if $(CROP),--crop $(CROP)) $(if $(BATCH),--batch-size $(BATCH)) \
 	    $(if $(METHODS),--methods $(METHODS)) $(if $(COMPRESSION),--compression $(COMPRESSION)) \
-	    $(if $(SAMPLING),--sampling $(SAMPLING)) $(FACE_FLAGS)
+	    $(if $(SAMPLING),--sampling $(SAMPLING)) $(if $(SHARD),--shard $(SHARD)) $(FACE_FLAGS)
+
+# make merge DATA=CelebDF FRAMES=32 [BACKBONE=...] [CROP=...] [COPY=1]: join the shard caches of `make extract SHARD=I/N`
+merge: build
+	$(BIN)/extract merge $(if $(DATA),--data $(DATA)) $(if $(FRAMES),--frames $(FRAMES)) \
+	    $(if $(BACKBONE),--backbone $(BACKBONE)) $(if $(CROP),--crop $(CROP)) \
+	    $(if $(filter-out 0,$(COPY)),--copy)
 
 FACE_FLAGS = $(if $(FACE_SCALE),--face-scale $(FACE_SCALE)) $(if $(DETECT_MAX_SIDE),--detect-max-side $(DETECT_MAX_SIDE)) \
 	$(if $(NO_FACE),--no-face $(NO_FACE))
