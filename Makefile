@@ -10,7 +10,7 @@
 #   make test                                   the test suite (optimized build)
 #   make fuzz [FUZZ_SECONDS=600] [FUZZ_SEED=n]   mutation-fuzz the checkpoint reader for longer than `make test` does
 #   make slurm-extract DATA= FRAMES= SHARDS=16 [PARTITION= TIME= MEM= CPUS=]   a Slurm array + merge job (docs/scale-out.md)
-#   make slurm-sweep [DATA= ARCHS=] SHARDS=8 [AFTER=jobid]   the sweep grid as a Slurm array + leaderboard job
+#   make slurm-sweep DATA= [ARCHS=] SHARDS=8 [AFTER=jobid]   the sweep grid as a Slurm array + leaderboard job
 BIN := .build/release
 # One build configuration for binaries and tests (testable imports on), so `make test` and `make extract` share it.
 SWIFT_BUILD := swift build -c release -Xswiftc -enable-testing

@@ -14,6 +14,8 @@ step=${1:-}
 die() { echo "slurm-$step: $*" >&2; exit 1; }
 [ "$step" = extract ] || [ "$step" = sweep ] || { echo "usage: $0 extract|sweep" >&2; exit 2; }
 command -v sbatch >/dev/null || die "sbatch is missing: run this on a Slurm login node (or scripts/slurm/local-cluster.sh start)"
+# The merge job must know the datasets; pipeline.yaml's defaults are not read here.
+[ -n "${DATA:-}" ] || die "DATA= is required (the dataset, or for slurm-sweep comma-separated datasets)"
 shards=${SHARDS:-16}
 [[ "$shards" =~ ^[1-9][0-9]*$ ]] || die "SHARDS=$shards must be a positive number"
 tasks=${TASKS:-0-$((shards - 1))}
