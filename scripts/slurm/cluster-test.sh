@@ -45,13 +45,13 @@ states() { scontrol show job "$1" 2>/dev/null | grep -o 'JobState=[A-Z_]*' | cut
 expect_completed() { [ "$(states "$1")" = "COMPLETED " ] || fail "job $1 ended $(states "$1")(logs: $work/logs)"; }
 job_id() { sed -n "s/.*$1 job \([0-9]*\).*/\1/p" <<<"$2"; }
 
-# Twelve clips, mirrored ones the fakes, large enough (720p, 3 s) that one video takes a visible while.
+# Twelve clips, mirrored ones the fakes, large enough (720p, 5 s) that one video takes most of a second.
 make_clips() {
     local i kind filter
     for i in $(seq 0 11); do
         if ((i % 2)); then kind=fake filter=hflip,scale=1280:720; else kind=real filter=scale=1280:720; fi
         mkdir -p "$work/data/T/$kind"
-        ffmpeg -v error -y -ss $((i * 6)) -t 3 -i /usr/share/doc/opencv-doc/examples/data/vtest.avi \
+        ffmpeg -v error -y -ss $((i * 6)) -t 5 -i /usr/share/doc/opencv-doc/examples/data/vtest.avi \
             -vf "$filter" -r 25 -c:v mpeg4 -q:v 4 "$work/data/T/$kind/clip$i.avi" || fail "ffmpeg could not cut clip $i"
     done
 }
@@ -89,17 +89,23 @@ test_sweep() {
     say "sweep: ok: 4 run folders, each trained by one shard; the merge job rebuilt the leaderboard (4 rows)"
 }
 
-# Waits until shard 0's journal (set in $journal) holds two videos' embeddings, so its first record is
-# whole, then cancels the shard.
+# Videos a journal has finished (intact records only: a record being written does not count).
+journaled() {
+    python3 scripts/reference/read_cache_journal.py "$1" 2>/dev/null \
+        | python3 -c 'import json, sys; print(sum(e["kind"] == "video" for e in json.load(sys.stdin)["entries"]))' 2>/dev/null \
+        || echo 0
+}
+
+# Cancels shard 0 as soon as its journal (found into $journal) has finished one video.
 cancel_shard0_midway() {
     local array=$1 deadline=$((SECONDS + 120))
     journal=""
     while :; do
         journal=$(ls "$work"/cache-sharded/T/shards/*shard-0-of-4*.journal 2>/dev/null | head -1 || true)
-        [ -z "$journal" ] || [ "$(stat -c %s "$journal" 2>/dev/null || echo 0)" -lt $((2 * 4 * 1280 * 4)) ] || break
+        [ -z "$journal" ] || [ "$(journaled "$journal")" -lt 1 ] || break
         case "$(states "${array}_0")" in COMPLETED*|FAILED*) fail "shard 0 ended ($(states "${array}_0")) before it could be cancelled mid-run";; esac
-        [ "$SECONDS" -lt "$deadline" ] || fail "shard 0 wrote no journal in 120 s"
-        sleep 0.02
+        [ "$SECONDS" -lt "$deadline" ] || fail "shard 0 finished no video in 120 s"
+        sleep 0.05
     done
     scancel "${array}_0"
 }
@@ -118,8 +124,8 @@ test_extract() {
     cancel_shard0_midway "$array"
     wait_for "$array"
     [ "$(states "${array}_0")" = "CANCELLED " ] || fail "shard 0 ended $(states "${array}_0")instead of CANCELLED"
-    finished=$(python3 scripts/reference/read_cache_journal.py "$journal" \
-        | python3 -c 'import json, sys; print(sum(e["kind"] == "video" for e in json.load(sys.stdin)["entries"]))')
+    finished=$(journaled "$journal")
+    [ "$finished" -ge 1 ] || fail "shard 0's journal holds no finished video after its cancellation"
     [ "$(active "$merge")" != "" ] || fail "the merge job ran although shard 0 was cancelled"
     scancel "$merge"
     say "extraction: shard 0 cancelled with $finished video(s) in its journal; resubmitting it"
@@ -129,10 +135,15 @@ test_extract() {
     wait_for "$array,$merge"
     expect_completed "$array"
     expect_completed "$merge"
-    reused=$(grep -o '[0-9]* already cached' "$work/logs/extract-${array}_0.out" | grep -o '^[0-9]*' || true)
-    [ "${reused:-0}" -ge 1 ] && [ "$reused" -eq "$finished" ] \
-        || fail "the resubmitted shard reused ${reused:-no} videos, not the $finished its journal had finished"
-    say "extraction: the resubmitted shard reused its $reused journaled video(s); merged cache vs single process:"
+    # extract's summary line: "T: <n> videos, <reused> already cached, <left> to extract with ..."
+    local summary left
+    summary=$(grep -m1 'already cached' "$work/logs/extract-${array}_0.out" || true)
+    reused=$(sed -n 's/.* \([0-9]*\) already cached.*/\1/p' <<<"$summary")
+    left=$(sed -n 's/.* \([0-9]*\) to extract.*/\1/p' <<<"$summary")
+    [ -n "$reused" ] && [ -n "$left" ] || fail "the resubmitted shard's log has no summary line: $work/logs/extract-${array}_0.out"
+    [ "$reused" -eq "$finished" ] || fail "the resubmitted shard reused $reused videos, not the $finished its journal had finished"
+    [ "$left" -ge 1 ] || fail "shard 0 had already finished all its videos when cancelled: nothing was resumed"
+    say "extraction: the resubmitted shard reused its $reused journaled video(s) and extracted the other $left; merged cache vs single process:"
     python3 scripts/slurm/compare-caches.py "$work/cache-single/T/mobilenetv2_f4.h5" "$work/cache-sharded/T/mobilenetv2_f4.h5" \
         || fail "the merged cache differs from the single-process one"
 }
