@@ -1,7 +1,8 @@
 # Entry points of the two-stage pipeline. Unset variables fall back to pipeline.yaml.
 #   make setup                                  install system packages, fetch weights (idempotent)
 #   make demo [BACKBONE=efficientnet-lite2]     build the demo dataset and run the pipeline on it
-#   make extract DATA=CelebDF FRAMES=32 [BACKBONE=xception] [WEIGHTS=my.pth] [DATA_DIR=/path] [CROP=face|center-crop]
+#   make extract DATA=CelebDF FRAMES=32 [BACKBONE=xception] [WEIGHTS=my.pth] [DATA_DIR=/path] [CROP=face|center-crop] [SHARD=I/N]
+#   make merge DATA=CelebDF FRAMES=32 [BACKBONE=...] [CROP=...] [COPY=1]   join the shard caches into the cache
 #   make faces DATA=CelebDF FRAMES=32 [PREVIEW=1]   face tracks only (MTCNN), with a contact sheet of the crops
 #   make train DATA=CelebDF FRAMES=32 ARCH=gru2-fc2 [CROP=face] [LR=1e-3] [EPOCHS=100] [SEED=42] [BACKBONE=...]
 #   make sweep [DATA=DFD]                       the grid in pipeline.yaml's sweep section
@@ -16,10 +17,10 @@ BIN := .build/release
 SWIFT_BUILD := swift build -c release -Xswiftc -enable-testing
 DEMO_DIR := data/demo
 
-.PHONY: setup build test fuzz demo demo-data extract faces train sweep predict backbones leaderboard clean help
+.PHONY: setup build test fuzz demo demo-data extract merge faces train sweep predict backbones leaderboard clean help
 
 help:
-	@sed -n '1,14p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '1,15p' Makefile | sed 's/^# \{0,1\}//'
 
 # Re-checked every time (it is quick when all is there), so a fresh machine never misses a step.
 setup:
@@ -57,7 +58,13 @@ extract: build
 	    $(if $(BACKBONE),--backbone $(BACKBONE)) $(if $(WEIGHTS),--weights $(WEIGHTS)) $(if $(DATA_DIR),--data-dir $(DATA_DIR)) \
 	    $(if $(CROP),--crop $(CROP)) $(if $(BATCH),--batch-size $(BATCH)) \
 	    $(if $(METHODS),--methods $(METHODS)) $(if $(COMPRESSION),--compression $(COMPRESSION)) \
-	    $(if $(SAMPLING),--sampling $(SAMPLING)) $(FACE_FLAGS)
+	    $(if $(SAMPLING),--sampling $(SAMPLING)) $(if $(SHARD),--shard $(SHARD)) $(FACE_FLAGS)
+
+# make merge DATA=CelebDF FRAMES=32 [BACKBONE=...] [CROP=...] [COPY=1]: join the shard caches of `make extract SHARD=I/N`
+merge: build
+	$(BIN)/extract merge $(if $(DATA),--data $(DATA)) $(if $(FRAMES),--frames $(FRAMES)) \
+	    $(if $(BACKBONE),--backbone $(BACKBONE)) $(if $(CROP),--crop $(CROP)) \
+	    $(if $(filter-out 0,$(COPY)),--copy)
 
 FACE_FLAGS = $(if $(FACE_SCALE),--face-scale $(FACE_SCALE)) $(if $(DETECT_MAX_SIDE),--detect-max-side $(DETECT_MAX_SIDE)) \
 	$(if $(NO_FACE),--no-face $(NO_FACE))

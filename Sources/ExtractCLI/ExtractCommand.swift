@@ -16,7 +16,7 @@ struct ExtractCommand: AsyncParsableCommand {
         that was killed resumes where it stopped. Defaults come from pipeline.yaml.
         """,
         version: ToolVersion.string,
-        subcommands: [Embed.self, Faces.self, Backbones.self],
+        subcommands: [Embed.self, Faces.self, Merge.self, Backbones.self],
         defaultSubcommand: Embed.self)
 }
 
@@ -133,9 +133,18 @@ struct Embed: AsyncParsableCommand {
 
     @OptionGroup var options: ExtractOptions
 
+    @Option(help: "Extract only shard I of N (I from 0) into cache/<DATA>/shards/ (then `extract merge`). Without it, a Slurm job array's SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, or JOB_COMPLETION_INDEX with --shard-count, pick the shard.")
+    var shard: String?
+
+    @Option(help: "Number of shards, with JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) as the shard index.")
+    var shardCount: Int?
+
     func run() async throws {
         try await reportingErrors {
-            let summary = try await ExtractionRun(request: try options.request()).run()
+            var request = try options.request()
+            request.shard = try ShardSelection.resolve(flag: shard, shardCount: shardCount,
+                                                       environment: ProcessInfo.processInfo.environment)
+            let summary = try await ExtractionRun(request: request).run()
             print(summary.line)
         }
     }
@@ -168,6 +177,35 @@ struct Faces: AsyncParsableCommand {
                 let sheet = try FacePreview(request: request, videoLimit: previewVideos).write(faceCacheURL: outcome.faceCacheURL)
                 print("extract: preview -> \(sheet.path)")
             }
+        }
+    }
+}
+
+struct Merge: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Join the shard caches of `extract --shard` into the dataset's cache file.",
+        discussion: """
+        Reads every cache/<DATA>/shards/<cache name>.shard-I-of-N.h5 and writes the cache a single run writes
+        (same rows, order and values), whose per-frame datasets are HDF5 virtual datasets over the shard files
+        (keep the shards/ folder beside it), or with --copy a self-contained file. Refuses missing, unfinished,
+        duplicated or mismatched shards (docs/cache-format.md, "Shards and merged caches").
+        """)
+
+    @OptionGroup var options: ExtractOptions
+
+    @Flag(help: "Copy every row into one self-contained file instead of mapping the shard files.")
+    var copy = false
+
+    func run() throws {
+        do {
+            let request = try options.request()
+            let outcome = try ShardMerge(cacheURL: request.cacheURL, backbone: request.backbone.rawValue,
+                                         crop: request.crop.rawValue, frames: request.frames)
+                .run(layout: copy ? .copied : .virtual)
+            print("extract: merged \(outcome.shards) shards (\(outcome.videos) videos, \(outcome.failures) failures) -> \(outcome.cacheURL.path)")
+        } catch let error as DiagnosedError {
+            printError("extract: error: \(error)")
+            throw ExitCode.failure
         }
     }
 }

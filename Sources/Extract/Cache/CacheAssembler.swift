@@ -1,10 +1,11 @@
 import Foundation
 import Shared
 
-/// Where a row of the new cache comes from: this run's journal or the previous final cache.
+/// Where a row of the new cache comes from: this run's journal, or a finished cache (the previous final
+/// cache, or a shard being merged) by its place in the assembler's list and the row's index there.
 enum CacheRowSource {
     case journal(JournalEntryLocation)
-    case previousCache(index: Int)
+    case cache(file: Int, index: Int)
 }
 
 /// A wanted video with where its row (or failure) comes from.
@@ -23,8 +24,19 @@ enum CacheChunks {
 /// labels, splits, groups, stamps, total frames, failures) are written here.
 struct CacheAssembler<Row: CacheRow> {
     let metadata: Row.Settings
-    let journal: RowJournal<Row>
-    let previousCache: Row.Reader?
+    let journal: RowJournal<Row>?
+    let caches: [Row.Reader]
+    /// When set, makes the row kind's datasets in the new file as a whole (virtual datasets over the
+    /// `caches`, given the row count) instead of writing them row by row.
+    var makeRowDatasets: ((HDF5File, Int) throws -> Void)?
+
+    init(metadata: Row.Settings, journal: RowJournal<Row>?, caches: [Row.Reader],
+         makeRowDatasets: ((HDF5File, Int) throws -> Void)? = nil) {
+        self.metadata = metadata
+        self.journal = journal
+        self.caches = caches
+        self.makeRowDatasets = makeRowDatasets
+    }
 
     /// Writes `destination` (replacing it): rows and failures must already be in sorted path order.
     func write(to destination: URL, rows: [PlannedCacheRow], failures: [PlannedCacheRow]) throws {
@@ -40,15 +52,23 @@ struct CacheAssembler<Row: CacheRow> {
     private func writeRows(into file: HDF5File, rows: [PlannedCacheRow]) throws {
         typealias Name = CacheSchema.Dataset
         let count = rows.count
-        let datasets = try Row.Datasets(creatingIn: file, settings: metadata, count: count)
         var totalFrames: [Int32] = []
-        for (index, row) in rows.enumerated() {
-            let video = try loadVideo(row.source, path: row.wanted.path)
-            if let problem = video.shapeProblem(for: metadata) {
-                throw CacheRecordError(file: file.url.path, problem: problem)
+        if let makeRowDatasets {
+            try makeRowDatasets(file, count)
+            totalFrames = try rows.map { row in
+                let (reader, index) = try cacheRow(row.source, path: row.wanted.path)
+                return reader.table.totalFrames[index]
             }
-            try datasets.write(video, at: index)
-            totalFrames.append(video.totalFrames)
+        } else {
+            let datasets = try Row.Datasets(creatingIn: file, settings: metadata, count: count)
+            for (index, row) in rows.enumerated() {
+                let video = try loadVideo(row.source, path: row.wanted.path)
+                if let problem = video.shapeProblem(for: metadata) {
+                    throw CacheRecordError(file: file.url.path, problem: problem)
+                }
+                try datasets.write(video, at: index)
+                totalFrames.append(video.totalFrames)
+            }
         }
         try makeVector(file, Name.videos, count: count).writeStrings(rows.map(\.wanted.path))
         try makeVector(file, Name.labels, Int8.self, count: count).write(rows.map(\.wanted.label))
@@ -91,31 +111,40 @@ struct CacheAssembler<Row: CacheRow> {
     private func loadVideo(_ source: CacheRowSource, path: String) throws -> Row {
         switch source {
         case .journal(let location):
-            guard case .video(let video) = try journal.entry(at: location), video.path == path else {
-                throw CacheFormatError(file: journal.url.path, problem: "the record for \(path) is not a video")
+            guard let journal, case .video(let video) = try journal.entry(at: location), video.path == path else {
+                throw CacheFormatError(file: journal?.url.path ?? "the journal", problem: "the record for \(path) is not a video")
             }
             return video
-        case .previousCache(let index):
-            guard let previousCache else { preconditionFailure("a previous-cache row without a previous cache") }
-            guard previousCache.table.paths.indices.contains(index), previousCache.table.paths[index] == path else {
-                throw CacheFormatError(file: previousCache.url.path, problem: "it changed while being updated")
-            }
-            return try previousCache.row(at: index)
+        case .cache:
+            let (reader, index) = try cacheRow(source, path: path)
+            return try reader.row(at: index)
         }
+    }
+
+    /// The finished cache and row index `source` names, checked to still hold `path` there.
+    private func cacheRow(_ source: CacheRowSource, path: String) throws -> (reader: Row.Reader, index: Int) {
+        guard case .cache(let file, let index) = source, caches.indices.contains(file) else {
+            preconditionFailure("a cache row without its cache")
+        }
+        let reader = caches[file]
+        guard reader.table.paths.indices.contains(index), reader.table.paths[index] == path else {
+            throw CacheFormatError(file: reader.url.path, problem: "it changed while being read")
+        }
+        return (reader, index)
     }
 
     private func loadFailureReason(_ source: CacheRowSource, path: String) throws -> String {
         switch source {
         case .journal(let location):
-            guard case .failure(let failure) = try journal.entry(at: location), failure.path == path else {
-                throw CacheFormatError(file: journal.url.path, problem: "the record for \(path) is not a failure")
+            guard let journal, case .failure(let failure) = try journal.entry(at: location), failure.path == path else {
+                throw CacheFormatError(file: journal?.url.path ?? "the journal", problem: "the record for \(path) is not a failure")
             }
             return failure.reason
-        case .previousCache(let index):
-            guard let previousCache else { preconditionFailure("a previous-cache failure without a previous cache") }
-            let failures = previousCache.table.failures
+        case .cache(let file, let index):
+            guard caches.indices.contains(file) else { preconditionFailure("a cache failure without its cache") }
+            let failures = caches[file].table.failures
             guard failures.indices.contains(index), failures[index].path == path else {
-                throw CacheFormatError(file: previousCache.url.path, problem: "it changed while being updated")
+                throw CacheFormatError(file: caches[file].url.path, problem: "it changed while being read")
             }
             return failures[index].reason
         }

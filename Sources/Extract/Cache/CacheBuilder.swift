@@ -49,11 +49,11 @@ struct CacheBuilder<Row: CacheRow> {
         var previous: [String: PreviousCacheEntry] = [:]
         for index in 0..<reader.table.count {
             previous[reader.table.paths[index]] = PreviousCacheEntry(
-                stamp: reader.table.stamp(at: index), source: .previousCache(index: index), isFailure: false)
+                stamp: reader.table.stamp(at: index), source: .cache(file: 0, index: index), isFailure: false)
         }
         for (index, failure) in reader.table.failures.enumerated() {
             previous[failure.path] = PreviousCacheEntry(
-                stamp: failure.stamp, source: .previousCache(index: index), isFailure: true)
+                stamp: failure.stamp, source: .cache(file: 0, index: index), isFailure: true)
         }
         return previous
     }
@@ -94,8 +94,8 @@ struct CacheBuilder<Row: CacheRow> {
         let (rows, failures, usesPreviousCache) = try plan(wanted)
         let temporary = CacheSchema.temporaryURL(for: cacheURL)
         try CacheFormatError.naming(Row.Settings.cacheName) {
-            let previousCache = usesPreviousCache ? try Row.Reader(url: cacheURL) : nil
-            let assembler = CacheAssembler<Row>(metadata: metadata, journal: journal, previousCache: previousCache)
+            let caches = usesPreviousCache ? [try Row.Reader(url: cacheURL)] : []
+            let assembler = CacheAssembler<Row>(metadata: metadata, journal: journal, caches: caches)
             try assembler.write(to: temporary, rows: rows, failures: failures)
         }
         try DurableFileOperations.syncFile(at: temporary)

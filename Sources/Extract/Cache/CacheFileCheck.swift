@@ -76,6 +76,13 @@ enum CacheFileCheck {
         guard type.kind == entry.kind else {
             throw CacheFormatError(file: file, problem: "/\(entry.name) holds \(type) elements, expected \(describe(entry.kind))")
         }
+        if try dataset.isVirtual() {
+            // A merged cache's per-frame datasets: MergedCacheCheck checks their sources instead.
+            guard ShardMerge.virtualDatasets.contains(entry.name) else {
+                throw CacheFormatError(file: file, problem: "/\(entry.name) is a virtual dataset; only /\(ShardMerge.virtualDatasets.joined(separator: ", /")) may be")
+            }
+            return
+        }
         guard try dataset.isFullyStored() else {
             throw CacheFormatError(file: file, problem: "/\(entry.name) claims shape \(shape) but the file does not store "
                                    + "that many values (a sparse or truncated dataset)")

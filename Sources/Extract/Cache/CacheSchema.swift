@@ -62,5 +62,10 @@ public enum CacheSchema {
         public static let noFace = "no_face"
         /// Face crops only: the detection resolution (longer side, pixels).
         public static let detectMaxSide = "face_detect_max_side"
+        /// SHA-256 of the dataset listing's paths and sizes (`ListingDigest`): what freshness is judged by.
+        public static let listingSHA256 = "listing_sha256"
+        /// Shard caches only: this file's part (from 0) and the number of parts (`ShardPlan`).
+        public static let shardIndex = "shard_index"
+        public static let shardCount = "shard_count"
     }
 }

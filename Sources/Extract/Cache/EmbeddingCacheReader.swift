@@ -29,17 +29,29 @@ public struct EmbeddingCacheReader {
     private let validFlags: [UInt8]
 
     public var videoCount: Int { table.count }
+    /// A merged cache: its per-frame datasets read the shard files in shards/ beside it (`ShardMerge`).
+    public let isMerged: Bool
 
     /// Opens and checks a cache (CacheFileCheck): every extent, type and value before it is trusted.
     public init(url: URL) throws {
+        try self.init(url: url, acceptingMerged: true)
+    }
+
+    /// `acceptingMerged` false refuses virtual datasets: a merge's sources are shards, never merges.
+    init(url: URL, acceptingMerged: Bool) throws {
         typealias Name = CacheSchema.Dataset
         self.url = url
         file = try HDF5File.open(url, access: .readOnly)
         metadata = try CacheMetadata.read(from: file)
         try CacheFileCheck.checkMetadata(metadata, file: url.path)
+        isMerged = try MergedCacheCheck.isMerged(file)
+        guard acceptingMerged || !isMerged else {
+            throw CacheFormatError(file: url.path, problem: "it is a merged cache (virtual datasets) where a shard was expected")
+        }
         try CacheFileCheck.checkLayout(file, metadata: metadata)
         createdAt = try file.stringAttribute(CacheSchema.Attribute.createdAt)
         table = try CacheVideoTable(reading: file)
+        if isMerged { try MergedCacheCheck.checkSources(file, metadata: metadata, paths: table.paths) }
         validFlags = try file.dataset(Name.valid).read(as: UInt8.self)
         embeddingsDataset = try file.dataset(Name.embeddings)
         frameIndicesDataset = try file.dataset(Name.frameIndices)

@@ -24,6 +24,8 @@ public struct ExtractionRequest: Sendable {
     public var batchSize: Int
     /// FaceForensics++ / DFD methods and compression, and how fakes join identity groups.
     public var layout = LayoutOptions()
+    /// `--shard I/N`: extract only this part of the dataset into its own shard cache (`ShardPlan`).
+    public var shard: ShardSpec?
 
     public init(dataset: String, dataDirectory: URL, cacheDirectory: URL, modelsDirectory: URL,
                 frames: Int, backbone: BackboneKind, crop: CropPolicy, batchSize: Int) {
@@ -53,6 +55,11 @@ public struct ExtractionRequest: Sendable {
     /// `cache/<DATA>/<backbone>[_<crop>]_f<FRAMES>.h5`: one cache per dataset, backbone, crop and frame count.
     public var cacheURL: URL {
         Self.cacheURL(cacheDirectory: cacheDirectory, dataset: dataset, backbone: backbone, crop: crop, frames: frames)
+    }
+
+    /// The file this run writes: the cache, or the shard's file beside it in `shards/`.
+    public var outputURL: URL {
+        shard.map { ShardPlan.shardURL(for: cacheURL, shard: $0) } ?? cacheURL
     }
 
     public static func cacheURL(cacheDirectory: URL, dataset: String, backbone: BackboneKind,

@@ -31,12 +31,15 @@ public struct ExtractionRun: Sendable {
     public func run() async throws -> ExtractionSummary {
         let started = Date()
         try validate()
-        let (videos, wanted) = try listVideos()
+        let (listed, everyWanted) = try listVideos()
+        let (videos, wanted) = request.shard.map { ShardPlan.select(listed, wanted: everyWanted, shard: $0) }
+            ?? (listed, everyWanted)
         // Loaded (and its hash taken) before the cache's journal is opened, so bad weights leave no trace there;
         // the cache records the hash of the weights it was made with.
         let backbone = try loadBackbone()
-        let metadata = cacheMetadata(weightsSHA256: backbone.sha256)
-        let cacheURL = request.cacheURL
+        var metadata = cacheMetadata(weightsSHA256: backbone.sha256)
+        metadata.listingSHA256 = ListingDigest.sha256(of: everyWanted)
+        let cacheURL = request.outputURL
         if CacheWriteSession.isUpToDate(cacheURL: cacheURL, metadata: metadata, videos: wanted) {
             return ExtractionSummary(cacheURL: cacheURL, videosInDataset: videos.count, videosExtracted: 0,
                                      videosReused: videos.count, framesEmbedded: 0, failures: 0,
@@ -46,7 +49,8 @@ public struct ExtractionRun: Sendable {
         var writer = try CacheWriteSession(cacheURL: cacheURL, metadata: metadata)
         let pending = zip(videos, wanted).filter { writer.needsExtraction($0.1) }.map(\.0)
         let reusable = videos.count - pending.count
-        printError("extract: \(request.dataset): \(videos.count) videos, \(reusable) already cached, \(pending.count) to extract with \(request.backbone.rawValue) at \(request.frames) frames, \(request.crop.rawValue)"
+        let part = request.shard.map { " shard \($0) (of \(listed.count) videos)" } ?? ""
+        printError("extract: \(request.dataset)\(part): \(videos.count) videos, \(reusable) already cached, \(pending.count) to extract with \(request.backbone.rawValue) at \(request.frames) frames, \(request.crop.rawValue)"
                    + " (\(KernelISA.active.rawValue) backbone kernels) (OpenBLAS \(OpenBLASKernels.coreName) kernels)")
         var outcome: (frames: Int, failures: Int)
         if request.crop == .face {
@@ -75,6 +79,9 @@ public struct ExtractionRun: Sendable {
     private func validate() throws {
         guard ExtractionRequest.frameRange.contains(request.frames) else {
             throw PipelineError("FRAMES=\(request.frames) is out of range: choose \(ExtractionRequest.frameRange.lowerBound)...\(ExtractionRequest.frameRange.upperBound) (the notebook used 16 to 256)")
+        }
+        if request.shard != nil && request.crop == .face {
+            throw PipelineError("--shard does not cover --crop face yet (shards would share one face-track cache): extract face crops in one process")
         }
         guard request.batchSize > 0 else {
             throw PipelineError("batch size \(request.batchSize) must be at least 1")
@@ -172,6 +179,7 @@ public struct ExtractionRun: Sendable {
             metadata.noFace = request.noFace.rawValue
             metadata.detectMaxSide = request.detectMaxSide
         }
+        metadata.shard = request.shard
         return metadata
     }
 }
