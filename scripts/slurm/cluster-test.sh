@@ -45,14 +45,14 @@ states() { scontrol show job "$1" 2>/dev/null | grep -o 'JobState=[A-Z_]*' | cut
 expect_completed() { [ "$(states "$1")" = "COMPLETED " ] || fail "job $1 ended $(states "$1")(logs: $work/logs)"; }
 job_id() { sed -n "s/.*$1 job \([0-9]*\).*/\1/p" <<<"$2"; }
 
-# Twelve clips, mirrored ones the fakes, large enough (720p, 5 s) that one video takes most of a second.
+# 32 clips (8 a shard), mirrored ones the fakes: a shard takes seconds, so it can be cancelled between videos.
 make_clips() {
     local i kind filter
-    for i in $(seq 0 11); do
-        if ((i % 2)); then kind=fake filter=hflip,scale=1280:720; else kind=real filter=scale=1280:720; fi
+    for i in $(seq 0 31); do
+        if ((i % 2)); then kind=fake filter=hflip,scale=640:360,fps=25; else kind=real filter=scale=640:360,fps=25; fi
         mkdir -p "$work/data/T/$kind"
-        ffmpeg -v error -y -ss $((i * 6)) -t 5 -i /usr/share/doc/opencv-doc/examples/data/vtest.avi \
-            -vf "$filter" -r 25 -c:v mpeg4 -q:v 4 "$work/data/T/$kind/clip$i.avi" || fail "ffmpeg could not cut clip $i"
+        ffmpeg -v error -y -ss $((i * 2)) -t 4 -i /usr/share/doc/opencv-doc/examples/data/vtest.avi \
+            -vf "$filter" -c:v mpeg4 -q:v 4 "$work/data/T/$kind/clip$i.avi" || fail "ffmpeg could not cut clip $i"
     done
 }
 
@@ -102,7 +102,9 @@ cancel_shard0_midway() {
     journal=""
     while :; do
         journal=$(ls "$work"/cache-sharded/T/shards/*shard-0-of-4*.journal 2>/dev/null | head -1 || true)
-        [ -z "$journal" ] || [ "$(journaled "$journal")" -lt 1 ] || break
+        # The reader (python) only once the journal could hold a video: header + 4 x 1280 floats.
+        [ -z "$journal" ] || [ "$(stat -c %s "$journal" 2>/dev/null || echo 0)" -lt 20480 ] \
+            || [ "$(journaled "$journal")" -lt 1 ] || break
         case "$(states "${array}_0")" in COMPLETED*|FAILED*) fail "shard 0 ended ($(states "${array}_0")) before it could be cancelled mid-run";; esac
         [ "$SECONDS" -lt "$deadline" ] || fail "shard 0 finished no video in 120 s"
         sleep 0.05
@@ -152,7 +154,7 @@ test_extract() {
 make_clips
 write_config single cache-single
 write_config sharded cache-sharded
-say "single-process reference extraction (12 clips, FRAMES=4, mobilenetv2)"
+say "single-process reference extraction (32 clips, FRAMES=4, mobilenetv2)"
 "$bin/extract" --config "$work/single.yaml" --data T --frames 4 >/dev/null 2>"$work/single.log" \
     || fail "the reference extraction failed: $(tail -1 "$work/single.log")"
 scripts/slurm/local-cluster.sh start >/dev/null || fail "the local cluster did not start (logs: $SLURM_LOCAL_DIR/log)"

@@ -31,6 +31,24 @@ struct KubernetesManifestTests {
         return result
     }
 
+    /// Runs extract with `environment` (no Slurm variables) and returns its exit status and stderr.
+    private func extract(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, stderr: String) {
+        let binary = PackagePaths.root.appendingPathComponent(".build/release/extract")
+        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "run the tests with `make test` (it builds the binaries)")
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment
+            .filter { !$0.key.hasPrefix("SLURM_") && $0.key != "JOB_COMPLETION_INDEX" }.merging(environment) { $1 }
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
+
     private func help(_ arguments: [String]) throws -> String {
         let binary = PackagePaths.root.appendingPathComponent(".build/release/extract")
         try #require(FileManager.default.isExecutableFile(atPath: binary.path), "run the tests with `make test` (it builds the binaries)")
@@ -62,6 +80,20 @@ struct KubernetesManifestTests {
         // `extract --flags` runs the default subcommand, embed.
         let accepted = try help(["embed"])
         for name in given.keys { #expect(accepted.contains("--\(name) "), "extract has no --\(name)") }
+    }
+
+    /// Pod i of the Job gets JOB_COMPLETION_INDEX=i: indexes 0..completions-1 are shards, the next is not.
+    @Test func completionIndexesAreTheShards() throws {
+        let job = try document("extract-indexed-job.yaml")
+        let completions = try #require((job["spec"] as? [String: Any])?["completions"] as? Int)
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("k8s-\(UUID().uuidString)").path
+        let arguments = ["--shard-count", String(completions), "--data", "D", "--data-dir", missing, "--config", missing + ".yaml"]
+        let last = try extract(arguments, environment: ["JOB_COMPLETION_INDEX": String(completions - 1)])
+        #expect(last.status != 0 && last.stderr.contains("does not exist"), "index \(completions - 1) should reach the dataset: \(last.stderr)")
+        let beyond = try extract(arguments, environment: ["JOB_COMPLETION_INDEX": String(completions)])
+        #expect(beyond.status != 0 && beyond.stderr.contains("out of range"), "index \(completions): \(beyond.stderr)")
+        let none = try extract(arguments, environment: [:])
+        #expect(none.status != 0 && none.stderr.contains("JOB_COMPLETION_INDEX"), "no index: \(none.stderr)")
     }
 
     @Test func mergeJobJoinsTheSameCache() throws {
