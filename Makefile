@@ -5,7 +5,7 @@
 #   make merge DATA=CelebDF FRAMES=32 [BACKBONE=...] [CROP=...] [COPY=1]   join the shard caches into the cache
 #   make faces DATA=CelebDF FRAMES=32 [PREVIEW=1]   face tracks only (MTCNN), with a contact sheet of the crops
 #   make train DATA=CelebDF FRAMES=32 ARCH=gru2-fc2 [CROP=face] [LR=1e-3] [EPOCHS=100] [SEED=42] [BACKBONE=...]
-#   make sweep [DATA=DFD]                       the grid in pipeline.yaml's sweep section
+#   make sweep [DATA=DFD] [FRAMES=16,32] [ARCH=gru1-fc1,gru2-fc2] [BACKBONE=..] [CROP=..]  pipeline.yaml's sweep grid
 #   make predict MODEL=results/.../model.h5 VIDEO=clip.mp4   score new videos with a trained head
 #   make backbones                              list the backbones and where each weight file comes from
 #   make test                                   the test suite (optimized build)
@@ -13,6 +13,20 @@
 #   make slurm-extract DATA= FRAMES= SHARDS=16 [PARTITION= TIME= MEM= CPUS=]   a Slurm array + merge job (docs/scale-out.md)
 #   make slurm-sweep DATA= [ARCHS=] SHARDS=8 [AFTER=jobid]   the sweep grid as a Slurm array + leaderboard job
 BIN := .build/release
+
+# A variable given on the command line that the target does not read stops make, naming what it reads.
+USES_extract := DATA FRAMES BACKBONE WEIGHTS DATA_DIR CROP BATCH METHODS COMPRESSION SAMPLING FACE_SCALE DETECT_MAX_SIDE NO_FACE SHARD
+USES_merge := DATA FRAMES BACKBONE CROP COPY
+USES_faces := DATA FRAMES DATA_DIR SAMPLING FACE_SCALE DETECT_MAX_SIDE NO_FACE PREVIEW
+USES_train := DATA FRAMES BACKBONE DATA_DIR CROP ARCH LR EPOCHS SEED BATCH
+USES_sweep := DATA DATA_DIR EPOCHS FRAMES ARCH BACKBONE CROP
+USES_predict := MODEL VIDEO WEIGHTS JSON
+USES_leaderboard := DATA
+USES_demo := BACKBONE
+CHECKED_VARS := $(sort $(foreach goal,extract merge faces train sweep predict leaderboard demo,$(USES_$(goal))) LR SEED)
+$(foreach goal,$(filter $(MAKECMDGOALS),extract merge faces train sweep predict leaderboard demo),\
+  $(foreach var,$(filter-out $(USES_$(goal)),$(CHECKED_VARS)),$(if $(filter command line,$(origin $(var))),\
+    $(error make $(goal) does not use $(var)=$($(var)) (it reads $(USES_$(goal))): drop $(var), or set it in pipeline.yaml or with the target that reads it))))
 # One build configuration for binaries and tests (testable imports on), so `make test` and `make extract` share it.
 SWIFT_BUILD := swift build -c release -Xswiftc -enable-testing
 DEMO_DIR := data/demo
@@ -20,7 +34,7 @@ DEMO_DIR := data/demo
 .PHONY: setup build test fuzz demo demo-data extract merge faces train sweep predict backbones leaderboard clean help
 
 help:
-	@sed -n '1,15p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '1,14p' Makefile | sed 's/^# \{0,1\}//'
 
 # Re-checked every time (it is quick when all is there), so a fresh machine never misses a step.
 setup:
@@ -83,7 +97,9 @@ train: build
 	    $(if $(SEED),--seed $(SEED)) $(if $(BATCH),--batch-size $(BATCH))
 
 sweep: build
-	$(BIN)/train sweep $(if $(DATA),--data $(DATA)) $(if $(DATA_DIR),--data-dir $(DATA_DIR)) $(if $(EPOCHS),--epochs $(EPOCHS))
+	$(BIN)/train sweep $(if $(DATA),--data $(DATA)) $(if $(DATA_DIR),--data-dir $(DATA_DIR)) $(if $(EPOCHS),--epochs $(EPOCHS)) \
+	    $(if $(FRAMES),--frames $(FRAMES)) $(if $(ARCH),--archs $(ARCH)) $(if $(BACKBONE),--backbones $(BACKBONE)) \
+	    $(if $(CROP),--crop $(CROP))
 
 # make predict MODEL=results/DFD/mobilenetv2_f32/gru2-fc2/model.h5 VIDEO=some.mp4 (or a folder) [JSON=1]
 predict: build

@@ -22,40 +22,40 @@ struct ExtractCommand: AsyncParsableCommand {
 
 /// What every extract subcommand reads: the dataset, the sampling and the face settings.
 struct ExtractOptions: ParsableArguments {
-    @Option(name: .long, help: "Dataset name: the folder <data-dir>/<name>/.")
+    @Option(name: .long, help: "Dataset name: the folder <data-dir>/<name>/.\(note("extract.dataset") { $0.extract.dataset })")
     var data: String?
 
-    @Option(name: .long, help: "Frames sampled uniformly over each whole video.")
+    @Option(name: .long, help: "Frames sampled uniformly over each whole video.\(note("extract.frames") { $0.extract.frames })")
     var frames: Int?
 
-    @Option(name: .long, help: "Backbone CNN: \(BackboneKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(name: .long, help: "Backbone CNN: \(BackboneKind.allCases.map(\.rawValue).joined(separator: ", ")).\(note("extract.backbone") { $0.extract.backbone })")
     var backbone: String?
 
     @Option(name: .long, help: "A checkpoint of the backbone's architecture to use instead of its published file under models/ (a fine-tuned one, or the same network saved by a newer torch): every key and shape must fit; the cache records its SHA-256.")
     var weights: String?
 
-    @Option(name: .long, help: "How frames become the CNN input: \(CropPolicy.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(name: .long, help: "How frames become the CNN input: \(CropPolicy.allCases.map(\.rawValue).joined(separator: ", ")).\(note("extract.crop") { $0.extract.crop })")
     var crop: String?
 
-    @Option(name: .long, help: "Face crops: the square's side over the face box's longer side (FaceForensics++: 1.3).")
+    @Option(name: .long, help: "Face crops: the square's side over the face box's longer side (FaceForensics++: 1.3).\(note("extract.face_scale") { $0.extract.faceScale })")
     var faceScale: Float?
 
-    @Option(name: .long, help: "Face crops: detect faces on a copy whose longer side is at most this many pixels.")
+    @Option(name: .long, help: "Face crops: detect faces on a copy whose longer side is at most this many pixels.\(note("extract.detect_max_side") { $0.extract.detectMaxSide })")
     var detectMaxSide: Int?
 
     @Option(name: .long, help: "Face crops: a video without a face is a failure (fail, the default) or embedded from whole frames (whole-frame).")
     var noFace: String = "fail"
 
-    @Option(name: .long, help: "Frames per CNN batch.")
+    @Option(name: .long, help: "Frames per CNN batch.\(note("extract.batch_size") { $0.extract.batchSize })")
     var batchSize: Int?
 
-    @Option(name: .long, help: "Folder that holds the dataset folders.")
+    @Option(name: .long, help: "Folder that holds the dataset folders.\(note("paths.data_dir") { $0.paths.dataDir })")
     var dataDir: String?
 
-    @Option(name: .long, help: "Folder for the embedding caches.")
+    @Option(name: .long, help: "Folder for the embedding caches.\(note("paths.cache_dir") { $0.paths.cacheDir })")
     var cacheDir: String?
 
-    @Option(name: .long, help: "Folder with the pretrained weight files (make setup fills it).")
+    @Option(name: .long, help: "Folder with the pretrained weight files (make setup fills it).\(note("paths.models_dir") { $0.paths.modelsDir })")
     var modelsDir: String?
 
     @Option(name: .long, help: "FaceForensics++/DFD: manipulation methods to take as fakes, comma-separated (e.g. Deepfakes,FaceSwap, or FF++ / DFD).")
@@ -70,11 +70,11 @@ struct ExtractOptions: ParsableArguments {
     @Option(name: .long, help: "Frame sampling: exact (default: every sampled index decoded exactly) or nearest-decodable (opt-in, faster on long H.264: skips non-reference frames and snaps each sample to the nearest decoded frame; recorded in the cache).")
     var sampling: String = "exact"
 
-    @Option(name: .long, help: "Pipeline defaults file.")
-    var config: String = "pipeline.yaml"
+    @Option(name: .long, help: "Pipeline defaults file (default: ./pipeline.yaml when present, else built-in defaults); it must exist when given.")
+    var config: String?
 
     func request(crop forcedCrop: CropPolicy? = nil) throws -> ExtractionRequest {
-        let defaults = try PipelineConfig.load(URL(fileURLWithPath: config))
+        let defaults = try PipelineConfig.resolve(path: config).config
         let backboneName = backbone ?? defaults.extract.backbone
         guard let kind = BackboneKind(rawValue: backboneName.lowercased()) else {
             throw PipelineError("unknown backbone '\(backboneName)': choose one of \(BackboneKind.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -118,6 +118,9 @@ struct ExtractOptions: ParsableArguments {
         return layout
     }
 }
+
+/// " (default: 32 from pipeline.yaml extract.frames)": the default an option falls back to, as resolved now.
+func note<T>(_ key: String, _ value: (PipelineConfig) -> T) -> String { ConfigHelp.note(key, value(ConfigHelp.current.config)) }
 
 /// Runs `body`, turning diagnosed errors into one line on stderr and a non-zero exit.
 func reportingErrors(_ body: () async throws -> Void) async throws {

@@ -32,7 +32,7 @@ struct PredictCommand: AsyncParsableCommand {
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
                 print(String(decoding: try encoder.encode(predictions), as: UTF8.self))
             } else {
-                print(table(predictions, threshold: predictor.model.threshold))
+                print(table(predictions, threshold: predictor.model.thresholdDescription))
             }
             if predictions.contains(where: { $0.error != nil }) { throw ExitCode.failure }
         } catch let error as DiagnosedError {
@@ -41,9 +41,9 @@ struct PredictCommand: AsyncParsableCommand {
         }
     }
 
-    private func table(_ predictions: [VideoPrediction], threshold: Double) -> String {
+    private func table(_ predictions: [VideoPrediction], threshold: String) -> String {
         let width = max(5, predictions.map(\.video.count).max() ?? 5)
-        var lines = ["video".padding(toLength: width, withPad: " ", startingAt: 0) + "  p(fake)  label (threshold \(threshold))"]
+        var lines = ["video".padding(toLength: width, withPad: " ", startingAt: 0) + "  p(fake)  label (fake above threshold \(threshold))"]
         for p in predictions {
             let name = p.video.padding(toLength: width, withPad: " ", startingAt: 0)
             if let probability = p.fakeProbability, let label = p.label {

@@ -16,21 +16,26 @@ struct TrainCommand: AsyncParsableCommand {
         \(ArchitectureGrammar.summary)
         """,
         version: ToolVersion.string,
-        subcommands: [Fit.self, Sweep.self, LeaderboardCommand.self],
+        subcommands: [Fit.self, Sweep.self, LeaderboardCommand.self, Compare.self],
         defaultSubcommand: Fit.self)
 }
 
 /// Folders and the defaults file, shared by every subcommand.
 struct PathOptions: ParsableArguments {
-    @Option(help: "Folder that holds the dataset folders.") var dataDir: String?
-    @Option(help: "Folder for the embedding caches.") var cacheDir: String?
-    @Option(help: "Folder for trained heads, metrics and leaderboards.") var resultsDir: String?
-    @Option(help: "Folder with the pretrained weight files.") var modelsDir: String?
-    @Option(help: "Pipeline defaults file.") var config: String = "pipeline.yaml"
+    @Option(help: "Folder that holds the dataset folders.\(note("paths.data_dir") { $0.paths.dataDir })") var dataDir: String?
+    @Option(help: "Folder for the embedding caches.\(note("paths.cache_dir") { $0.paths.cacheDir })") var cacheDir: String?
+    @Option(help: "Folder for trained heads, metrics and leaderboards.\(note("paths.results_dir") { $0.paths.resultsDir })")
+    var resultsDir: String?
+    @Option(help: "Folder with the pretrained weight files.\(note("paths.models_dir") { $0.paths.modelsDir })") var modelsDir: String?
+    @Option(help: "Pipeline defaults file (default: ./pipeline.yaml when present, else built-in defaults); it must exist when given.")
+    var config: String?
 
-    func loadConfig() throws -> PipelineConfig { try PipelineConfig.load(URL(fileURLWithPath: config)) }
+    func loadConfig() throws -> PipelineConfig { try PipelineConfig.resolve(path: config).config }
     func url(_ value: String?, _ fallback: String) -> URL { URL(fileURLWithPath: value ?? fallback, isDirectory: true) }
 }
+
+/// " (default: 32 from pipeline.yaml extract.frames)": the default an option falls back to, as resolved now.
+func note<T>(_ key: String, _ value: (PipelineConfig) -> T) -> String { ConfigHelp.note(key, value(ConfigHelp.current.config)) }
 
 /// Loads the cache for (dataset, backbone, crop, frames), extracting it first when it is missing.
 func loadCache(dataset: String, backbone: String, crop: String, frames: Int, paths: PathOptions,
@@ -70,21 +75,23 @@ func reportingErrors(_ command: String, _ body: () async throws -> Void) async t
 struct Fit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Train one head (the default subcommand).")
 
-    @Option(help: "Dataset name: the folder <data-dir>/<name>/.") var data: String?
-    @Option(help: "Frames per video (picks the cache).") var frames: Int?
-    @Option(help: "Backbone whose embeddings to use (picks the cache).") var backbone: String?
-    @Option(help: "Crop the embeddings were made from: whole-frame, center-crop or face (picks the cache).") var crop: String?
-    @Option(help: "Head architecture, e.g. gru2-fc2 (see `train --help` for the grammar).") var arch: String?
-    @Option(help: "Adam learning rate (the notebook's 1e-5 converges far more slowly).") var lr: Double?
-    @Option(help: "Maximum epochs.") var epochs: Int?
-    @Option(help: "Videos per minibatch.") var batchSize: Int?
-    @Option(help: "Seed for the split, initial weights, shuffling and dropout.") var seed: Int?
-    @Option(help: "Early-stopping patience in epochs (0: train every epoch; the best weights are kept anyway).") var patience: Int?
+    @Option(help: "Dataset name: the folder <data-dir>/<name>/.\(note("extract.dataset") { $0.extract.dataset })") var data: String?
+    @Option(help: "Frames per video (picks the cache).\(note("extract.frames") { $0.extract.frames })") var frames: Int?
+    @Option(help: "Backbone whose embeddings to use (picks the cache).\(note("extract.backbone") { $0.extract.backbone })")
+    var backbone: String?
+    @Option(help: "Crop the embeddings were made from: whole-frame, center-crop or face (picks the cache).\(note("extract.crop") { $0.extract.crop })") var crop: String?
+    @Option(help: "Head architecture, e.g. gru2-fc2 (see `train --help` for the grammar).\(note("train.arch") { $0.train.arch })")
+    var arch: String?
+    @Option(help: "Adam learning rate (the notebook's 1e-5 converges far more slowly).\(note("train.learning_rate") { $0.train.learningRate })") var lr: Double?
+    @Option(help: "Maximum epochs.\(note("train.epochs") { $0.train.epochs })") var epochs: Int?
+    @Option(help: "Videos per minibatch.\(note("train.batch_size") { $0.train.batchSize })") var batchSize: Int?
+    @Option(help: "Seed for the split, initial weights, shuffling and dropout.\(note("train.seed") { $0.train.seed })") var seed: Int?
+    @Option(help: "Early-stopping patience in epochs (0: train every epoch; the best weights are kept anyway).\(note("train.patience") { $0.train.patience })") var patience: Int?
     @Option(help: "Decoupled weight decay (AdamW style).") var weightDecay: Double = 0
     @Option(help: "Learning-rate schedule: constant, step:<factor>:<every>, plateau:<factor>:<patience>.") var schedule: String = "constant"
-    @Flag(help: "Skip per-feature standardization (raw CNN features, as the notebook did).") var noStandardize = false
+    @Flag(help: "Skip per-feature standardization (raw CNN features, as the notebook did).\(note("train.standardize") { $0.train.standardize })") var noStandardize = false
     @Flag(help: "Do not weight the loss by inverse class frequency.") var noClassWeights = false
-    @Flag(help: "Train again even if identical results exist (into a new run folder).") var force = false
+    @Flag(help: "Train again even if identical results exist (same request, same cache contents), replacing them.") var force = false
     @OptionGroup var paths: PathOptions
 
     func run() async throws {
@@ -114,11 +121,17 @@ struct Sweep: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train every combination in pipeline.yaml's sweep section, skipping runs that already have results.")
 
-    @Option(help: "Only these datasets (comma-separated) instead of the sweep's list.") var data: String?
-    @Option(help: "These frame counts (comma-separated) instead of the sweep's list.") var frames: String?
-    @Option(help: "These backbones (comma-separated) instead of the sweep's list.") var backbones: String?
-    @Option(help: "These architectures (comma-separated) instead of the sweep's list.") var archs: String?
-    @Option(help: "Maximum epochs per run (default: pipeline.yaml train.epochs).") var epochs: Int?
+    @Option(help: "Only these datasets (comma-separated) instead of the sweep's list.\(note("sweep.datasets") { $0.sweep.datasets })")
+    var data: String?
+    @Option(help: "These frame counts (comma-separated) instead of the sweep's list.\(note("sweep.frames") { $0.sweep.frames })")
+    var frames: String?
+    @Option(help: "These backbones (comma-separated) instead of the sweep's list.\(note("sweep.backbones") { $0.sweep.backbones })")
+    var backbones: String?
+    @Option(help: "These architectures (comma-separated) instead of the sweep's list.\(note("sweep.archs") { $0.sweep.archs })")
+    var archs: String?
+    @Option(help: "Crop the embeddings were made from: whole-frame, center-crop or face.\(note("extract.crop") { $0.extract.crop })")
+    var crop: String?
+    @Option(help: "Maximum epochs per run.\(note("train.epochs") { $0.train.epochs })") var epochs: Int?
     @Option(help: "Heads trained at once, one GEMM thread each (default: one per core); results equal one-at-a-time runs.")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Train only shard I of N of the grid (0-based, e.g. 0/4); inside a Slurm array job the default is SLURM_ARRAY_TASK_ID of SLURM_ARRAY_TASK_COUNT. Shards need their caches extracted already.")
@@ -139,7 +152,7 @@ struct Sweep: AsyncParsableCommand {
                 }
             }
             guard !datasets.isEmpty, !sweep.archs.isEmpty else {
-                throw PipelineError("the sweep section of \(paths.config) needs at least one dataset and one arch")
+                throw PipelineError("the sweep section of \(paths.config ?? PipelineConfig.defaultFile) needs at least one dataset and one arch")
             }
             for arch in sweep.archs { _ = try ArchitectureGrammar.parse(arch) }
             let grid = SweepGrid(
@@ -147,7 +160,7 @@ struct Sweep: AsyncParsableCommand {
                 backbones: list(self.backbones) ?? (sweep.backbones.isEmpty ? [config.extract.backbone] : sweep.backbones),
                 archs: sweep.archs, seeds: sweep.seeds, learningRates: sweep.learningRates)
             let template = TrainingRequest(
-                dataset: "", backbone: "", frames: 0, crop: config.extract.crop, architecture: "",
+                dataset: "", backbone: "", frames: 0, crop: crop ?? config.extract.crop, architecture: "",
                 learningRate: 0, epochs: epochs ?? config.train.epochs, batchSize: config.train.batchSize,
                 seed: 0, standardize: config.train.standardize, patience: config.train.patience)
             let all = grid.requests(template: template)
@@ -220,15 +233,36 @@ struct LeaderboardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "leaderboard",
         abstract: "Rebuild and print a dataset's leaderboard from its run folders.")
 
-    @Option(help: "Dataset name.") var data: String?
+    @Option(help: "Dataset name.\(note("extract.dataset") { $0.extract.dataset })") var data: String?
     @OptionGroup var paths: PathOptions
 
     func run() async throws {
         try await reportingErrors("leaderboard") {
             let config = try paths.loadConfig()
             let dataset = data ?? config.extract.dataset
-            let board = try ResultsReport.update(dataset: dataset, resultsDirectory: paths.url(paths.resultsDir, config.paths.resultsDir))
+            let resultsDirectory = paths.url(paths.resultsDir, config.paths.resultsDir)
+            try ResultsReport.requireRuns(dataset: dataset, resultsDirectory: resultsDirectory)
+            let board = try ResultsReport.update(dataset: dataset, resultsDirectory: resultsDirectory)
             print(board.markdown())
+        }
+    }
+}
+
+struct Compare: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Test whether two runs' test AUCs differ: DeLong's paired test on their scores for the same test videos.")
+
+    @Argument(help: "A run folder (results/<DATA>/<stem>/<ARCH>) or its scores.csv.") var runA: String
+    @Argument(help: "The run to compare it with; it must have been tested on the same videos.") var runB: String
+
+    func run() throws {
+        do {
+            let names = (runA, runB)
+            let comparison = try RunComparison(try RunComparison.scores(at: runA), try RunComparison.scores(at: runB), names: names)
+            print(comparison.report(names: names))
+        } catch let error as DiagnosedError {
+            printError("compare: error: \(error)")
+            throw ExitCode.failure
         }
     }
 }

@@ -47,7 +47,8 @@ if [ "$step" = extract ]; then
 else
     merge_args=("${DATA:-}" "${args[@]}")
     flag --data "${DATA:-}"; flag --frames "${FRAMES:-}"; flag --data-dir "${DATA_DIR:-}"
-    flag --backbones "${BACKBONES:-${BACKBONE:-}}"; flag --archs "${ARCHS:-}"; flag --epochs "${EPOCHS:-}"
+    flag --backbones "${BACKBONES:-${BACKBONE:-}}"; flag --archs "${ARCHS:-${ARCH:-}}"; flag --crop "${CROP:-}"
+    flag --epochs "${EPOCHS:-}"
     script=scripts/slurm/sweep-array.sbatch
 fi
 

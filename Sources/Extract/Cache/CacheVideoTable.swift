@@ -50,7 +50,12 @@ struct CacheVideoTable {
 
     /// True when the table holds exactly `videos` (as rows or failures), unchanged, with these labels,
     /// splits and groups: the cache needs no work.
-    func holdsExactly(_ videos: [WantedVideo]) -> Bool {
+    /// `comparingModificationTimes` false compares sizes only (freshness by content: the caller has matched
+    /// the listing digest).
+    func holdsExactly(_ videos: [WantedVideo], comparingModificationTimes: Bool = true) -> Bool {
+        func same(_ stored: VideoFileStamp, _ wanted: VideoFileStamp) -> Bool {
+            comparingModificationTimes ? stored == wanted : stored.bytes == wanted.bytes
+        }
         guard count + failures.count == videos.count else { return false }
         var rowIndex: [String: Int] = [:]
         for (index, path) in paths.enumerated() { rowIndex[path] = index }
@@ -58,10 +63,10 @@ struct CacheVideoTable {
         for failure in failures { failureStamps[failure.path] = failure.stamp }
         for video in videos {
             if let index = rowIndex.removeValue(forKey: video.path) {
-                guard stamp(at: index) == video.stamp, labels[index] == video.label, split(at: index) == video.split,
+                guard same(stamp(at: index), video.stamp), labels[index] == video.label, split(at: index) == video.split,
                       group(at: index) == video.group else { return false }
             } else if let stamp = failureStamps.removeValue(forKey: video.path) {
-                guard stamp == video.stamp else { return false }
+                guard same(stamp, video.stamp) else { return false }
             } else {
                 return false
             }

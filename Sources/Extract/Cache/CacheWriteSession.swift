@@ -47,7 +47,16 @@ public struct CacheWriteSession {
 
     /// Cheap check (no embeddings read): does the cache already hold exactly `videos`, unchanged, with
     /// these labels and splits and compatible metadata, with no interrupted run pending?
+    ///
+    /// Judged by content, not by modification times: a cache that records the same `listing_sha256` (paths
+    /// and sizes) as `metadata` and holds these videos with these sizes, labels, splits and groups is up to
+    /// date even where the files' times differ (a merged cache, a dataset copied to another machine).
     public static func isUpToDate(cacheURL: URL, metadata: CacheMetadata, videos: [WantedVideo]) -> Bool {
-        CacheBuilder<CachedVideo>.isUpToDate(cacheURL: cacheURL, metadata: metadata, videos: videos)
+        if CacheBuilder<CachedVideo>.isUpToDate(cacheURL: cacheURL, metadata: metadata, videos: videos) { return true }
+        guard let digest = metadata.listingSHA256,
+              !FileManager.default.fileExists(atPath: CacheSchema.journalURL(for: cacheURL).path),
+              let reader = try? EmbeddingCacheReader(url: cacheURL), reader.metadata.listingSHA256 == digest,
+              reader.metadata.differences(from: metadata).isEmpty else { return false }
+        return reader.table.holdsExactly(videos, comparingModificationTimes: false)
     }
 }

@@ -9,7 +9,7 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
         public var cacheDir = "cache"
         public var resultsDir = "results"
         public var modelsDir = "models"
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case dataDir = "data_dir", cacheDir = "cache_dir", resultsDir = "results_dir", modelsDir = "models_dir"
         }
     }
@@ -24,7 +24,7 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
         public var faceScale: Float = 1.3
         /// Face detection runs on a copy of each frame whose longer side is at most this (boxes mapped back).
         public var detectMaxSide = 1280
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case dataset, frames, backbone, crop, batchSize = "batch_size", faceScale = "face_scale",
                  detectMaxSide = "detect_max_side"
         }
@@ -38,7 +38,7 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
         public var seed = 42
         public var standardize = true
         public var patience = 15
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case arch, learningRate = "learning_rate", epochs, batchSize = "batch_size", seed, standardize, patience
         }
     }
@@ -50,7 +50,7 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
         public var archs: [String] = []
         public var seeds: [Int] = [42]
         public var learningRates: [Double] = [1e-3]
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case datasets, frames, backbones, archs, seeds, learningRates = "learning_rates"
         }
     }
@@ -60,16 +60,43 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
     public var train = TrainDefaults()
     public var sweep = Sweep()
 
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case paths, extract, train, sweep
+    }
+
     public init() {}
 
-    /// Reads pipeline.yaml; a missing file gives the built-in defaults, a malformed one an error naming it.
+    /// The file commands read when no --config is given; without it they run on the built-in defaults.
+    public static let defaultFile = "pipeline.yaml"
+
+    /// The configuration a command runs with, and where it came from: `--config PATH` must name a file that
+    /// exists (a typo must not silently fall back to defaults); without it, ./pipeline.yaml when present.
+    public static func resolve(path: String?) throws -> (config: PipelineConfig, source: String) {
+        guard let path else {
+            guard FileManager.default.fileExists(atPath: defaultFile) else { return (PipelineConfig(), "built-in defaults") }
+            return (try load(URL(fileURLWithPath: defaultFile)), defaultFile)
+        }
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw PipelineError("--config \(path): no such file: give the path of an existing pipeline.yaml, or leave --config out to use ./\(defaultFile)")
+        }
+        return (try load(URL(fileURLWithPath: path)), path)
+    }
+
+    /// Reads a pipeline.yaml that exists: every key must be known (ConfigKeyCheck) and every value of its
+    /// setting's type; an empty file gives the built-in defaults. Errors are one line naming file, key and line.
     public static func load(_ url: URL) throws -> PipelineConfig {
-        guard FileManager.default.fileExists(atPath: url.path) else { return PipelineConfig() }
-        do {
-            let text = try String(contentsOf: url, encoding: .utf8)
-            return try YAMLDecoder().decode(PipelineConfig.self, from: text)
-        } catch {
-            throw PipelineError("\(url.path) is not a valid pipeline configuration (\(error)): fix the value it names, or delete the file to use the defaults")
+        let text: String
+        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+            throw PipelineError("\(url.path) cannot be read as UTF-8 text (\(error.localizedDescription)): fix or replace the file")
+        }
+        let node: Node?
+        do { node = try Yams.compose(yaml: text) } catch let error as YamlError {
+            throw PipelineError("\(url.path): \(ConfigKeyCheck.syntaxProblem(error)): fix the YAML there")
+        }
+        guard let node, node.null == nil else { return PipelineConfig() }
+        try ConfigKeyCheck.check(node, file: url.path)
+        do { return try YAMLDecoder().decode(PipelineConfig.self, from: text) } catch let error as DecodingError {
+            throw PipelineError("\(url.path): \(ConfigKeyCheck.valueProblem(error, in: node)): fix that value")
         }
     }
 }

@@ -93,6 +93,11 @@ extension HDF5Object {
         }
     }
 
+    /// Deletes an attribute if present (tests make older files this way).
+    public func removeAttribute(_ name: String) throws(HDF5Error) {
+        if try hasAttribute(name) { try attributeCall("deleting attribute \(name)") { H5Adelete(handle.id, name) } }
+    }
+
     // MARK: helpers
 
     /// Creates (replacing) an attribute: scalar when `count` is nil, else 1-D of `count` elements.

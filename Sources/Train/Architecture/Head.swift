@@ -3,10 +3,13 @@ import Shared
 /// A recurrent classification head: the layer stack an architecture string describes, ending in the
 /// Dense(1) logit (sigmoid applied by `predict`). Its weights are exposed as named tensors so a model file
 /// can store them, and `init(architecture:inputDim:parameters:)` rebuilds the same head from them.
+/// Every operation is one loop over `HeadLayer`s; nothing here knows a layer kind.
 public struct Head: Sendable {
     public let architecture: String
     public let inputDim: Int
-    public private(set) var layers: [Layer]
+    public private(set) var layers: [any HeadLayer]
+    /// Features each layer reads, for its parameter shapes.
+    private let layerInputs: [Int]
 
     /// Fresh Keras-default weights drawn from `random`, layer by layer in order.
     public init(architecture: String, inputDim: Int, random: inout SeededRandom) throws {
@@ -14,22 +17,14 @@ public struct Head: Sendable {
         self.architecture = architecture
         self.inputDim = inputDim
         var features = inputDim
-        var layers: [Layer] = []
+        var layers: [any HeadLayer] = [], inputs: [Int] = []
         for spec in specs {
-            switch spec {
-            case let .gru(units, returnSequences):
-                layers.append(.gru(GRU(inputDim: features, units: units, returnSequences: returnSequences, random: &random)))
-                features = units
-            case .batchNorm:
-                layers.append(.batchNorm(BatchNorm(features: features)))
-            case let .dropout(rate):
-                layers.append(.dropout(Dropout(rate: rate)))
-            case let .dense(units, relu):
-                layers.append(.dense(Dense(inputDim: features, units: units, relu: relu, random: &random)))
-                features = units
-            }
+            inputs.append(features)
+            layers.append(spec.makeLayer(inputFeatures: features, random: &random))
+            features = spec.outputFeatures(inputFeatures: features)
         }
         self.layers = layers
+        layerInputs = inputs
     }
 
     /// Rebuilds a head from its architecture and the tensors `namedParameters` produced.
@@ -44,12 +39,24 @@ public struct Head: Sendable {
             guard stored.shape == tensor.shape else {
                 throw ParameterError(problem: "parameter '\(name)' has shape \(stored.shape), '\(architecture)' needs \(tensor.shape)")
             }
-            try head.setParameter(name, stored.data)
         }
         if let extra = remaining.keys.sorted().first {
             throw ParameterError(problem: "parameter '\(extra)' does not belong to architecture '\(architecture)'")
         }
+        for (i, layer) in head.layers.enumerated() {
+            for (p, name) in head.parameterNames(layer: i, layer).enumerated() {
+                let values = parameters[name]!.data
+                head.layers[i].updateParameter(p) { $0 = values }
+            }
+        }
         self = head
+    }
+
+    /// "<index>_<kind>/<field>" for each stored array of layer `index`.
+    private func parameterNames(layer index: Int, _ layer: any HeadLayer) -> [String] {
+        let kind = type(of: layer).kindName
+        return type(of: layer).parameterShapes(spec: layer.spec, inputFeatures: layerInputs[index])
+            .map { "\(index)_\(kind)/\($0.field)" }
     }
 
     /// All weights, trainable and running statistics, in layer order, e.g. "0_gru/kernel" [inputDim, 3*units],
@@ -58,22 +65,9 @@ public struct Head: Sendable {
     public var namedParameters: [(name: String, tensor: Tensor)] {
         var out: [(String, Tensor)] = []
         for (i, layer) in layers.enumerated() {
-            let stem = "\(i)_\(layer.kindName)/"
-            switch layer {
-            case let .gru(l):
-                out.append((stem + "kernel", Tensor(shape: [l.inputDim, 3 * l.units], data: l.kernel)))
-                out.append((stem + "recurrent_kernel", Tensor(shape: [l.units, 3 * l.units], data: l.recurrentKernel)))
-                out.append((stem + "bias", Tensor(shape: [2, 3 * l.units], data: l.bias)))
-            case let .batchNorm(l):
-                out.append((stem + "gamma", Tensor(shape: [l.features], data: l.gamma)))
-                out.append((stem + "beta", Tensor(shape: [l.features], data: l.beta)))
-                out.append((stem + "moving_mean", Tensor(shape: [l.features], data: l.movingMean)))
-                out.append((stem + "moving_variance", Tensor(shape: [l.features], data: l.movingVariance)))
-            case .dropout:
-                break
-            case let .dense(l):
-                out.append((stem + "kernel", Tensor(shape: [l.inputDim, l.units], data: l.kernel)))
-                out.append((stem + "bias", Tensor(shape: [l.units], data: l.bias)))
+            let shapes = type(of: layer).parameterShapes(spec: layer.spec, inputFeatures: layerInputs[i])
+            for ((field, shape), values) in zip(shapes, layer.storedParameters) {
+                out.append(("\(i)_\(type(of: layer).kindName)/\(field)", Tensor(shape: shape, data: values)))
             }
         }
         return out
@@ -85,33 +79,11 @@ public struct Head: Sendable {
     /// One line per layer with its weight count, for logs and reports.
     public var summary: String {
         var lines = ["\(architecture) on \(inputDim)-dim inputs:"]
-        let parameters = namedParameters
         for (i, layer) in layers.enumerated() {
-            let count = parameters.filter { $0.name.hasPrefix("\(i)_") }.reduce(0) { $0 + $1.tensor.count }
-            lines.append("  \(i): \(layer.spec) \(count)")
+            lines.append("  \(i): \(layer.spec) \(layer.storedParameters.reduce(0) { $0 + $1.count })")
         }
         lines.append("  total parameters: \(parameterCount)")
         return lines.joined(separator: "\n")
-    }
-
-    private mutating func setParameter(_ name: String, _ values: [Float]) throws {
-        guard let slash = name.firstIndex(of: "/"), let underscore = name.firstIndex(of: "_"),
-              let index = Int(name[..<underscore]), layers.indices.contains(index) else {
-            throw ParameterError(problem: "parameter name '\(name)' is malformed")
-        }
-        let field = String(name[name.index(after: slash)...])
-        switch (layers[index], field) {
-        case (.gru(var l), "kernel"): l.kernel = values; layers[index] = .gru(l)
-        case (.gru(var l), "recurrent_kernel"): l.recurrentKernel = values; layers[index] = .gru(l)
-        case (.gru(var l), "bias"): l.bias = values; layers[index] = .gru(l)
-        case (.batchNorm(var l), "gamma"): l.gamma = values; layers[index] = .batchNorm(l)
-        case (.batchNorm(var l), "beta"): l.beta = values; layers[index] = .batchNorm(l)
-        case (.batchNorm(var l), "moving_mean"): l.movingMean = values; layers[index] = .batchNorm(l)
-        case (.batchNorm(var l), "moving_variance"): l.movingVariance = values; layers[index] = .batchNorm(l)
-        case (.dense(var l), "kernel"): l.kernel = values; layers[index] = .dense(l)
-        case (.dense(var l), "bias"): l.bias = values; layers[index] = .dense(l)
-        default: throw ParameterError(problem: "parameter '\(name)' does not match layer \(index)")
-        }
     }
 
     // MARK: Forward and backward
@@ -119,47 +91,27 @@ public struct Head: Sendable {
     /// input [batch, steps, inputDim] with mask -> logits [batch]. Training mode draws dropout masks from
     /// `random` and moves batch-norm running statistics (hence mutating).
     public mutating func forward(_ input: Activations, mode: Mode, random: inout SeededRandom)
-        -> (logits: [Float], caches: [Layer.Cache]) {
+        -> (logits: [Float], caches: [any Sendable]) {
         var x = input
-        var caches: [Layer.Cache] = []
+        var caches: [any Sendable] = []
         caches.reserveCapacity(layers.count)
         for i in layers.indices {
-            switch layers[i] {
-            case let .gru(l):
-                let (y, c) = l.forward(x); x = y; caches.append(.gru(c))
-            case let .batchNorm(l):
-                let (y, c, updated) = l.forward(x, mode: mode); x = y; caches.append(.batchNorm(c))
-                if mode == .training { layers[i] = .batchNorm(updated) }
-            case let .dropout(l):
-                let (y, c) = l.forward(x, mode: mode, random: &random); x = y; caches.append(.dropout(c))
-            case let .dense(l):
-                let (y, c) = l.forward(x); x = y; caches.append(.dense(c))
-            }
+            let (y, cache) = layers[i].apply(x, mode: mode, random: &random)
+            x = y
+            caches.append(cache)
         }
         return (x.values, caches)
     }
 
     /// Gradients of the trainable parameters, in `trainableParameters` order, given d loss / d logits [batch].
-    public func backward(_ caches: [Layer.Cache], logitGradient: [Float]) -> [[Float]] {
+    public func backward(_ caches: [any Sendable], logitGradient: [Float]) -> [[Float]] {
+        precondition(caches.count == layers.count, "\(caches.count) caches for \(layers.count) layers")
         var grad = logitGradient
         var perLayer: [[[Float]]] = Array(repeating: [], count: layers.count)
         for i in stride(from: layers.count - 1, through: 0, by: -1) {
-            let needsInput = i > 0
-            switch (layers[i], caches[i]) {
-            case let (.gru(l), .gru(c)):
-                let r = l.backward(c, outputGradient: grad, needsInputGradient: needsInput)
-                perLayer[i] = r.parameters; grad = r.input ?? []
-            case let (.batchNorm(l), .batchNorm(c)):
-                let r = l.backward(c, outputGradient: grad)
-                perLayer[i] = r.parameters; grad = r.input
-            case let (.dropout(l), .dropout(c)):
-                grad = l.backward(c, outputGradient: grad)
-            case let (.dense(l), .dense(c)):
-                let r = l.backward(c, outputGradient: grad, needsInputGradient: needsInput)
-                perLayer[i] = r.parameters; grad = r.input ?? []
-            default:
-                preconditionFailure("cache \(i) does not belong to layer \(layers[i].spec)")
-            }
+            let r = layers[i].backpropagate(caches[i], outputGradient: grad, needsInputGradient: i > 0)
+            perLayer[i] = r.parameters
+            grad = r.input ?? []
         }
         return perLayer.flatMap { $0 }
     }
@@ -173,38 +125,19 @@ public struct Head: Sendable {
 
     // MARK: Trainable parameters for the optimizer
 
-    /// Trainable arrays in a fixed order: per layer GRU [kernel, recurrent_kernel, bias], Dense [kernel, bias],
-    /// BatchNorm [gamma, beta]. Gradients from `backward` use the same order.
+    /// Trainable arrays in a fixed order: per layer its first `trainableCount` stored arrays (GRU [kernel,
+    /// recurrent_kernel, bias], Dense [kernel, bias], BatchNorm [gamma, beta]). `backward` uses the same order.
     public var trainableParameters: [[Float]] {
-        layers.flatMap { layer -> [[Float]] in
-            switch layer {
-            case let .gru(l): return [l.kernel, l.recurrentKernel, l.bias]
-            case let .batchNorm(l): return [l.gamma, l.beta]
-            case .dropout: return []
-            case let .dense(l): return [l.kernel, l.bias]
-            }
-        }
+        layers.flatMap { Array($0.storedParameters.prefix($0.trainableCount)) }
     }
 
     /// Visits each trainable array in `trainableParameters` order for an in-place update.
     public mutating func updateTrainable(_ body: (_ slot: Int, _ values: inout [Float]) -> Void) {
         var slot = 0
         for i in layers.indices {
-            switch layers[i] {
-            case var .gru(l):
-                layers[i] = .dropout(Dropout(rate: 0))  // release the enum's reference so updates stay in place
-                body(slot, &l.kernel); body(slot + 1, &l.recurrentKernel); body(slot + 2, &l.bias)
-                slot += 3; layers[i] = .gru(l)
-            case var .batchNorm(l):
-                layers[i] = .dropout(Dropout(rate: 0))
-                body(slot, &l.gamma); body(slot + 1, &l.beta)
-                slot += 2; layers[i] = .batchNorm(l)
-            case .dropout:
-                break
-            case var .dense(l):
-                layers[i] = .dropout(Dropout(rate: 0))
-                body(slot, &l.kernel); body(slot + 1, &l.bias)
-                slot += 2; layers[i] = .dense(l)
+            for p in 0..<layers[i].trainableCount {
+                layers[i].updateParameter(p) { body(slot, &$0) }
+                slot += 1
             }
         }
     }

@@ -6,11 +6,21 @@ import Darwin
 
 /// Binary classification metrics on probabilities of "fake" (label 1).
 public enum Metrics {
-    /// Fraction of samples whose prediction (probability > 0.5 means fake, as Keras's binary accuracy) is right.
-    public static func accuracy(probabilities: [Float], labels: [Int]) -> Double {
+    /// Fraction of samples whose prediction (probability > threshold means fake; at 0.5 Keras's binary
+    /// accuracy) is right.
+    public static func accuracy(probabilities: [Float], labels: [Int], threshold: Double = 0.5) -> Double {
         guard !labels.isEmpty else { return .nan }
-        let c = confusionMatrix(probabilities: probabilities, labels: labels)
+        let c = confusionMatrix(probabilities: probabilities, labels: labels, threshold: threshold)
         return Double(c.truePositives + c.trueNegatives) / Double(labels.count)
+    }
+
+    /// Mean of the true-positive and true-negative rates (probability > threshold means fake), so a detector
+    /// that calls everything fake on a 1:9 dataset scores 0.5, not 0.9. NaN when one class is absent.
+    public static func balancedAccuracy(probabilities: [Float], labels: [Int], threshold: Double = 0.5) -> Double {
+        let c = confusionMatrix(probabilities: probabilities, labels: labels, threshold: threshold)
+        let fakes = c.truePositives + c.falseNegatives, reals = c.trueNegatives + c.falsePositives
+        guard fakes > 0, reals > 0 else { return .nan }
+        return (Double(c.truePositives) / Double(fakes) + Double(c.trueNegatives) / Double(reals)) / 2
     }
 
     /// Mean binary cross-entropy of probabilities clipped to [1e-7, 1 - 1e-7] (Keras's epsilon).
@@ -44,7 +54,7 @@ public enum Metrics {
         return u / Double(positives * negatives)
     }
 
-    /// Counts at threshold 0.5 (probability > 0.5 predicts fake).
+    /// Counts at a threshold (probability > threshold predicts fake).
     public struct ConfusionMatrix: Sendable, Equatable {
         public var truePositives = 0, falsePositives = 0, trueNegatives = 0, falseNegatives = 0
         public init(truePositives: Int = 0, falsePositives: Int = 0, trueNegatives: Int = 0, falseNegatives: Int = 0) {
@@ -55,10 +65,10 @@ public enum Metrics {
         }
     }
 
-    public static func confusionMatrix(probabilities: [Float], labels: [Int], threshold: Float = 0.5) -> ConfusionMatrix {
+    public static func confusionMatrix(probabilities: [Float], labels: [Int], threshold: Double = 0.5) -> ConfusionMatrix {
         var c = ConfusionMatrix()
         for (p, y) in zip(probabilities, labels) {
-            switch (p > threshold, y == 1) {
+            switch (Double(p) > threshold, y == 1) {
             case (true, true): c.truePositives += 1
             case (true, false): c.falsePositives += 1
             case (false, false): c.trueNegatives += 1

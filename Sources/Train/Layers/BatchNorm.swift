@@ -107,3 +107,44 @@ public struct BatchNorm: Sendable {
         return (dx, [dGamma, dBeta])
     }
 }
+
+extension BatchNorm: HeadLayer {
+    public init(spec: LayerSpec, inputFeatures: Int, random: inout SeededRandom) {
+        precondition(spec == .batchNorm, "BatchNorm built from \(spec)")
+        self.init(features: inputFeatures)
+    }
+
+    public static let kindName = "batch_normalization"
+
+    public static func parameterShapes(spec: LayerSpec, inputFeatures: Int) -> [(field: String, shape: [Int])] {
+        ["gamma", "beta", "moving_mean", "moving_variance"].map { ($0, [inputFeatures]) }
+    }
+
+    public static func outputFeatures(spec: LayerSpec, inputFeatures: Int) -> Int { inputFeatures }
+    public var spec: LayerSpec { .batchNorm }
+    public var storedParameters: [[Float]] { [gamma, beta, movingMean, movingVariance] }
+    public var trainableCount: Int { 2 }
+
+    public mutating func updateParameter(_ index: Int, _ body: (inout [Float]) -> Void) {
+        switch index {
+        case 0: body(&gamma)
+        case 1: body(&beta)
+        case 2: body(&movingMean)
+        case 3: body(&movingVariance)
+        default: preconditionFailure("BatchNorm has 4 parameters, not \(index + 1)")
+        }
+    }
+
+    /// Training mode also moves the running statistics toward the batch's.
+    public mutating func apply(_ input: Activations, mode: Mode, random: inout SeededRandom) -> (Activations, any Sendable) {
+        let (output, cache, updated) = forward(input, mode: mode)
+        if mode == .training { self = updated }
+        return (output, cache)
+    }
+
+    public func backpropagate(_ cache: any Sendable, outputGradient: [Float], needsInputGradient: Bool)
+        -> (input: [Float]?, parameters: [[Float]]) {
+        let (input, parameters) = backward(self.cache(cache, as: Cache.self), outputGradient: outputGradient)
+        return (input, parameters)
+    }
+}

@@ -60,3 +60,43 @@ public struct Dense: Sendable {
         return (inputGradient, [kernelGradient, biasGradient])
     }
 }
+
+extension Dense: HeadLayer {
+    public init(spec: LayerSpec, inputFeatures: Int, random: inout SeededRandom) {
+        guard case let .dense(units, relu) = spec else { preconditionFailure("Dense built from \(spec)") }
+        self.init(inputDim: inputFeatures, units: units, relu: relu, random: &random)
+    }
+
+    public static let kindName = "dense"
+
+    public static func parameterShapes(spec: LayerSpec, inputFeatures: Int) -> [(field: String, shape: [Int])] {
+        let units = outputFeatures(spec: spec, inputFeatures: inputFeatures)
+        return [("kernel", [inputFeatures, units]), ("bias", [units])]
+    }
+
+    public static func outputFeatures(spec: LayerSpec, inputFeatures: Int) -> Int {
+        guard case let .dense(units, _) = spec else { preconditionFailure("Dense sized from \(spec)") }
+        return units
+    }
+
+    public var spec: LayerSpec { .dense(units: units, relu: relu) }
+    public var storedParameters: [[Float]] { [kernel, bias] }
+
+    public mutating func updateParameter(_ index: Int, _ body: (inout [Float]) -> Void) {
+        switch index {
+        case 0: body(&kernel)
+        case 1: body(&bias)
+        default: preconditionFailure("Dense has 2 parameters, not \(index + 1)")
+        }
+    }
+
+    public mutating func apply(_ input: Activations, mode: Mode, random: inout SeededRandom) -> (Activations, any Sendable) {
+        let (output, cache) = forward(input)
+        return (output, cache)
+    }
+
+    public func backpropagate(_ cache: any Sendable, outputGradient: [Float], needsInputGradient: Bool)
+        -> (input: [Float]?, parameters: [[Float]]) {
+        backward(self.cache(cache, as: Cache.self), outputGradient: outputGradient, needsInputGradient: needsInputGradient)
+    }
+}

@@ -37,3 +37,30 @@ public struct Dropout: Sendable {
         return dx
     }
 }
+
+extension Dropout: HeadLayer {
+    public init(spec: LayerSpec, inputFeatures: Int, random: inout SeededRandom) {
+        guard case let .dropout(rate) = spec else { preconditionFailure("Dropout built from \(spec)") }
+        self.init(rate: rate)
+    }
+
+    public static let kindName = "dropout"
+    public static func parameterShapes(spec: LayerSpec, inputFeatures: Int) -> [(field: String, shape: [Int])] { [] }
+    public static func outputFeatures(spec: LayerSpec, inputFeatures: Int) -> Int { inputFeatures }
+    public var spec: LayerSpec { .dropout(rate: rate) }
+    public var storedParameters: [[Float]] { [] }
+
+    public mutating func updateParameter(_ index: Int, _ body: (inout [Float]) -> Void) {
+        preconditionFailure("Dropout has no parameters")
+    }
+
+    public mutating func apply(_ input: Activations, mode: Mode, random: inout SeededRandom) -> (Activations, any Sendable) {
+        let (output, cache) = forward(input, mode: mode, random: &random)
+        return (output, cache)
+    }
+
+    public func backpropagate(_ cache: any Sendable, outputGradient: [Float], needsInputGradient: Bool)
+        -> (input: [Float]?, parameters: [[Float]]) {
+        (backward(self.cache(cache, as: Cache.self), outputGradient: outputGradient), [])
+    }
+}

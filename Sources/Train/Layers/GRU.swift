@@ -139,3 +139,51 @@ public struct GRU: Sendable {
         return (inputGradient, [kernelGradient, recurrentKernelGradient, biasGradient])
     }
 }
+
+extension GRU: HeadLayer {
+    public init(spec: LayerSpec, inputFeatures: Int, random: inout SeededRandom) {
+        guard case let .gru(units, returnSequences) = spec else { preconditionFailure("GRU built from \(spec)") }
+        self.init(inputDim: inputFeatures, units: units, returnSequences: returnSequences, random: &random)
+    }
+
+    public static let kindName = "gru"
+
+    public static func parameterShapes(spec: LayerSpec, inputFeatures: Int) -> [(field: String, shape: [Int])] {
+        parameterShapes(inputDim: inputFeatures, units: outputFeatures(spec: spec, inputFeatures: inputFeatures))
+    }
+
+    public static func outputFeatures(spec: LayerSpec, inputFeatures: Int) -> Int {
+        guard case let .gru(units, _) = spec else { preconditionFailure("GRU sized from \(spec)") }
+        return units
+    }
+
+    public var spec: LayerSpec { .gru(units: units, returnSequences: returnSequences) }
+    public var storedParameters: [[Float]] { [kernel, recurrentKernel, bias] }
+
+    public mutating func updateParameter(_ index: Int, _ body: (inout [Float]) -> Void) {
+        switch index {
+        case 0: body(&kernel)
+        case 1: body(&recurrentKernel)
+        case 2: body(&bias)
+        default: preconditionFailure("GRU has 3 parameters, not \(index + 1)")
+        }
+    }
+
+    public mutating func apply(_ input: Activations, mode: Mode, random: inout SeededRandom) -> (Activations, any Sendable) {
+        let (output, cache) = forward(input)
+        return (output, cache)
+    }
+
+    public func backpropagate(_ cache: any Sendable, outputGradient: [Float], needsInputGradient: Bool)
+        -> (input: [Float]?, parameters: [[Float]]) {
+        backward(self.cache(cache, as: Cache.self), outputGradient: outputGradient, needsInputGradient: needsInputGradient)
+    }
+}
+
+extension GRU: RecurrentLayer {
+    public static let cell = LayerSpec.RecurrentCell.gru
+
+    public static func parameterShapes(inputDim: Int, units u: Int) -> [(field: String, shape: [Int])] {
+        [("kernel", [inputDim, 3 * u]), ("recurrent_kernel", [u, 3 * u]), ("bias", [2, 3 * u])]
+    }
+}

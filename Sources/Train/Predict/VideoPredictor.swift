@@ -6,12 +6,20 @@ import Shared
 public struct VideoPrediction: Sendable, Codable, Equatable {
     public var video: String
     public var fakeProbability: Double?
-    public var label: String?          // "fake" / "real" at the model's threshold
+    public var label: String?          // "fake" / "real" at the model's threshold (fake above it)
     public var validFrames: Int
     public var error: String?
+    /// The model's threshold the label was decided at.
+    public var threshold: Double?
+
+    public init(video: String, fakeProbability: Double?, label: String?, validFrames: Int, error: String?,
+                threshold: Double? = nil) {
+        (self.video, self.fakeProbability, self.label, self.validFrames, self.error) = (video, fakeProbability, label, validFrames, error)
+        self.threshold = threshold
+    }
 
     enum CodingKeys: String, CodingKey {
-        case video, fakeProbability = "fake_probability", label, validFrames = "valid_frames", error
+        case video, fakeProbability = "fake_probability", label, validFrames = "valid_frames", error, threshold
     }
 
     /// JSON has no NaN or infinity: a non-finite score is written as null so one bad row never fails the output.
@@ -22,6 +30,7 @@ public struct VideoPrediction: Sendable, Codable, Equatable {
         try container.encodeIfPresent(label, forKey: .label)
         try container.encode(validFrames, forKey: .validFrames)
         try container.encodeIfPresent(error, forKey: .error)
+        try container.encodeIfPresent(threshold, forKey: .threshold)
     }
 }
 
@@ -120,8 +129,8 @@ public struct VideoPredictor: Sendable {
                 throw PipelineError("\(name): the head gave a non-finite score (\(probability)); its model file's weights are damaged: retrain it")
             }
             return VideoPrediction(video: name, fakeProbability: probability,
-                                   label: probability >= model.threshold ? "fake" : "real",
-                                   validFrames: sampled.valid.filter { $0 }.count, error: nil)
+                                   label: probability > model.threshold ? "fake" : "real",
+                                   validFrames: sampled.valid.filter { $0 }.count, error: nil, threshold: model.threshold)
         } catch {
             return VideoPrediction(video: name, fakeProbability: nil, label: nil, validFrames: 0, error: "\(error)")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 
 /// Rebuilds `results/<DATA>/leaderboard.csv`, `leaderboard.md` and `report.html` from every run folder's
 /// metrics.json, so the leaderboard is always exactly what is on disk.
@@ -26,18 +27,36 @@ public enum ResultsReport {
         return board
     }
 
+    /// Refuses a dataset without a finished run, naming the datasets that have some (a typo must not
+    /// print an empty leaderboard and create a folder for it).
+    public static func requireRuns(dataset: String, resultsDirectory: URL) throws {
+        let fm = FileManager.default
+        func hasRuns(_ name: String) -> Bool {
+            let root = RunFolder.datasetResults(resultsDirectory, dataset: name)
+            return ((try? fm.contentsOfDirectory(atPath: root.path)) ?? []).contains { stem in
+                ((try? fm.contentsOfDirectory(atPath: root.appendingPathComponent(stem).path)) ?? []).contains {
+                    fm.fileExists(atPath: root.appendingPathComponent(stem).appendingPathComponent($0).appendingPathComponent("metrics.json").path)
+                }
+            }
+        }
+        guard !hasRuns(dataset) else { return }
+        let others = ((try? fm.contentsOfDirectory(atPath: resultsDirectory.path)) ?? []).sorted().filter(hasRuns)
+        throw PipelineError("no trained runs for dataset '\(dataset)' under \(resultsDirectory.path)/: "
+            + (others.isEmpty ? "train one first (make train DATA=\(dataset))" : "datasets with runs: \(others.joined(separator: ", "))"))
+    }
+
     static func html(dataset: String, board: Leaderboard) -> String {
         let best = board.bestPerArch
-        var table = "<tr><th>rank</th><th>run</th><th>backbone</th><th>frames</th><th>arch</th><th>seed</th><th>lr</th><th>epochs</th><th>train s</th><th>val AUC</th><th>val acc</th><th>test AUC</th><th>test acc</th></tr>\n"
+        var table = "<tr><th>rank</th><th>run</th><th>backbone</th><th>frames</th><th>arch</th><th>crop</th><th>sampling</th><th>seed</th><th>lr</th><th>epochs</th><th>train s</th><th>val AUC</th><th>val acc</th><th>test AUC [95% CI]</th><th>test acc [95% CI]</th></tr>\n"
         for (rank, row) in board.rows.enumerated() {
             let mark = rank == 0 ? " class=\"best\"" : (best.contains(row.runDirectory) ? " class=\"arch-best\"" : "")
-            table += "<tr\(mark)><td>\(rank + 1)</td><td><a href=\"#\(anchor(row.runDirectory))\">\(escape(row.runDirectory))</a></td><td>\(escape(row.backbone))</td><td>\(row.frames)</td><td>\(escape(row.arch))</td><td>\(row.seed)</td><td>\(String(format: "%g", row.learningRate))</td><td>\(row.epochs)</td><td>\(String(format: "%.2f", row.trainSeconds))</td><td>\(String(format: "%.3f", row.valAUC))</td><td>\(String(format: "%.3f", row.valAccuracy))</td><td>\(String(format: "%.3f", row.testAUC))</td><td>\(String(format: "%.3f", row.testAccuracy))</td></tr>\n"
+            table += "<tr\(mark)><td>\(rank + 1)</td><td><a href=\"#\(anchor(row.runDirectory))\">\(escape(row.runDirectory))</a></td><td>\(escape(row.backbone))</td><td>\(row.frames)</td><td>\(escape(row.arch))</td><td>\(escape(row.crop ?? ""))</td><td>\(escape(row.sampling ?? ""))</td><td>\(row.seed)</td><td>\(String(format: "%g", row.learningRate))</td><td>\(row.epochs)</td><td>\(String(format: "%.2f", row.trainSeconds))</td><td>\(String(format: "%.3f", row.valAUC))</td><td>\(String(format: "%.3f", row.valAccuracy))</td><td>\(Leaderboard.withInterval(row.testAUC, row.testAUCInterval))</td><td>\(Leaderboard.withInterval(row.testAccuracy, row.testAccuracyInterval))</td></tr>\n"
         }
         var sections = ""
         for row in board.rows {
             sections += """
             <section id="\(anchor(row.runDirectory))"><h2>\(escape(row.runDirectory))</h2>
-            <p>val AUC \(String(format: "%.3f", row.valAUC)), test AUC \(String(format: "%.3f", row.testAUC)), test accuracy \(String(format: "%.3f", row.testAccuracy))</p>
+            <p>val AUC \(String(format: "%.3f", row.valAUC)), test AUC \(Leaderboard.withInterval(row.testAUC, row.testAUCInterval)), test accuracy \(Leaderboard.withInterval(row.testAccuracy, row.testAccuracyInterval))</p>
             <img src="\(escape(row.runDirectory))/learning_curves.svg" alt="learning curves">
             <img src="\(escape(row.runDirectory))/roc_test.svg" alt="test ROC"></section>
 
@@ -54,7 +73,8 @@ public enum ResultsReport {
         </style></head><body>
         <h1>\(escape(dataset)): \(board.rows.count) trained heads</h1>
         <p>Ranked by validation AUC (then validation loss); the test columns are for reading, never for choosing.
-        Green: the best run overall; light green: the best of each architecture.</p>
+        Green: the best run overall; light green: the best of each architecture. Test intervals: 95% stratified
+        bootstrap (2000 resamples, percentile method).</p>
         <table>
         \(table)</table>
         \(sections)</body></html>

@@ -18,8 +18,13 @@ public struct ModelFile: Sendable {
     public var dataset: String
     /// Face crops only: how the crops were made (scale, detection size, no-face policy, track settings' hash).
     public var face: FaceCropRecord?
-    /// Probability at or above which a video is called fake.
+    /// Probability above which a video is called fake.
     public var threshold: Double
+    /// How `threshold` was chosen (ModelFile.validationThresholdRule); nil for files written before thresholds
+    /// were chosen on validation (0.5, or 0.5 assumed when the file records none).
+    public var thresholdRule: String?
+    /// The run's RunSettings as JSON (absent from older files).
+    public var settingsJSON: String?
     /// The TrainingRequest as JSON, for the record.
     public var requestJSON: String
 
@@ -39,6 +44,14 @@ public struct ModelFile: Sendable {
         self.requestJSON = requestJSON
     }
 
+    /// The rule `train` chooses thresholds by (Metrics.balancedAccuracyThreshold).
+    public static let validationThresholdRule = "max validation balanced accuracy"
+
+    /// "0.4824 (max validation balanced accuracy)", or the default's note for older files.
+    public var thresholdDescription: String {
+        String(format: "%.4g", threshold) + " (" + (thresholdRule ?? "fixed default; this model file predates thresholds chosen on validation") + ")"
+    }
+
     public func write(to url: URL) throws {
         let file = try HDF5File.create(at: url)
         try file.setAttribute("format_version", Int64(Self.formatVersion))
@@ -53,6 +66,8 @@ public struct ModelFile: Sendable {
         try file.setAttribute("sampling_policy", samplingPolicy)
         try file.setAttribute("dataset", dataset)
         try file.setAttribute("threshold", threshold)
+        if let thresholdRule { try file.setAttribute("threshold_rule", thresholdRule) }
+        if let settingsJSON { try file.setAttribute("run_settings", settingsJSON) }
         try file.setAttribute("training_request", requestJSON)
         try file.setAttribute("tool_version", ToolVersion.string)
         try file.setAttribute("created_at", ISO8601DateFormatter().string(from: Date()))
@@ -90,7 +105,8 @@ public struct ModelFile: Sendable {
         let inputDim = Int(try file.attribute("input_dim", as: Int64.self))
         let frames = Int(try file.attribute("frames", as: Int64.self))
         let inputSize = Int(try file.attribute("input_size", as: Int64.self))
-        let threshold = try file.attribute("threshold", as: Double.self)
+        // Files from before the threshold was recorded call fake above 0.5, as training's accuracy did.
+        let threshold = try file.hasAttribute("threshold") ? try file.attribute("threshold", as: Double.self) : 0.5
         try ModelFileCheck.checkAttributes(inputDim: inputDim, frames: frames, inputSize: inputSize, threshold: threshold,
                                            file: url.path)
         var parameters: [String: Tensor] = [:]
@@ -118,6 +134,8 @@ public struct ModelFile: Sendable {
             dataset: try file.stringAttribute("dataset"), threshold: threshold,
             requestJSON: try file.stringAttribute("training_request"))
         model.face = try FaceCropRecord.read(from: file, path: url.path)
+        model.thresholdRule = try file.hasAttribute("threshold_rule") ? try file.stringAttribute("threshold_rule") : nil
+        model.settingsJSON = try file.hasAttribute("run_settings") ? try file.stringAttribute("run_settings") : nil
         return model
     }
 }

@@ -29,21 +29,9 @@ enum ModelFileCheck {
         var shapes: [(name: String, shape: [Int])] = []
         var features = inputDim
         for (index, spec) in try ArchitectureGrammar.parse(architecture).enumerated() {
-            switch spec {
-            case let .gru(units, _):
-                try checkUnits(units, architecture: architecture, file: file)
-                shapes += [("\(index)_gru/kernel", [features, 3 * units]), ("\(index)_gru/recurrent_kernel", [units, 3 * units]),
-                           ("\(index)_gru/bias", [2, 3 * units])]
-                features = units
-            case .batchNorm:
-                shapes += ["gamma", "beta", "moving_mean", "moving_variance"].map { ("\(index)_batch_normalization/\($0)", [features]) }
-            case .dropout:
-                break
-            case let .dense(units, _):
-                try checkUnits(units, architecture: architecture, file: file)
-                shapes += [("\(index)_dense/kernel", [features, units]), ("\(index)_dense/bias", [units])]
-                features = units
-            }
+            for units in spec.units { try checkUnits(units, architecture: architecture, file: file) }
+            shapes += spec.parameterShapes(inputFeatures: features).map { ("\(index)_\(spec.layerType.kindName)/\($0.field)", $0.shape) }
+            features = spec.outputFeatures(inputFeatures: features)
         }
         var total = 0
         for (_, shape) in shapes {

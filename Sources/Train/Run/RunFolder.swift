@@ -2,7 +2,7 @@ import Foundation
 import Shared
 
 /// The folder of one run, `results/<DATA>/<backbone>_f<FRAMES>/<ARCH>[_runN]/`:
-/// model.h5, request.json, history.csv, metrics.json, learning_curves.svg, roc_test.svg.
+/// model.h5, request.json, history.csv, metrics.json, scores.csv, learning_curves.svg, roc_test.svg.
 /// Written into `<folder>.partial` (claimed before training) and renamed at the end, so a folder that
 /// exists is complete.
 public enum RunFolder {
@@ -10,12 +10,14 @@ public enum RunFolder {
         resultsDirectory.appendingPathComponent(dataset, isDirectory: true)
     }
 
-    /// The folder of a finished run with exactly this request, if any.
-    public static func existing(_ request: TrainingRequest, resultsDirectory: URL) -> URL? {
+    /// The folder of a finished run with exactly this request on a cache with this fingerprint, if any (a
+    /// run written before fingerprints were recorded matches on its request alone).
+    public static func existing(_ request: TrainingRequest, cacheFingerprint: String, resultsDirectory: URL) -> URL? {
         for url in candidates(request, resultsDirectory: resultsDirectory) {
             let finished = FileManager.default.fileExists(atPath: url.path)
             guard finished || FileManager.default.fileExists(atPath: partialURL(url).path) else { return nil }
-            if finished, let earlier = try? readMetrics(url), earlier.request == request { return url }
+            if finished, let earlier = try? readMetrics(url), earlier.request == request,
+               (earlier.cacheFingerprint ?? cacheFingerprint) == cacheFingerprint { return url }
         }
         return nil
     }
@@ -51,8 +53,10 @@ public enum RunFolder {
         return try JSONDecoder().decode(RunMetrics.self, from: data)
     }
 
-    static func write(to folder: URL, model: ModelFile, metrics: RunMetrics, history: [EpochRecord],
-                      testROC: [Metrics.ROCPoint]) throws {
+    /// Fills the claimed folder's `.partial` and renames it to the claimed name, or over `replacing` (an
+    /// identical earlier run trained again); returns where the run now is.
+    static func write(to folder: URL, replacing earlier: URL? = nil, model: ModelFile, metrics: RunMetrics,
+                      history: [EpochRecord], testROC: [Metrics.ROCPoint], scores: ScoresTable) throws -> URL {
         let partial = partialURL(folder)   // claimed by `claim`
         try model.write(to: partial.appendingPathComponent("model.h5"))
         let encoder = JSONEncoder()
@@ -60,11 +64,18 @@ public enum RunFolder {
         try encoder.encode(metrics.request).write(to: partial.appendingPathComponent("request.json"))
         try encoder.encode(metrics).write(to: partial.appendingPathComponent("metrics.json"))
         try historyCSV(history).write(to: partial.appendingPathComponent("history.csv"), atomically: true, encoding: .utf8)
+        try scores.csv().write(to: partial.appendingPathComponent(ScoresTable.fileName), atomically: true, encoding: .utf8)
         try RunPlots.learningCurves(history, title: metrics.request.architecture)
             .write(to: partial.appendingPathComponent("learning_curves.svg"), atomically: true, encoding: .utf8)
         try RunPlots.roc(testROC, auc: metrics.test.auc, title: "test ROC, \(metrics.request.architecture)")
             .write(to: partial.appendingPathComponent("roc_test.svg"), atomically: true, encoding: .utf8)
-        try FileManager.default.moveItem(at: partial, to: folder)
+        guard let earlier else {
+            try FileManager.default.moveItem(at: partial, to: folder)
+            return folder
+        }
+        try FileManager.default.removeItem(at: earlier)
+        try FileManager.default.moveItem(at: partial, to: earlier)
+        return earlier
     }
 
     static func historyCSV(_ history: [EpochRecord]) -> String {

@@ -25,16 +25,19 @@ public struct TrainingRun: Sendable {
         }
     }
 
-    /// `cache` lets a sweep load one cache for many heads.
+    /// `cache` lets a sweep load one cache for many heads. An identical earlier run (same request, same cache
+    /// contents) is reused, or with `force` trained again and replaced, so the leaderboard never lists it twice.
     public func run(cache: CachedTrainingSet, force: Bool = false) throws -> Outcome {
         let configuration = try request.trainingConfiguration()
         _ = try ArchitectureGrammar.parse(request.architecture)
-        if !force, let earlier = RunFolder.existing(request, resultsDirectory: resultsDirectory) {
+        let fingerprint = RunSettings.fingerprint(cache)
+        let earlier = RunFolder.existing(request, cacheFingerprint: fingerprint, resultsDirectory: resultsDirectory)
+        if !force, let earlier {
             return Outcome(folder: earlier, metrics: try RunFolder.readMetrics(earlier), reused: true)
         }
-        let folder = try RunFolder.claim(request, resultsDirectory: resultsDirectory)
+        let claimed = try RunFolder.claim(request, resultsDirectory: resultsDirectory)
         var finished = false
-        defer { if !finished { try? FileManager.default.removeItem(at: RunFolder.partialURL(folder)) } }
+        defer { if !finished { try? FileManager.default.removeItem(at: RunFolder.partialURL(claimed)) } }
         let data = cache.data
         let split = try SplitPlan(cache: cache, seed: UInt64(truncatingIfNeeded: request.seed))
         printError("train: \(request.dataset) \(request.cacheStem) \(request.architecture): \(split.summary)")
@@ -54,18 +57,24 @@ public struct TrainingRun: Sendable {
         let seconds = Date().timeIntervalSince(started)
         let evaluations = (Evaluation(head: result.bestHead, data: train), Evaluation(head: result.bestHead, data: validation),
                            Evaluation(head: result.bestHead, data: test))
+        let settings = RunSettings(request: request, cache: cache, trainLabels: rawTrain.labels)
         let metrics = RunMetrics(request: request, evaluations: evaluations,
                                  sizes: (split.train.count, split.validation.count, split.test.count),
-                                 result: result, trainSeconds: seconds, cacheFile: cache.cacheURL.path)
+                                 result: result, trainSeconds: seconds, cacheFile: cache.cacheURL.path, settings: settings)
         let requestJSON = String(decoding: try JSONEncoder().encode(request), as: UTF8.self)
         var model = ModelFile(head: result.bestHead, standardizer: standardizer, backbone: cache.metadata.backbone,
                               weightsSHA256: cache.metadata.weightsSHA256, frames: cache.metadata.frames,
                               inputSize: cache.metadata.inputSize, cropPolicy: cache.metadata.cropPolicy,
                               samplingPolicy: cache.metadata.samplingPolicy, dataset: request.dataset,
-                              requestJSON: requestJSON)
+                              threshold: metrics.valThreshold ?? 0.5, requestJSON: requestJSON)
+        model.thresholdRule = metrics.valThreshold == nil ? nil : ModelFile.validationThresholdRule
+        model.settingsJSON = String(decoding: try JSONEncoder().encode(settings), as: UTF8.self)
         model.face = FaceCropRecord(cache.metadata)
         let testROC = Metrics.rocCurve(scores: evaluations.2.probabilities, labels: test.labels)
-        try RunFolder.write(to: folder, model: model, metrics: metrics, history: result.history, testROC: testROC)
+        let scores = ScoresTable(videoIDs: data.videoIDs, labels: data.labels, split: split,
+                                 evaluations: (evaluations.0, evaluations.1, evaluations.2))
+        let folder = try RunFolder.write(to: claimed, replacing: earlier, model: model, metrics: metrics,
+                                         history: result.history, testROC: testROC, scores: scores)
         finished = true
         return Outcome(folder: folder, metrics: metrics, reused: false)
     }

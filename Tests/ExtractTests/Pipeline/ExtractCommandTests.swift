@@ -38,12 +38,15 @@ import Extract
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw PipelineError("\(binary.path) is missing: run the tests with `make test` (it builds the release binaries)")
         }
+        // An empty --config file: the built-in defaults, whatever the repository's pipeline.yaml says.
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        try "# built-in defaults\n".write(to: work.appendingPathComponent("defaults.yaml"), atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments + ["--data-dir", work.appendingPathComponent("data").path,
                                          "--cache-dir", work.appendingPathComponent(cacheDirectory).path,
                                          "--models-dir", WeightsTestSupport.packageRoot.appendingPathComponent("models").path,
-                                         "--config", work.appendingPathComponent("no-config.yaml").path]
+                                         "--config", work.appendingPathComponent("defaults.yaml").path]
         return process
     }
 

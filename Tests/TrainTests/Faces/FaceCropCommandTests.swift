@@ -26,12 +26,15 @@ import Shared
     private func process(_ tool: String, _ arguments: [String], cache: String = "cache") throws -> Process {
         let binary = PredictTests.root.appendingPathComponent(".build/release/\(tool)")
         try #require(FileManager.default.isExecutableFile(atPath: binary.path), "run the tests with `make test` (it builds the binaries)")
+        // An empty --config file: the built-in defaults, whatever the repository's pipeline.yaml says.
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        try "# built-in defaults\n".write(to: work.appendingPathComponent("defaults.yaml"), atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = binary
         var paths = ["--models-dir", PredictTests.root.appendingPathComponent("models").path]
         if tool != "predict" {
             paths += ["--data-dir", work.appendingPathComponent("data").path, "--cache-dir", work.appendingPathComponent(cache).path,
-                      "--config", work.appendingPathComponent("none.yaml").path]
+                      "--config", work.appendingPathComponent("defaults.yaml").path]
         }
         if tool == "train" { paths += ["--results-dir", work.appendingPathComponent("results").path] }
         process.arguments = arguments + paths

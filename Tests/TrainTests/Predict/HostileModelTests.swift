@@ -51,6 +51,18 @@ import Shared
         expectRefused(try model { try $0.setAttribute("standardized", Int64(3)) }, ["attribute standardized is 3"])
     }
 
+    /// Files from before thresholds were chosen on validation: no threshold (0.5 assumed) or a fixed 0.5.
+    @Test func olderModelFilesWithoutAChosenThresholdStillLoad() throws {
+        let none = try ModelFile.read(from: try model { try $0.removeAttribute("threshold") })
+        #expect(none.threshold == 0.5 && none.thresholdRule == nil && none.settingsJSON == nil)
+        #expect(none.thresholdDescription.hasPrefix("0.5 (fixed default"))
+        let chosen = try ModelFile.read(from: try model {
+            try $0.setAttribute("threshold", 0.375)
+            try $0.setAttribute("threshold_rule", ModelFile.validationThresholdRule)
+        })
+        #expect(chosen.threshold == 0.375 && chosen.thresholdDescription == "0.375 (max validation balanced accuracy)")
+    }
+
     @Test func aHeadThatDoesNotFitItsBackboneIsRefusedByPredict() throws {
         expectRefused(try model { try $0.setAttribute("input_size", Int64(32)) },
                       ["attribute input_size is 32, but mobilenetv2 takes 224-pixel inputs"], predictor)

@@ -11,6 +11,9 @@ import Testing
         -> (status: Int32, stdout: String, stderr: String) {
         let binary = PredictTests.root.appendingPathComponent(".build/release/\(tool)")
         try #require(FileManager.default.isExecutableFile(atPath: binary.path), "run the tests with `make test` (it builds the binaries)")
+        // An empty --config file: the built-in defaults, whatever the repository's pipeline.yaml says.
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        try "# built-in defaults\n".write(to: work.appendingPathComponent("defaults.yaml"), atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -48,7 +51,7 @@ import Testing
         ["--data-dir", work.appendingPathComponent("data").path, "--cache-dir", work.appendingPathComponent("cache").path,
          "--results-dir", results,
          "--models-dir", PredictTests.root.appendingPathComponent("models").path,
-         "--config", work.appendingPathComponent("none.yaml").path]
+         "--config", work.appendingPathComponent("defaults.yaml").path]
     }
 
     @Test func fitExtractsAMissingCacheThenSweepReusesItAndSkipsFinishedRuns() throws {
@@ -99,5 +102,62 @@ import Testing
         #expect(result.status != 0)
         #expect(result.stderr.contains("gru2-fc"))
         #expect(result.stderr.contains("preset: gru<N>[-bn]-fc<M>"))
+    }
+
+    @Test func aMissingConfigFileStopsWithOneLine() throws {
+        let missing = work.appendingPathComponent("missing.yaml").path
+        let result = try run("train", ["fit", "--data", "T", "--epochs", "1", "--config", missing])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("--config \(missing): no such file"), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func anUnknownConfigKeyStopsTraining() throws {
+        let config = work.appendingPathComponent("typo.yaml")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        try "train:\n  epochz: 5\n".write(to: config, atomically: true, encoding: .utf8)
+        let result = try run("train", ["fit", "--data", "T", "--config", config.path])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("did you mean 'epochs'?"), "\(result.stderr)")
+    }
+
+    @Test func theLeaderboardOfADatasetWithoutRunsIsAnErrorAndCreatesNothing() throws {
+        let result = try run("train", ["leaderboard", "--data", "nosuch"] + paths)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("no trained runs for dataset 'nosuch'"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: work.appendingPathComponent("results/nosuch").path))
+    }
+
+    @Test func helpShowsTheDefaultsOfTheGivenConfig() throws {
+        let config = work.appendingPathComponent("custom.yaml")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        try "extract:\n  frames: 77\ntrain:\n  epochs: 9\n".write(to: config, atomically: true, encoding: .utf8)
+        let result = try run("train", ["fit", "--help", "--config", config.path])
+        let help = result.stdout.replacingOccurrences(of: "\n", with: " ").split(separator: " ").joined(separator: " ")
+        #expect(help.contains("(default: 77 from \(config.path) extract.frames)"), "\(result.stdout)")
+        #expect(help.contains("(default: 9 from \(config.path) train.epochs)"))
+    }
+
+    /// make stops on a variable its target would drop, and passes the sweep's overrides through.
+    @Test func makeRefusesVariablesATargetIgnores() throws {
+        func make(_ arguments: [String]) throws -> (status: Int32, output: String) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["make", "-n", "-C", PredictTests.root.path] + arguments
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = pipe
+            try process.run()
+            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, output)
+        }
+        let refused = try make(["sweep", "SEED=3"])
+        #expect(refused.status != 0 && refused.output.contains("make sweep does not use SEED=3"), "\(refused.output)")
+        let train = try make(["train", "SAMPLING=nearest-decodable"])
+        #expect(train.status != 0 && train.output.contains("does not use SAMPLING"))
+        let sweep = try make(["sweep", "FRAMES=16", "ARCH=gru1-fc1", "CROP=face"])
+        #expect(sweep.status == 0, "\(sweep.output)")
+        #expect(sweep.output.contains("--frames 16") && sweep.output.contains("--archs gru1-fc1") && sweep.output.contains("--crop face"))
     }
 }

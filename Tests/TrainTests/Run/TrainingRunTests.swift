@@ -87,9 +87,55 @@ import Shared
         #expect(!otherSeed.reused)
         #expect(otherSeed.folder.lastPathComponent == "gru1-fc1_run2")
         #expect(try ResultsReport.update(dataset: "Syn", resultsDirectory: results).rows.count == 2)
+        // --force trains again and replaces the identical run: still one leaderboard row for it.
         let forced = try TrainingRun(request: request(epochs: 3), resultsDirectory: results).run(cache: cache, force: true)
-        #expect(!forced.reused && forced.folder.lastPathComponent == "gru1-fc1_run3")
-        #expect(try RunFolder.readMetrics(first.folder).request == request(epochs: 3), "--force must not overwrite the earlier run")
+        #expect(!forced.reused && forced.folder == first.folder)
+        #expect(!FileManager.default.fileExists(atPath: results.appendingPathComponent("Syn/mobilenetv2_f8/gru1-fc1_run3").path))
+        #expect(try ResultsReport.update(dataset: "Syn", resultsDirectory: results).rows.count == 2)
+    }
+
+    /// The same request on a cache with other contents (here one more video) is another run, not a reuse.
+    @Test func anIdenticalRequestOnAChangedCacheTrainsAgain() throws {
+        let results = work.appendingPathComponent("results")
+        let first = try TrainingRun(request: request(epochs: 2), resultsDirectory: results)
+            .run(cache: try CachedTrainingSet(cacheURL: try writeCache(), backbone: "mobilenetv2", frames: frames))
+        try FileManager.default.removeItem(at: work.appendingPathComponent("cache"))
+        let grown = try CachedTrainingSet(cacheURL: try writeCache(videos: 41), backbone: "mobilenetv2", frames: frames)
+        let second = try TrainingRun(request: request(epochs: 2), resultsDirectory: results).run(cache: grown)
+        #expect(!second.reused && second.folder != first.folder)
+        #expect(first.metrics.cacheFingerprint != second.metrics.cacheFingerprint)
+    }
+
+    /// scores.csv, the resolved settings and the validation threshold: enough to recompute every metric.
+    @Test func aRunKeepsItsScoresSettingsAndThreshold() throws {
+        let cache = try CachedTrainingSet(cacheURL: try writeCache(), backbone: "mobilenetv2", frames: frames)
+        let outcome = try TrainingRun(request: request(epochs: 6), resultsDirectory: work.appendingPathComponent("results")).run(cache: cache)
+        let metrics = try RunFolder.readMetrics(outcome.folder)
+        let table = try ScoresTable.read(outcome.folder.appendingPathComponent("scores.csv"))
+        #expect(Set(table.rows.map(\.video)) == Set(cache.data.videoIDs))
+        let split = try SplitPlan(cache: cache, seed: 42)
+        #expect(Set(table.rows.filter { $0.split == "test" }.map(\.video)) == Set(split.test.map { cache.data.videoIDs[$0] }))
+        for (name, scores) in [("val", metrics.validation), ("test", metrics.test)] {
+            let rows = table.rows.filter { $0.split == name }
+            #expect(rows.count == scores.videos)
+            #expect(Metrics.rocAUC(scores: rows.map(\.logit), labels: rows.map(\.label)) == scores.auc)
+            #expect(Metrics.accuracy(probabilities: rows.map(\.score), labels: rows.map(\.label)) == scores.accuracy)
+        }
+        let val = table.rows.filter { $0.split == "val" }
+        let threshold = try #require(metrics.valThreshold)
+        #expect(threshold == Metrics.balancedAccuracyThreshold(probabilities: val.map(\.score), labels: val.map(\.label)))
+        #expect(metrics.validation.balancedAccuracyAtValThreshold! >= metrics.validation.balancedAccuracy!)
+        let interval = try #require(metrics.test.aucInterval)
+        #expect(interval.lower <= metrics.test.auc && metrics.test.auc <= interval.upper)
+        let settings = try #require(metrics.settings)
+        #expect(settings.crop == "whole-frame" && settings.standardize && settings.schedule == "constant")
+        #expect(settings.classWeightReal > 0 && settings.classWeightFake > 0)
+        let model = try ModelFile.read(from: outcome.folder.appendingPathComponent("model.h5"))
+        #expect(model.threshold == threshold && model.thresholdRule == ModelFile.validationThresholdRule)
+        #expect(try JSONDecoder().decode(RunSettings.self, from: Data(model.settingsJSON!.utf8)) == settings)
+        let board = try ResultsReport.update(dataset: "Syn", resultsDirectory: work.appendingPathComponent("results"))
+        #expect(board.markdown().contains(Leaderboard.withInterval(metrics.test.auc, interval)))
+        #expect(board.csv().contains(",whole-frame,"))
     }
 
     @Test func concurrentRunsOfOneArchitectureNeverShareAFolder() async throws {
