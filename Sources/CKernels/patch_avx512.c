@@ -47,14 +47,27 @@ DFH_AVX512 static inline void patch_tile12(const float *const *rows, ptrdiff_t r
     }
 }
 
-DFH_AVX512 void dfh_patch_panels_avx512(const float *const *rows, ptrdiff_t runs, ptrdiff_t run_length,
-                                        ptrdiff_t run_stride, const float *packed, ptrdiff_t panels,
-                                        const float *bias, float lower, float upper, float *y) {
+// Weights in groups of panels of about this many bytes, so a group stays in the core's L2 while every pixel runs
+// over it (ResNet-50's 3x3 layers hold 2.3 and 9.4 MB): otherwise each 12 pixels stream them from L3.
+#define DFH_PATCH_GROUP_BYTES (384 * 1024)
+
+DFH_AVX512 void dfh_patch_panels_avx512(const float *const *starts, ptrdiff_t pixels, ptrdiff_t runs,
+                                        ptrdiff_t run_length, ptrdiff_t run_stride, const float *packed,
+                                        ptrdiff_t panels, const float *bias, float lower, float upper, float *y) {
     __m512 lo = _mm512_set1_ps(lower), hi = _mm512_set1_ps(upper);
     ptrdiff_t k = runs * run_length, n = panels * 16;
-    for (ptrdiff_t p = 0; p < panels; p += 2) {
-        int width = panels - p >= 2 ? 2 : 1;
-        patch_tile12(rows, runs, run_length, run_stride, packed + p * k * 16, k, width, bias + p * 16, n, lo, hi,
-                     y + p * 16);
+    ptrdiff_t group = DFH_PATCH_GROUP_BYTES / (k * 16 * (ptrdiff_t)sizeof(float)) & ~(ptrdiff_t)1;
+    if (group < 2) group = 2;
+    for (ptrdiff_t first = 0; first < panels; first += group) {
+        ptrdiff_t end = first + group < panels ? first + group : panels;
+        for (ptrdiff_t q = 0; q < pixels; q += 12) {
+            // A short last group is a full one ending at the last pixel: its repeated pixels come out identical.
+            if (pixels - q < 12) q = pixels - 12;
+            for (ptrdiff_t p = first; p < end; p += 2) {
+                int width = end - p >= 2 ? 2 : 1;
+                patch_tile12(starts + q, runs, run_length, run_stride, packed + p * k * 16, k, width, bias + p * 16,
+                             n, lo, hi, y + q * n + p * 16);
+            }
+        }
     }
 }

@@ -18,13 +18,13 @@ void dfh_pointwise_panels_avx512(const float *x, ptrdiff_t rows, ptrdiff_t k, co
                                  ptrdiff_t first_panel, ptrdiff_t end_panel, const float *bias,
                                  const float *shortcut, ptrdiff_t n, float lower, float upper, float *y);
 
-// y[12, n] (row stride n = panels * 16) = clamp(patches * W + bias, lower, upper) for 12 output pixels of a
-// k x k convolution read from a zero-padded NHWC input: pixel r's patch is `runs` runs of run_length floats
-// starting at rows[r], run_stride apart. packed: the layer's [runs * run_length][16] panels, all full width.
-// Each output is bias then one FMA per patch value in order, as PaddedPatchProduct's AVX2 tile computes it.
-void dfh_patch_panels_avx512(const float *const *rows, ptrdiff_t runs, ptrdiff_t run_length, ptrdiff_t run_stride,
-                             const float *packed, ptrdiff_t panels, const float *bias, float lower, float upper,
-                             float *y);
+// y[pixels, n] (row stride n = panels * 16) = clamp(patches * W + bias, lower, upper) for `pixels` (>= 12) output
+// pixels of a k x k convolution read from a zero-padded NHWC input: pixel q's patch is `runs` runs of run_length
+// floats starting at starts[q], run_stride apart. packed: the layer's [runs * run_length][16] panels, all full
+// width. Each output is bias then one FMA per patch value in order, as PaddedPatchProduct's AVX2 tile computes it.
+void dfh_patch_panels_avx512(const float *const *starts, ptrdiff_t pixels, ptrdiff_t runs, ptrdiff_t run_length,
+                             ptrdiff_t run_stride, const float *packed, ptrdiff_t panels, const float *bias,
+                             float lower, float upper, float *y);
 
 // `pixels` horizontally adjacent interior outputs of a depthwise k x k layer with stride s (pixels, k, s one of
 // 8/3/1, 8/5/1, 4/3/2, 4/5/2), channels [0, channels16) in 16-lane vectors (channels16 a multiple of 16, row

@@ -65,15 +65,10 @@ struct PaddedPatchProduct: Sendable {
                             var q = share.lowerBound
                             // On AVX-512, 12 pixels x 32 channels a tile (the same sums in the same order).
                             if isa == .avx512 && share.count >= 12 {
-                                var starts = [UnsafePointer<Float>?](repeating: x, count: 12)
-                                while q < share.upperBound {
-                                    q = min(q, share.upperBound - 12)
-                                    for r in 0..<12 { starts[r] = x + patchStart(q + r) }
-                                    dfh_patch_panels_avx512(starts, kernelHeight, runLength, runStride, w,
-                                                            outputs / 16, b, bounds.lower[0], bounds.upper[0],
-                                                            y + q * outputs)
-                                    q += 12
-                                }
+                                let starts = share.map { UnsafePointer<Float>?(x + patchStart($0)) }
+                                dfh_patch_panels_avx512(starts, share.count, kernelHeight, runLength, runStride, w,
+                                                        outputs / 16, b, bounds.lower[0], bounds.upper[0],
+                                                        y + q * outputs)
                                 return
                             }
                             while q < share.upperBound {

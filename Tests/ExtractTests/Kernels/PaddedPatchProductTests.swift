@@ -54,7 +54,8 @@ import Testing
 
     /// The AVX-512 12 x 32 tile sums in the AVX2 tile's order: the same bits, a lone last panel (48 outputs)
     /// and a short last group of 12 pixels (a 9 x 9 map: 81 pixels) included; and both match the definition.
-    @Test(arguments: [(16, 48, 3, 1), (16, 48, 3, 2), (3, 64, 7, 2)])
+    /// 256 inputs (K = 2304) split the 5 panels into L2-sized groups of 2, 2 and 1: the same chains.
+    @Test(arguments: [(16, 48, 3, 1), (16, 48, 3, 2), (3, 64, 7, 2), (256, 80, 3, 1)])
     func avx512TileMatchesAVX2BitForBit(_ c: (Int, Int, Int, Int)) throws {
         let (inputs, outputs, kernel, stride) = c
         let input = TestRandom.map(batch: 2, height: 9 * stride, width: 9 * stride, channels: inputs, seed: 16)
@@ -68,7 +69,9 @@ import Testing
         let avx2 = product(input, outputHeight: height, outputWidth: width, threads: 1, isa: .avx2)
         let want = naiveConvolution(input, torchWeights: weights, bias: bias, kernelHeight: kernel, kernelWidth: kernel,
                                     stride: stride, padding: .symmetric(kernel: kernel), groups: 1, activation: .relu)
-        #expect(maxAbsoluteDifference(avx2.data, want.data) < 1e-4)
+        // Relative to the largest output: K = 2304 sums reach tens, where float rounding differs by 1e-4 in order.
+        let scale = max(1, want.data.map(abs).max() ?? 0)
+        #expect(maxAbsoluteDifference(avx2.data, want.data) < 1e-5 * scale * Float(kernel * kernel * inputs).squareRoot())
         guard KernelISA.avx512Available else { return }
         for threads in [1, 2] {
             let same = product(input, outputHeight: height, outputWidth: width, threads: threads, isa: .avx512) == avx2

@@ -16,7 +16,7 @@ import Shared
         process.arguments = arguments + ["--data", "D", "--frames", "3", "--data-dir", work.appendingPathComponent("data").path,
                                          "--cache-dir", work.appendingPathComponent(cache).path,
                                          "--models-dir", WeightsTestSupport.packageRoot.appendingPathComponent("models").path,
-                                         "--config", work.appendingPathComponent("no-config.yaml").path]
+                                         "--config", work.appendingPathComponent("defaults.yaml").path]
         process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SLURM_") && $0.key != "JOB_COMPLETION_INDEX" }
             .merging(environment) { $1 }
         let err = Pipe()
@@ -37,6 +37,7 @@ import Shared
                                                 "-vf", "scale=96:72", "-c:v", "mpeg4", "-an", url.path])
         }
         try Data([1, 2, 3]).write(to: work.appendingPathComponent("data/D/fake/broken.mp4"))
+        try Data().write(to: work.appendingPathComponent("defaults.yaml"))  // the built-in defaults
         #expect(try extract([], cache: "single").0 == 0)
         let runs: [([String], [String: String])] = [
             (["--shard", "0/3"], [:]),
