@@ -87,7 +87,10 @@ struct KubernetesManifestTests {
         let job = try document("extract-indexed-job.yaml")
         let completions = try #require((job["spec"] as? [String: Any])?["completions"] as? Int)
         let missing = FileManager.default.temporaryDirectory.appendingPathComponent("k8s-\(UUID().uuidString)").path
-        let arguments = ["--shard-count", String(completions), "--data", "D", "--data-dir", missing, "--config", missing + ".yaml"]
+        let defaults = FileManager.default.temporaryDirectory.appendingPathComponent("k8s-defaults-\(UUID().uuidString).yaml")
+        try Data().write(to: defaults)  // the built-in defaults
+        defer { try? FileManager.default.removeItem(at: defaults) }
+        let arguments = ["--shard-count", String(completions), "--data", "D", "--data-dir", missing, "--config", defaults.path]
         let last = try extract(arguments, environment: ["JOB_COMPLETION_INDEX": String(completions - 1)])
         #expect(last.status != 0 && last.stderr.contains("does not exist"), "index \(completions - 1) should reach the dataset: \(last.stderr)")
         let beyond = try extract(arguments, environment: ["JOB_COMPLETION_INDEX": String(completions)])

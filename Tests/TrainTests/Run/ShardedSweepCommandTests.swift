@@ -17,7 +17,7 @@ import Testing
             "--data-dir", work.appendingPathComponent("data").path, "--cache-dir", work.appendingPathComponent("cache").path,
             "--results-dir", work.appendingPathComponent("results").path,
             "--models-dir", PredictTests.root.appendingPathComponent("models").path,
-            "--config", work.appendingPathComponent("none.yaml").path]
+            "--config", work.appendingPathComponent("defaults.yaml").path]
         process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SLURM_") }
             .merging(environment) { $1 }
         let out = Pipe(), err = Pipe()
@@ -54,6 +54,7 @@ import Testing
 
     @Test func shardsSplitTheGridAndNeverExtract() throws {
         try makeDataset()
+        try Data().write(to: work.appendingPathComponent("defaults.yaml"))  // the built-in defaults
         let grid = ["sweep", "--data", "S", "--frames", "4", "--archs", archs.joined(separator: ","), "--epochs", "2", "--jobs", "1"]
         let early = try train(grid + ["--shard", "0/2"])
         #expect(early.status != 0)
