@@ -10,6 +10,8 @@
 #   make backbones                              list the backbones and where each weight file comes from
 #   make test                                   the test suite (optimized build)
 #   make fuzz [FUZZ_SECONDS=600] [FUZZ_SEED=n]   mutation-fuzz the checkpoint reader for longer than `make test` does
+#   make slurm-extract DATA= FRAMES= SHARDS=16 [PARTITION= TIME= MEM= CPUS=]   a Slurm array + merge job (docs/scale-out.md)
+#   make slurm-sweep DATA= [ARCHS=] SHARDS=8 [AFTER=jobid]   the sweep grid as a Slurm array + leaderboard job
 BIN := .build/release
 
 # A variable given on the command line that the target does not read stops make, naming what it reads.
@@ -32,7 +34,7 @@ DEMO_DIR := data/demo
 .PHONY: setup build test fuzz demo demo-data extract merge faces train sweep predict backbones leaderboard clean help
 
 help:
-	@sed -n '1,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '1,14p' Makefile | sed 's/^# \{0,1\}//'
 
 # Re-checked every time (it is quick when all is there), so a fresh machine never misses a step.
 setup:
@@ -45,6 +47,7 @@ build: setup
 test: setup
 	$(SWIFT_BUILD) --build-tests
 	swift test -c release --skip-build
+	scripts/slurm/cluster-test.sh
 
 # The checkpoint reader on seeded mutations of its corpus; a crash leaves its input in .build/fuzz/current.pt.
 FUZZ_SECONDS ?= 600
@@ -119,3 +122,8 @@ bench: setup
 	$(SWIFT_BUILD)
 	bench/setup-venv.sh
 	python3 bench/run.py $(if $(filter-out 0,$(BENCH_QUICK)),--quick)
+
+# Sharded steps on Slurm (scripts/slurm/submit.sh reads these make variables); the cluster must see this folder.
+.PHONY: slurm-extract slurm-sweep
+slurm-extract slurm-sweep: build
+	scripts/slurm/submit.sh $(@:slurm-%=%)

@@ -39,7 +39,7 @@ func note<T>(_ key: String, _ value: (PipelineConfig) -> T) -> String { ConfigHe
 
 /// Loads the cache for (dataset, backbone, crop, frames), extracting it first when it is missing.
 func loadCache(dataset: String, backbone: String, crop: String, frames: Int, paths: PathOptions,
-               config: PipelineConfig) async throws -> CachedTrainingSet {
+               config: PipelineConfig, extractIfMissing: Bool = true) async throws -> CachedTrainingSet {
     guard let kind = BackboneKind(rawValue: backbone.lowercased()) else {
         throw PipelineError("unknown backbone '\(backbone)': choose one of \(BackboneKind.allCases.map(\.rawValue).joined(separator: ", "))")
     }
@@ -50,6 +50,9 @@ func loadCache(dataset: String, backbone: String, crop: String, frames: Int, pat
     let cacheURL = ExtractionRequest.cacheURL(cacheDirectory: cacheDirectory, dataset: dataset, backbone: kind,
                                               crop: cropPolicy, frames: frames)
     if !FileManager.default.fileExists(atPath: cacheURL.path) {
+        guard extractIfMissing else {
+            throw PipelineError("\(cacheURL.path) is missing: extract it first (make extract, or make slurm-extract on a cluster)")
+        }
         printError("train: \(cacheURL.path) is missing: extracting it first")
         var request = ExtractionRequest(
             dataset: dataset, dataDirectory: paths.url(paths.dataDir, config.paths.dataDir), cacheDirectory: cacheDirectory,
@@ -131,6 +134,8 @@ struct Sweep: AsyncParsableCommand {
     @Option(help: "Maximum epochs per run.\(note("train.epochs") { $0.train.epochs })") var epochs: Int?
     @Option(help: "Heads trained at once, one GEMM thread each (default: one per core); results equal one-at-a-time runs.")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Train only shard I of N of the grid (0-based, e.g. 0/4); inside a Slurm array job the default is SLURM_ARRAY_TASK_ID of SLURM_ARRAY_TASK_COUNT. Shards need their caches extracted already.")
+    var shard: String?
     @OptionGroup var paths: PathOptions
 
     func run() async throws {
@@ -150,44 +155,51 @@ struct Sweep: AsyncParsableCommand {
                 throw PipelineError("the sweep section of \(paths.config ?? PipelineConfig.defaultFile) needs at least one dataset and one arch")
             }
             for arch in sweep.archs { _ = try ArchitectureGrammar.parse(arch) }
-            let crop = self.crop ?? config.extract.crop
-            let frameCounts = sweep.frames.isEmpty ? [config.extract.frames] : sweep.frames
-            let backbones = list(self.backbones) ?? (sweep.backbones.isEmpty ? [config.extract.backbone] : sweep.backbones)
-            let resultsDirectory = paths.url(paths.resultsDir, config.paths.resultsDir)
-            let total = datasets.count * frameCounts.count * backbones.count * sweep.archs.count * sweep.seeds.count * sweep.learningRates.count
-            var done = 0
-            for dataset in datasets {
-                for frames in frameCounts {
-                    for backbone in backbones {
-                        let cache = try await loadCache(dataset: dataset, backbone: backbone, crop: crop,
-                                                        frames: frames, paths: paths, config: config)
-                        var requests: [TrainingRequest] = []
-                        for arch in sweep.archs {
-                            for seed in sweep.seeds {
-                                for lr in sweep.learningRates {
-                                    requests.append(TrainingRequest(
-                                        dataset: dataset, backbone: backbone.lowercased(), frames: frames,
-                                        crop: crop, architecture: arch,
-                                        learningRate: lr, epochs: epochs ?? config.train.epochs, batchSize: config.train.batchSize,
-                                        seed: seed, standardize: config.train.standardize, patience: config.train.patience))
-                                }
-                            }
-                        }
-                        try await Self.train(requests, cache: cache, resultsDirectory: resultsDirectory, jobs: jobs) { line in
-                            done += 1
-                            print("[\(done)/\(total)] " + line)
-                        }
-                    }
-                }
-                let board = try ResultsReport.update(dataset: dataset, resultsDirectory: resultsDirectory)
-                print("\n" + board.markdown())
-                if let best = board.best {
-                    print(String(format: "sweep: %@: best by validation AUC is %@ (val AUC %.3f); its test AUC is %.3f, test accuracy %.3f",
-                                 dataset, best.runDirectory, best.valAUC, best.testAUC, best.testAccuracy))
-                }
-                print("sweep: \(dataset): leaderboard and report in \(RunFolder.datasetResults(resultsDirectory, dataset: dataset).path)/")
+            let grid = SweepGrid(
+                datasets: datasets, frameCounts: sweep.frames.isEmpty ? [config.extract.frames] : sweep.frames,
+                backbones: list(self.backbones) ?? (sweep.backbones.isEmpty ? [config.extract.backbone] : sweep.backbones),
+                archs: sweep.archs, seeds: sweep.seeds, learningRates: sweep.learningRates)
+            let template = TrainingRequest(
+                dataset: "", backbone: "", frames: 0, crop: crop ?? config.extract.crop, architecture: "",
+                learningRate: 0, epochs: epochs ?? config.train.epochs, batchSize: config.train.batchSize,
+                seed: 0, standardize: config.train.standardize, patience: config.train.patience)
+            let all = grid.requests(template: template)
+            let shard = try self.shard.map(SweepShard.parse) ?? SweepShard.fromEnvironment(ProcessInfo.processInfo.environment)
+            let mine = shard.map { Array(all[$0.range(of: all.count)]) } ?? all
+            if let shard {
+                let range = shard.range(of: all.count)
+                print("sweep: shard \(shard): " + (range.isEmpty ? "no runs" : "runs \(range.lowerBound + 1)-\(range.upperBound)") + " of \(all.count)")
+            }
+            try await run(mine, shard: shard, config: config)
+        }
+    }
+
+    /// Trains `requests` cache by cache, then updates the leaderboard of every dataset they touched.
+    private func run(_ requests: [TrainingRequest], shard: SweepShard?, config: PipelineConfig) async throws {
+        let resultsDirectory = paths.url(paths.resultsDir, config.paths.resultsDir)
+        var done = 0
+        for group in SweepGrid.groupedByCache(requests) {
+            let first = group[0]
+            // Shards of one array would extract a missing cache all at once: they require it instead.
+            let cache = try await loadCache(dataset: first.dataset, backbone: first.backbone, crop: first.crop,
+                                            frames: first.frames, paths: paths, config: config, extractIfMissing: shard == nil)
+            try await Self.train(group, cache: cache, resultsDirectory: resultsDirectory, jobs: jobs) { line in
+                done += 1
+                print("[\(done)/\(requests.count)] " + line)
             }
         }
+        var datasets: [String] = []
+        for request in requests where !datasets.contains(request.dataset) { datasets.append(request.dataset) }
+        for dataset in datasets {
+            let board = try ResultsReport.update(dataset: dataset, resultsDirectory: resultsDirectory)
+            print("\n" + board.markdown())
+            if let best = board.best {
+                print(String(format: "sweep: %@: best by validation AUC is %@ (val AUC %.3f); its test AUC is %.3f, test accuracy %.3f",
+                             dataset, best.runDirectory, best.valAUC, best.testAUC, best.testAccuracy))
+            }
+            print("sweep: \(dataset): leaderboard and report in \(RunFolder.datasetResults(resultsDirectory, dataset: dataset).path)/")
+        }
+        if shard != nil { print("sweep: other shards may still be running: `make leaderboard` collects every finished run") }
     }
 }
 
