@@ -46,3 +46,23 @@ extension HeadLayer {
         return typed
     }
 }
+
+/// A layer whose forward pass needs neither the mode nor randomness (dense, recurrent, attention pooling):
+/// `apply` and `backpropagate` follow from its typed `forward` and `backward`.
+public protocol DeterministicLayer: HeadLayer {
+    associatedtype Cache: Sendable
+    func forward(_ input: Activations) -> (Activations, Cache)
+    func backward(_ cache: Cache, outputGradient: [Float], needsInputGradient: Bool) -> (input: [Float]?, parameters: [[Float]])
+}
+
+extension DeterministicLayer {
+    public mutating func apply(_ input: Activations, mode: Mode, random: inout SeededRandom) -> (Activations, any Sendable) {
+        let (output, cache) = forward(input)
+        return (output, cache)
+    }
+
+    public func backpropagate(_ cache: any Sendable, outputGradient: [Float], needsInputGradient: Bool)
+        -> (input: [Float]?, parameters: [[Float]]) {
+        backward(self.cache(cache, as: Cache.self), outputGradient: outputGradient, needsInputGradient: needsInputGradient)
+    }
+}

@@ -106,7 +106,7 @@ public struct AttentionPooling: Sendable {
     }
 }
 
-extension AttentionPooling: HeadLayer {
+extension AttentionPooling: DeterministicLayer {
     public init(spec: LayerSpec, inputFeatures: Int, random: inout SeededRandom) {
         guard case let .attentionPooling(units) = spec else { preconditionFailure("AttentionPooling built from \(spec)") }
         self.init(features: inputFeatures, units: units, random: &random)
@@ -132,13 +132,4 @@ extension AttentionPooling: HeadLayer {
         }
     }
 
-    public mutating func apply(_ input: Activations, mode: Mode, random: inout SeededRandom) -> (Activations, any Sendable) {
-        let (output, cache) = forward(input)
-        return (output, cache)
-    }
-
-    public func backpropagate(_ cache: any Sendable, outputGradient: [Float], needsInputGradient: Bool)
-        -> (input: [Float]?, parameters: [[Float]]) {
-        backward(self.cache(cache, as: Cache.self), outputGradient: outputGradient, needsInputGradient: needsInputGradient)
-    }
 }

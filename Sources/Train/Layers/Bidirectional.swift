@@ -85,7 +85,7 @@ public struct Bidirectional<Inner: RecurrentLayer>: Sendable {
     }
 }
 
-extension Bidirectional: HeadLayer {
+extension Bidirectional: DeterministicLayer {
     public init(spec: LayerSpec, inputFeatures: Int, random: inout SeededRandom) {
         guard case let .bidirectional(_, units, returnSequences) = spec else { preconditionFailure("Bidirectional built from \(spec)") }
         let ahead = Inner(inputDim: inputFeatures, units: units, returnSequences: returnSequences, random: &random)
@@ -116,13 +116,4 @@ extension Bidirectional: HeadLayer {
         if index < half { forwardLayer.updateParameter(index, body) } else { backwardLayer.updateParameter(index - half, body) }
     }
 
-    public mutating func apply(_ input: Activations, mode: Mode, random: inout SeededRandom) -> (Activations, any Sendable) {
-        let (output, cache) = forward(input)
-        return (output, cache)
-    }
-
-    public func backpropagate(_ cache: any Sendable, outputGradient: [Float], needsInputGradient: Bool)
-        -> (input: [Float]?, parameters: [[Float]]) {
-        backward(self.cache(cache, as: Cache.self), outputGradient: outputGradient, needsInputGradient: needsInputGradient)
-    }
 }

@@ -61,7 +61,7 @@ public struct Dense: Sendable {
     }
 }
 
-extension Dense: HeadLayer {
+extension Dense: DeterministicLayer {
     public init(spec: LayerSpec, inputFeatures: Int, random: inout SeededRandom) {
         guard case let .dense(units, relu) = spec else { preconditionFailure("Dense built from \(spec)") }
         self.init(inputDim: inputFeatures, units: units, relu: relu, random: &random)
@@ -90,13 +90,4 @@ extension Dense: HeadLayer {
         }
     }
 
-    public mutating func apply(_ input: Activations, mode: Mode, random: inout SeededRandom) -> (Activations, any Sendable) {
-        let (output, cache) = forward(input)
-        return (output, cache)
-    }
-
-    public func backpropagate(_ cache: any Sendable, outputGradient: [Float], needsInputGradient: Bool)
-        -> (input: [Float]?, parameters: [[Float]]) {
-        backward(self.cache(cache, as: Cache.self), outputGradient: outputGradient, needsInputGradient: needsInputGradient)
-    }
 }

@@ -169,15 +169,6 @@ extension GRU: HeadLayer {
         }
     }
 
-    public mutating func apply(_ input: Activations, mode: Mode, random: inout SeededRandom) -> (Activations, any Sendable) {
-        let (output, cache) = forward(input)
-        return (output, cache)
-    }
-
-    public func backpropagate(_ cache: any Sendable, outputGradient: [Float], needsInputGradient: Bool)
-        -> (input: [Float]?, parameters: [[Float]]) {
-        backward(self.cache(cache, as: Cache.self), outputGradient: outputGradient, needsInputGradient: needsInputGradient)
-    }
 }
 
 extension GRU: RecurrentLayer {

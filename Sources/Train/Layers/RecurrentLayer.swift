@@ -1,8 +1,7 @@
 import Shared
 
 /// A recurrent layer over masked sequences (GRU, LSTM): what `Bidirectional` needs to run one in each direction.
-public protocol RecurrentLayer: HeadLayer {
-    associatedtype Cache: Sendable
+public protocol RecurrentLayer: DeterministicLayer {
     init(inputDim: Int, units: Int, returnSequences: Bool, random: inout SeededRandom)
     /// Which cell this is, for `LayerSpec.bidirectional`.
     static var cell: LayerSpec.RecurrentCell { get }
@@ -10,6 +9,4 @@ public protocol RecurrentLayer: HeadLayer {
     var returnSequences: Bool { get }
     /// Stored arrays of a layer with these sizes, as `parameterShapes` names them.
     static func parameterShapes(inputDim: Int, units: Int) -> [(field: String, shape: [Int])]
-    func forward(_ input: Activations) -> (Activations, Cache)
-    func backward(_ cache: Cache, outputGradient: [Float], needsInputGradient: Bool) -> (input: [Float]?, parameters: [[Float]])
 }
