@@ -147,6 +147,10 @@ struct Embed: AsyncParsableCommand {
             var request = try options.request()
             request.shard = try ShardSelection.resolve(flag: shard, shardCount: shardCount,
                                                        environment: ProcessInfo.processInfo.environment)
+            if shard == nil, let picked = request.shard {
+                // An array over something else (datasets, say) would otherwise extract 1/N of each silently.
+                printError("extract: shard \(picked) from the job's array index (--shard I/N overrides it; --shard 0/1 extracts everything)")
+            }
             let summary = try await ExtractionRun(request: request).run()
             print(summary.line)
         }

@@ -9,6 +9,8 @@ public enum ShardSelection {
         public static let slurmTaskCount = "SLURM_ARRAY_TASK_COUNT"
         /// Arrays numbered from another first index (`--array=1-8`) count shards from it.
         public static let slurmTaskMin = "SLURM_ARRAY_TASK_MIN"
+        /// With MIN and COUNT, tells a stepped or gapped array (`--array=0-6:2`) from a consecutive one.
+        public static let slurmTaskMax = "SLURM_ARRAY_TASK_MAX"
         public static let jobCompletionIndex = "JOB_COMPLETION_INDEX"
     }
 
@@ -43,8 +45,9 @@ public enum ShardSelection {
             throw PipelineError("--shard-count \(shardCount) disagrees with \(Name.slurmTaskCount)=\(count)")
         }
         let first = Int(environment[Name.slurmTaskMin] ?? "0") ?? 0
-        guard taskID - first >= 0, taskID - first < count else {
-            throw PipelineError("\(Name.slurmTaskID)=\(taskID) is not one of \(count) consecutive tasks from \(first): use a job array without steps or gaps (sbatch --array=0-\(count - 1)) or give --shard I/N")
+        let last = Int(environment[Name.slurmTaskMax] ?? "") ?? first + count - 1
+        guard last - first == count - 1, taskID - first >= 0, taskID - first < count else {
+            throw PipelineError("\(Name.slurmTaskID)=\(taskID) is not one of \(count) consecutive tasks from \(first) (tasks \(first)..\(last)): use a job array without steps or gaps (sbatch --array=0-\(count - 1)) or give --shard I/N")
         }
         return try ShardSpec(index: taskID - first, count: count)
     }

@@ -1,3 +1,4 @@
+import Extract
 import Foundation
 import Shared
 
@@ -27,22 +28,13 @@ public struct SweepShard: Sendable, Equatable, CustomStringConvertible {
         return try SweepShard(index: index, count: count)
     }
 
-    /// A Slurm array task's shard, SLURM_ARRAY_TASK_ID of SLURM_ARRAY_TASK_COUNT, for an array numbered
-    /// 0..N-1 (`--array=0-3`). Any other array (from 1, stepped, a resubmitted subset) cannot say N: pass
-    /// --shard I/N there. Nil outside an array job.
+    /// A Slurm array task's shard, read by the rules `extract` uses (`ShardSelection`): SLURM_ARRAY_TASK_ID
+    /// counted from SLURM_ARRAY_TASK_MIN of SLURM_ARRAY_TASK_COUNT consecutive tasks; a stepped or gapped array
+    /// is refused (pass --shard I/N there). Nil outside an array job.
     public static func fromEnvironment(_ environment: [String: String]) throws -> SweepShard? {
-        guard let idText = environment["SLURM_ARRAY_TASK_ID"], let countText = environment["SLURM_ARRAY_TASK_COUNT"] else {
-            return nil
-        }
-        guard let id = Int(idText), let count = Int(countText) else {
-            throw PipelineError("SLURM_ARRAY_TASK_ID=\(idText) and SLURM_ARRAY_TASK_COUNT=\(countText) are not numbers; pass --shard I/N instead")
-        }
-        let min = environment["SLURM_ARRAY_TASK_MIN"].flatMap { Int($0) } ?? 0
-        let max = environment["SLURM_ARRAY_TASK_MAX"].flatMap { Int($0) } ?? count - 1
-        guard min == 0, max == count - 1, id < count else {
-            throw PipelineError("this Slurm array is not numbered 0..\(count - 1) (task \(id), tasks \(min)..\(max)), so it does not say the shard count: pass --shard I/N, as scripts/slurm/sweep-array.sbatch does")
-        }
-        return try SweepShard(index: id, count: count)
+        guard environment[ShardSelection.Variable.slurmTaskID] != nil,
+              let shard = try ShardSelection.resolve(flag: nil, shardCount: nil, environment: environment) else { return nil }
+        return try SweepShard(index: shard.index, count: shard.count)
     }
 
     /// The positions of a grid of `total` runs that this shard trains: `total` split into `count` blocks

@@ -216,6 +216,8 @@ import Shared
                                            (nil, 6, [:]), (nil, 6, ["JOB_COMPLETION_INDEX": "6"]),
                                            (nil, nil, ["SLURM_ARRAY_TASK_ID": "1"]),
                                            (nil, nil, ["SLURM_ARRAY_TASK_ID": "9", "SLURM_ARRAY_TASK_COUNT": "4"]),
+                                           (nil, nil, ["SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_COUNT": "4",
+                                                       "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_MAX": "6"]),
                                            (nil, 3, ["SLURM_ARRAY_TASK_ID": "1", "SLURM_ARRAY_TASK_COUNT": "4"])] as [(String?, Int?, [String: String])] {
             #expect(throws: PipelineError.self, "\(String(describing: flag)) \(String(describing: count)) \(environment)") {
                 try ShardSelection.resolve(flag: flag, shardCount: count, environment: environment)

@@ -52,8 +52,11 @@ struct SweepShardTests {
                 == SweepShard(index: 3, count: 4))
         #expect(try SweepShard.fromEnvironment(["SLURM_ARRAY_TASK_ID": "0", "SLURM_ARRAY_TASK_COUNT": "4",
                                                 "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_MAX": "3"]) == SweepShard(index: 0, count: 4))
-        // Arrays that do not say N: numbered from 1, stepped, or a resubmitted subset.
-        for (id, count, min, max) in [("4", "4", "1", "4"), ("4", "4", "0", "6"), ("2", "1", "2", "2")] {
+        // Numbered from 1, as `extract` reads it: task 4 of 1..4 is shard 3/4.
+        #expect(try SweepShard.fromEnvironment(["SLURM_ARRAY_TASK_ID": "4", "SLURM_ARRAY_TASK_COUNT": "4",
+                                                "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_MAX": "4"]) == SweepShard(index: 3, count: 4))
+        // Arrays that do not say N: stepped (0,2,4,6) or with a gap (0,1,5).
+        for (id, count, min, max) in [("4", "4", "0", "6"), ("1", "3", "0", "5")] {
             #expect(throws: (any Error).self, "task \(id) of \(count), \(min)..\(max)") {
                 try SweepShard.fromEnvironment(["SLURM_ARRAY_TASK_ID": id, "SLURM_ARRAY_TASK_COUNT": count,
                                                 "SLURM_ARRAY_TASK_MIN": min, "SLURM_ARRAY_TASK_MAX": max])
