@@ -2,7 +2,7 @@ import Foundation
 
 /// eval/<DATA>/metrics.json: a trained head's scores on one dataset's cache (docs/results-format.md).
 public struct EvaluationMetrics: Codable, Sendable, Equatable {
-    /// The model file, as given.
+    /// The model file's absolute path.
     public var model: String
     /// The dataset the head was trained on, and the one scored here.
     public var trainDataset: String
