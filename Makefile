@@ -7,6 +7,8 @@
 #   make train DATA=CelebDF FRAMES=32 ARCH=gru2-fc2 [CROP=face] [LR=1e-3] [EPOCHS=100] [SEED=42] [BACKBONE=...]
 #   make sweep [DATA=DFD] [FRAMES=16,32] [ARCH=gru1-fc1,gru2-fc2] [BACKBONE=..] [CROP=..]  pipeline.yaml's sweep grid
 #   make predict MODEL=results/.../model.h5 VIDEO=clip.mp4   score new videos with a trained head
+#   make evaluate MODEL=results/.../model.h5 DATA=demo2 [SPLIT=all|test]   score a head on another dataset (cross-dataset)
+#   make demo2-data                             a second demo dataset, made the same way from other footage
 #   make backbones                              list the backbones and where each weight file comes from
 #   make test                                   the test suite (optimized build)
 #   make fuzz [FUZZ_SECONDS=600] [FUZZ_SEED=n]   mutation-fuzz the checkpoint reader for longer than `make test` does
@@ -21,20 +23,21 @@ USES_faces := DATA FRAMES DATA_DIR SAMPLING FACE_SCALE DETECT_MAX_SIDE NO_FACE P
 USES_train := DATA FRAMES BACKBONE DATA_DIR CROP ARCH LR EPOCHS SEED BATCH
 USES_sweep := DATA DATA_DIR EPOCHS FRAMES ARCH BACKBONE CROP
 USES_predict := MODEL VIDEO WEIGHTS JSON
+USES_evaluate := MODEL DATA SPLIT DATA_DIR
 USES_leaderboard := DATA
 USES_demo := BACKBONE
-CHECKED_VARS := $(sort $(foreach goal,extract merge faces train sweep predict leaderboard demo,$(USES_$(goal))) LR SEED)
-$(foreach goal,$(filter $(MAKECMDGOALS),extract merge faces train sweep predict leaderboard demo),\
+CHECKED_VARS := $(sort $(foreach goal,extract merge faces train sweep predict evaluate leaderboard demo,$(USES_$(goal))) LR SEED)
+$(foreach goal,$(filter $(MAKECMDGOALS),extract merge faces train sweep predict evaluate leaderboard demo),\
   $(foreach var,$(filter-out $(USES_$(goal)),$(CHECKED_VARS)),$(if $(filter command line,$(origin $(var))),\
     $(error make $(goal) does not use $(var)=$($(var)) (it reads $(USES_$(goal))): drop $(var), or set it in pipeline.yaml or with the target that reads it))))
 # One build configuration for binaries and tests (testable imports on), so `make test` and `make extract` share it.
 SWIFT_BUILD := swift build -c release -Xswiftc -enable-testing
 DEMO_DIR := data/demo
 
-.PHONY: setup build test fuzz demo demo-data extract merge faces train sweep predict backbones leaderboard clean help
+.PHONY: setup build test fuzz demo demo-data demo2-data extract merge faces train sweep predict evaluate backbones leaderboard clean help
 
 help:
-	@sed -n '1,14p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '1,16p' Makefile | sed 's/^# \{0,1\}//'
 
 # Re-checked every time (it is quick when all is there), so a fresh machine never misses a step.
 setup:
@@ -58,6 +61,10 @@ fuzz: setup
 
 demo-data: setup
 	@[ -d $(DEMO_DIR) ] || python3 scripts/make_demo_data.py --out $(DEMO_DIR)
+
+# The same clips and manipulation from other footage (pan-and-zoom clips of photos), for `make evaluate DATA=demo2`.
+demo2-data: setup
+	@[ -d data/demo2 ] || python3 scripts/make_demo_data.py --sources photos --pairs 20 --out data/demo2
 
 # The whole pipeline on the built-in demo: extract, three heads, leaderboard + report.html.
 DEMO_ARCHS := gru1-fc1,gru2-fc2,gru3-bn-fc2
@@ -105,6 +112,12 @@ sweep: build
 predict: build
 	@[ -n "$(MODEL)" ] && [ -n "$(VIDEO)" ] || { echo "usage: make predict MODEL=path/to/model.h5 VIDEO=video-or-folder [JSON=1]"; exit 2; }
 	$(BIN)/predict --model $(MODEL) $(if $(WEIGHTS),--weights $(WEIGHTS)) $(if $(filter-out 0,$(JSON)),--json) $(VIDEO)
+
+# make evaluate MODEL=results/demo/mobilenetv2_f16/gru1-fc1/model.h5 DATA=demo2 [SPLIT=all|test]: writes
+# <run>/eval/<DATA>/ and the cross-dataset table of the model's report (default SPLIT: test at home, all elsewhere)
+evaluate: build $(if $(filter demo2,$(DATA)),demo2-data)
+	@[ -n "$(MODEL)" ] && [ -n "$(DATA)" ] || { echo "usage: make evaluate MODEL=path/to/model.h5 DATA=dataset [SPLIT=all|test]"; exit 2; }
+	$(BIN)/train evaluate --model $(MODEL) --data $(DATA) $(if $(SPLIT),--split $(SPLIT)) $(if $(DATA_DIR),--data-dir $(DATA_DIR))
 
 backbones: build
 	$(BIN)/extract backbones

@@ -16,7 +16,7 @@ struct TrainCommand: AsyncParsableCommand {
         \(ArchitectureGrammar.summary)
         """,
         version: ToolVersion.string,
-        subcommands: [Fit.self, Sweep.self, LeaderboardCommand.self, Compare.self],
+        subcommands: [Fit.self, Sweep.self, LeaderboardCommand.self, Compare.self, Evaluate.self],
         defaultSubcommand: Fit.self)
 }
 

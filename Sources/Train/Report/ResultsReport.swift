@@ -19,11 +19,13 @@ public enum ResultsReport {
             }
         }
         let board = Leaderboard(rows: rows)
+        let crossDataset = CrossDatasetTable(root: root, board: board)
         try fm.createDirectory(at: root, withIntermediateDirectories: true)
         try board.csv().write(to: root.appendingPathComponent("leaderboard.csv"), atomically: true, encoding: .utf8)
-        try ("# \(dataset) leaderboard\n\n" + board.markdown())
+        try ("# \(dataset) leaderboard\n\n" + board.markdown() + crossDataset.markdown(home: dataset))
             .write(to: root.appendingPathComponent("leaderboard.md"), atomically: true, encoding: .utf8)
-        try html(dataset: dataset, board: board).write(to: root.appendingPathComponent("report.html"), atomically: true, encoding: .utf8)
+        try html(dataset: dataset, board: board, crossDataset: crossDataset.html(home: dataset))
+            .write(to: root.appendingPathComponent("report.html"), atomically: true, encoding: .utf8)
         return board
     }
 
@@ -45,7 +47,7 @@ public enum ResultsReport {
             + (others.isEmpty ? "train one first (make train DATA=\(dataset))" : "datasets with runs: \(others.joined(separator: ", "))"))
     }
 
-    static func html(dataset: String, board: Leaderboard) -> String {
+    static func html(dataset: String, board: Leaderboard, crossDataset: String = "") -> String {
         let best = board.bestPerArch
         var table = "<tr><th>rank</th><th>run</th><th>backbone</th><th>frames</th><th>arch</th><th>crop</th><th>sampling</th><th>seed</th><th>lr</th><th>epochs</th><th>train s</th><th>val AUC</th><th>val acc</th><th>test AUC [95% CI]</th><th>test acc [95% CI]</th></tr>\n"
         for (rank, row) in board.rows.enumerated() {
@@ -77,7 +79,7 @@ public enum ResultsReport {
         bootstrap (2000 resamples, percentile method).</p>
         <table>
         \(table)</table>
-        \(sections)</body></html>
+        \(crossDataset)\(sections)</body></html>
 
         """
     }

@@ -30,8 +30,9 @@ public struct RunComparison: Sendable {
         self.test = test
     }
 
+    /// A cross-dataset evaluation of every video (split `all`) compares like a test split.
     private static func testRows(_ table: ScoresTable) -> [String: ScoresTable.Row] {
-        Dictionary(table.rows.filter { $0.split == "test" }.map { ($0.video, $0) }, uniquingKeysWith: { first, _ in first })
+        Dictionary(table.rows.filter { $0.split == "test" || $0.split == "all" }.map { ($0.video, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The scores.csv of a run folder (or the file itself).

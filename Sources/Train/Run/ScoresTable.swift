@@ -3,7 +3,8 @@ import Shared
 
 /// scores.csv of a run: every video of the cache with its label, the split it was in and the kept head's
 /// score, so metrics can be recomputed, thresholds re-chosen and runs compared video by video.
-/// Columns: video, label (0 real, 1 fake), split (train, val, test), score (probability of fake), logit.
+/// Columns: video, label (0 real, 1 fake), split (train, val, test; `all` in a cross-dataset evaluation of
+/// every video), score (probability of fake), logit.
 public struct ScoresTable: Sendable, Equatable {
     public static let fileName = "scores.csv"
     public static let header = "video,label,split,score,logit"
@@ -60,9 +61,9 @@ public struct ScoresTable: Sendable, Equatable {
         lines.removeFirst()
         return ScoresTable(rows: try lines.enumerated().map { number, line in
             let fields = fieldsOf(line)
-            guard fields.count == 5, let label = Int(fields[1]), label == 0 || label == 1, ["train", "val", "test"].contains(fields[2]),
+            guard fields.count == 5, let label = Int(fields[1]), label == 0 || label == 1, ["train", "val", "test", "all"].contains(fields[2]),
                   let score = Float(fields[3]), let logit = Float(fields[4]), score.isFinite, logit.isFinite else {
-                throw PipelineError("\(url.path) line \(number + 2) is not 'video,label(0|1),split(train|val|test),score,logit' with finite numbers")
+                throw PipelineError("\(url.path) line \(number + 2) is not 'video,label(0|1),split(train|val|test|all),score,logit' with finite numbers")
             }
             return Row(video: fields[0], label: label, split: fields[2], score: score, logit: logit)
         })
