@@ -11,7 +11,7 @@ import Shared
     private func run(_ executable: URL, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
         try FileManager.default.createDirectory(at: fixture.work, withIntermediateDirectories: true)
         let errorsFile = fixture.work.appendingPathComponent("stderr-\(UUID().uuidString).txt")
-        FileManager.default.createFile(atPath: errorsFile.path, contents: nil)
+        try Data().write(to: errorsFile)
         let errors = try FileHandle(forWritingTo: errorsFile)
         defer { try? errors.close() }
         let process = Process()
