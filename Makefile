@@ -6,7 +6,7 @@
 #   make faces DATA=CelebDF FRAMES=32 [PREVIEW=1]   face tracks only (MTCNN), with a contact sheet of the crops
 #   make train DATA=CelebDF FRAMES=32 ARCH=gru2-fc2 [CROP=face] [LR=1e-3] [EPOCHS=100] [SEED=42] [BACKBONE=...]
 #   make sweep [DATA=DFD] [FRAMES=16,32] [ARCH=gru1-fc1,gru2-fc2] [BACKBONE=..] [CROP=..]  pipeline.yaml's sweep grid
-#   make predict MODEL=results/.../model.h5 VIDEO=clip.mp4   score new videos with a trained head
+#   make predict MODEL=results/.../model.h5 VIDEO=clip.mp4 [JSON=1] [PER_FRAME=1] [REPORT=x.html] [LABELS=labels.csv]
 #   make evaluate MODEL=results/.../model.h5 DATA=demo2 [SPLIT=all|test]   score a head on another dataset (cross-dataset)
 #   make demo2-data                             a second demo dataset, made the same way from other footage
 #   make backbones                              list the backbones and where each weight file comes from
@@ -22,7 +22,7 @@ USES_merge := DATA FRAMES BACKBONE CROP COPY
 USES_faces := DATA FRAMES DATA_DIR SAMPLING FACE_SCALE DETECT_MAX_SIDE NO_FACE PREVIEW
 USES_train := DATA FRAMES BACKBONE DATA_DIR CROP ARCH LR EPOCHS SEED BATCH
 USES_sweep := DATA DATA_DIR EPOCHS FRAMES ARCH BACKBONE CROP
-USES_predict := MODEL VIDEO WEIGHTS JSON
+USES_predict := MODEL VIDEO WEIGHTS JSON PER_FRAME REPORT LABELS
 USES_evaluate := MODEL DATA SPLIT DATA_DIR
 USES_leaderboard := DATA
 USES_demo := BACKBONE
@@ -108,10 +108,15 @@ sweep: build
 	    $(if $(FRAMES),--frames $(FRAMES)) $(if $(ARCH),--archs $(ARCH)) $(if $(BACKBONE),--backbones $(BACKBONE)) \
 	    $(if $(CROP),--crop $(CROP))
 
-# make predict MODEL=results/DFD/mobilenetv2_f32/gru2-fc2/model.h5 VIDEO=some.mp4 (or a folder) [JSON=1]
-predict: build
-	@[ -n "$(MODEL)" ] && [ -n "$(VIDEO)" ] || { echo "usage: make predict MODEL=path/to/model.h5 VIDEO=video-or-folder [JSON=1]"; exit 2; }
-	$(BIN)/predict --model $(MODEL) $(if $(WEIGHTS),--weights $(WEIGHTS)) $(if $(filter-out 0,$(JSON)),--json) $(VIDEO)
+# make predict MODEL=results/DFD/mobilenetv2_f32/gru2-fc2/model.h5 VIDEO=some.mp4 (or a folder)
+#   [JSON=1] [PER_FRAME=1] [REPORT=out.html] [LABELS=labels.csv]; stdout carries only the result (JSON=1: only JSON)
+PREDICT_ARGS = --model $(MODEL) $(if $(WEIGHTS),--weights $(WEIGHTS)) $(if $(filter-out 0,$(JSON)),--json) \
+    $(if $(filter-out 0,$(PER_FRAME)),--per-frame) $(if $(REPORT),--report $(REPORT)) $(if $(LABELS),--labels $(LABELS))
+predict:
+	@[ -n "$(MODEL)" ] && [ -n "$(VIDEO)" ] || { echo "usage: make predict MODEL=path/to/model.h5 VIDEO=video-or-folder [JSON=1] [PER_FRAME=1] [REPORT=out.html] [LABELS=labels.csv]" >&2; exit 2; }
+	@$(MAKE) --no-print-directory build >&2
+	@echo "$(BIN)/predict $(PREDICT_ARGS) $(VIDEO)" >&2
+	@$(BIN)/predict $(PREDICT_ARGS) $(VIDEO)
 
 # make evaluate MODEL=results/demo/mobilenetv2_f16/gru1-fc1/model.h5 DATA=demo2 [SPLIT=all|test]: writes
 # <run>/eval/<DATA>/ and the cross-dataset table of the model's report (default SPLIT: test at home, all elsewhere)

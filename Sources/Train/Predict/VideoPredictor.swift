@@ -2,38 +2,6 @@ import Foundation
 import Extract
 import Shared
 
-/// One scored video: the head's fake probability, or why the video could not be scored.
-public struct VideoPrediction: Sendable, Codable, Equatable {
-    public var video: String
-    public var fakeProbability: Double?
-    public var label: String?          // "fake" / "real" at the model's threshold (fake above it)
-    public var validFrames: Int
-    public var error: String?
-    /// The model's threshold the label was decided at.
-    public var threshold: Double?
-
-    public init(video: String, fakeProbability: Double?, label: String?, validFrames: Int, error: String?,
-                threshold: Double? = nil) {
-        (self.video, self.fakeProbability, self.label, self.validFrames, self.error) = (video, fakeProbability, label, validFrames, error)
-        self.threshold = threshold
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case video, fakeProbability = "fake_probability", label, validFrames = "valid_frames", error, threshold
-    }
-
-    /// JSON has no NaN or infinity: a non-finite score is written as null so one bad row never fails the output.
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(video, forKey: .video)
-        try container.encode(fakeProbability.flatMap { $0.isFinite ? $0 : nil }, forKey: .fakeProbability)
-        try container.encodeIfPresent(label, forKey: .label)
-        try container.encode(validFrames, forKey: .validFrames)
-        try container.encodeIfPresent(error, forKey: .error)
-        try container.encodeIfPresent(threshold, forKey: .threshold)
-    }
-}
-
 /// Scores new videos with a trained head, embedding them exactly as its training cache was made:
 /// the backbone (weights checked by SHA-256), frame count, input size and crop recorded in the model file.
 public struct VideoPredictor: Sendable {
@@ -87,20 +55,21 @@ public struct VideoPredictor: Sendable {
                             tracking: settings.tracking, noFace: face.noFace)
     }
 
-    /// One video's network inputs, cropped as the model's cache was.
-    private static func inputs(_ url: URL, sampler: VideoFrameSampler, faces: FaceCropping?) throws -> SampledFrames {
-        guard let faces else { return try sampler.sample(url) }
-        return try faces.with(sampler).process(url).sampled
+    /// One video's network inputs, cropped as the model's cache was, and its frame rate (for time stamps).
+    private static func inputs(_ url: URL, sampler: VideoFrameSampler, faces: FaceCropping?) throws -> SampledVideoInputs {
+        let sampled = try faces.map { try $0.with(sampler).process(url).sampled } ?? sampler.sample(url)
+        return SampledVideoInputs(frames: sampled, framesPerSecond: try VideoFrameRate.read(url))
     }
 
-    public func predict(_ url: URL, displayName: String? = nil) -> VideoPrediction {
+    public func predict(_ url: URL, displayName: String? = nil, detail: PredictionDetail = PredictionDetail()) -> VideoPrediction {
         let name = displayName ?? url.path
-        return prediction(Result { try Self.inputs(url, sampler: sampler, faces: faces) }, name: name)
+        return prediction(Result { try Self.inputs(url, sampler: sampler, faces: faces) }, name: name, detail: detail)
     }
 
     /// Scores many videos in order, decoding the next ones while the CNN embeds the current one (as `extract`
     /// does); progress(done) is called after each video.
-    public func predict(_ urls: [URL], displayNames: [String], progress: (Int) -> Void = { _ in }) async throws
+    public func predict(_ urls: [URL], displayNames: [String], detail: PredictionDetail = PredictionDetail(),
+                        progress: (Int) -> Void = { _ in }) async throws
         -> [VideoPrediction] {
         precondition(urls.count == displayNames.count, "one display name per video")
         var predictions: [VideoPrediction] = []
@@ -108,29 +77,39 @@ public struct VideoPredictor: Sendable {
         try await sampler.forEachVideo(urls, work: { index, sampler in
             try Self.inputs(urls[index], sampler: sampler, faces: faces)
         }) { index, sampled in
-            predictions.append(prediction(sampled, name: displayNames[index]))
+            predictions.append(prediction(sampled, name: displayNames[index], detail: detail))
             progress(index + 1)
         }
         return predictions
     }
 
     /// A failed sampling or scoring becomes a prediction carrying the error, so one bad file never stops a batch.
-    private func prediction(_ sampled: Result<SampledFrames, Error>, name: String) -> VideoPrediction {
+    private func prediction(_ inputs: Result<SampledVideoInputs, Error>, name: String, detail: PredictionDetail) -> VideoPrediction {
         do {
-            let sampled = try sampled.get()
+            let inputs = try inputs.get()
+            let sampled = inputs.frames
             let dim = backbone.kind.embeddingDimension
             let embeddings = sampled.embeddings(with: backbone, batchSize: 32)
             var data = try TrainingData(sequences: Tensor(shape: [1, model.frames, dim], data: embeddings),
                                         mask: Tensor(shape: [1, model.frames], data: sampled.valid.map { $0 ? 1 : 0 }),
                                         labels: [0])
             if let standardizer = model.standardizer { data = standardizer.apply(to: data) }
-            let probability = Double(model.head.predict(data.batch([0]))[0])
+            let sequence = data.batch([0])
+            let probability = Double(model.head.predict(sequence)[0])
             guard probability.isFinite else {
                 throw PipelineError("\(name): the head gave a non-finite score (\(probability)); its model file's weights are damaged: retrain it")
             }
-            return VideoPrediction(video: name, fakeProbability: probability,
-                                   label: probability > model.threshold ? "fake" : "real",
-                                   validFrames: sampled.valid.filter { $0 }.count, error: nil, threshold: model.threshold)
+            var prediction = VideoPrediction(video: name, fakeProbability: probability,
+                                             label: probability > model.threshold ? "fake" : "real",
+                                             validFrames: sampled.valid.filter { $0 }.count, error: nil, threshold: model.threshold)
+            prediction.frameIndices = sampled.frameIndices.map(Int.init)
+            prediction.timeStamps = prediction.frameIndices.map { index in
+                inputs.framesPerSecond.flatMap { index >= 0 ? Double(index) / $0 : nil }
+            }
+            prediction.validSlots = sampled.valid
+            if detail.runningScores { prediction.runningScores = model.head.runningScores(sequence).map { $0.map(Double.init) } }
+            if let side = detail.thumbnailSide { prediction.thumbnails = sampled.images.map { $0.fitted(into: side) } }
+            return prediction
         } catch {
             return VideoPrediction(video: name, fakeProbability: nil, label: nil, validFrames: 0, error: "\(error)")
         }
@@ -153,4 +132,10 @@ public struct VideoPredictor: Sendable {
         }
         return found
     }
+}
+
+/// One video's network inputs and its container's frame rate (nil when it declares none).
+struct SampledVideoInputs: Sendable {
+    var frames: SampledFrames
+    var framesPerSecond: Double?
 }

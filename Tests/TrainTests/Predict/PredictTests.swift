@@ -18,7 +18,7 @@ import Shared
     let models = PredictTests.root.appendingPathComponent("models")
     let frames = 6
 
-    private func clip(_ name: String, start: Double) throws -> URL {
+    func clip(_ name: String, start: Double) throws -> URL {
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         let url = work.appendingPathComponent(name)
         let process = Process()
@@ -33,7 +33,7 @@ import Shared
     }
 
     /// A head with random weights and a standardizer, recorded as trained on MobileNetV2 embeddings.
-    private func modelFile(sha: String = mobileNetV2SHA256) throws -> URL {
+    func modelFile(sha: String = mobileNetV2SHA256) throws -> URL {
         var random = SeededRandom(seed: 3)
         let head = try Head(architecture: "gru1-fc1", inputDim: 1280, random: &random)
         let standardizer = Standardizer(mean: (0..<1280).map { Float($0 % 7) * 0.01 }, std: (0..<1280).map { 0.5 + Float($0 % 5) * 0.1 })
@@ -110,7 +110,7 @@ import Shared
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         #expect(process.terminationStatus != 0, "a video that cannot be scored must make the exit status non-zero")
-        let rows = try JSONDecoder().decode([VideoPrediction].self, from: data)
+        let rows = try JSONDecoder().decode(PredictionDocument.self, from: data).videos
         #expect(rows.count == 2)
         #expect(rows[0].fakeProbability != nil && rows[0].error == nil)
         #expect(rows[1].fakeProbability == nil && rows[1].error?.contains("bad.mp4") == true)
