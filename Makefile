@@ -37,7 +37,7 @@ DEMO_DIR := data/demo
 .PHONY: setup build test fuzz demo demo-data demo2-data extract merge faces train sweep predict evaluate backbones leaderboard clean help
 
 help:
-	@sed -n '1,16p' Makefile | sed 's/^# \{0,1\}//'
+	@sed '/^BIN :=/,$$d' Makefile | sed 's/^# \{0,1\}//'
 
 # Re-checked every time (it is quick when all is there), so a fresh machine never misses a step.
 setup:
