@@ -3,7 +3,8 @@ import Shared
 
 /// The leaderboard's aggregated view: runs identical except for their seed (and, for cross-validation,
 /// their fold) on the same cache contents form one row with n and mean ± sample std of validation AUC, test
-/// AUC and test accuracy, ranked by mean validation AUC. A configuration trained once is a row with n = 1.
+/// AUC and test accuracy, ranked by mean validation AUC (then mean validation loss). A configuration trained
+/// once is a row with n = 1.
 public struct SeedAggregate: Sendable {
     public struct Row: Sendable, Equatable {
         /// "seeds", or "cv<K>" for the folds of K-fold cross-validation.
@@ -19,6 +20,8 @@ public struct SeedAggregate: Sendable {
         public var valAUC: MeanSpread
         public var testAUC: MeanSpread
         public var testAccuracy: MeanSpread
+        /// Breaks ties of mean validation AUC, as validation loss does in the per-run leaderboard.
+        public var valLoss: MeanSpread
 
         /// The console's summary of a repeated `train fit`.
         public var line: String {
@@ -40,6 +43,7 @@ public struct SeedAggregate: Sendable {
         }
         rows = order.map { Self.row(members[$0]!) }.sorted { a, b in
             if a.valAUC.mean != b.valAUC.mean { return a.valAUC.mean > b.valAUC.mean }
+            if a.valLoss.mean != b.valLoss.mean { return a.valLoss.mean < b.valLoss.mean }
             return a.runs.lexicographicallyPrecedes(b.runs)
         }
     }
@@ -62,7 +66,7 @@ public struct SeedAggregate: Sendable {
                    arch: request.architecture, crop: request.crop, learningRate: request.learningRate,
                    seeds: Array(Set(metrics.map(\.request.seed))).sorted(), runs: group.map(\.directory).sorted(),
                    valAUC: MeanSpread(metrics.map(\.validation.auc))!, testAUC: MeanSpread(metrics.map(\.test.auc))!,
-                   testAccuracy: MeanSpread(metrics.map(\.test.accuracy))!)
+                   testAccuracy: MeanSpread(metrics.map(\.test.accuracy))!, valLoss: MeanSpread(metrics.map(\.validation.loss))!)
     }
 
     static let csvColumns = ["rank", "kind", "n", "backbone", "frames", "arch", "crop", "lr", "seeds", "val_auc_mean", "val_auc_std",
@@ -84,7 +88,7 @@ public struct SeedAggregate: Sendable {
          String(format: "%g", row.learningRate)]
     }
 
-    static let note = "Runs identical except for seed (and fold) grouped: mean ± sample standard deviation (n - 1), ranked by mean validation AUC. `cv<K>` rows are K-fold cross-validation, each fold tested once."
+    static let note = "Runs identical except for seed (and fold) grouped: mean ± sample standard deviation (n - 1), ranked by mean validation AUC, then mean validation loss. `cv<K>` rows are K-fold cross-validation, each fold tested once."
 
     public func markdown() -> String {
         let columns = ["rank", "kind", "n", "backbone", "frames", "arch", "crop", "lr", "seeds", "val_auc", "test_auc", "test_acc", "runs"]
