@@ -39,6 +39,19 @@ import Shared
                 "\(refused.stderr)")
     }
 
+    /// `sweep --seeds 2` trains train.seed and train.seed + 1, the runs `fit --seeds 2` then finds done.
+    @Test func sweepAndFitAgreeOnTheSeeds() throws {
+        try prepare()
+        let sweep = try runTool("train", ["sweep", "--data", "Syn", "--frames", "8", "--archs", "gru1-fc1", "--epochs", "3",
+                                          "--seeds", "2", "--jobs", "1", "--cache-dir", work.appendingPathComponent("cache").path,
+                                          "--results-dir", results.path, "--config", work.appendingPathComponent("defaults.yaml").path])
+        try #require(sweep.status == 0, "\(sweep.stderr)")
+        #expect(try RunFolder.readMetrics(URL(fileURLWithPath: run("gru1-fc1_run2"))).request.seed == 43)
+        let fit = try fit(["--arch", "gru1-fc1", "--seeds", "2"])
+        #expect(fit.status == 0 && fit.stdout.components(separatedBy: "(existing results)").count == 3, "\(fit.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: run("gru1-fc1_run3")))
+    }
+
     @Test func foldsTrainEachFoldAndWriteTheSummary() throws {
         try prepare(videos: 30, group: { "pair\($0 / 2)" })
         let result = try fit(["--arch", "gru1-fc1", "--folds", "3"])
