@@ -4,8 +4,8 @@
 #   make extract DATA=CelebDF FRAMES=32 [BACKBONE=xception] [WEIGHTS=my.pth] [DATA_DIR=/path] [CROP=face|center-crop] [SHARD=I/N]
 #   make merge DATA=CelebDF FRAMES=32 [BACKBONE=...] [CROP=...] [COPY=1]   join the shard caches into the cache
 #   make faces DATA=CelebDF FRAMES=32 [PREVIEW=1]   face tracks only (MTCNN), with a contact sheet of the crops
-#   make train DATA=CelebDF FRAMES=32 ARCH=gru2-fc2 [CROP=face] [LR=1e-3] [EPOCHS=100] [SEED=42] [BACKBONE=...]
-#   make sweep [DATA=DFD] [FRAMES=16,32] [ARCH=gru1-fc1,gru2-fc2] [BACKBONE=..] [CROP=..]  pipeline.yaml's sweep grid
+#   make train DATA=CelebDF FRAMES=32 ARCH=gru2-fc2 [CROP=face] [LR=1e-3] [EPOCHS=100] [SEED=42] [SEEDS=3] [FOLDS=5] [BACKBONE=...]
+#   make sweep [DATA=DFD] [FRAMES=16,32] [ARCH=gru1-fc1,gru2-fc2] [BACKBONE=..] [CROP=..] [SEEDS=3]  pipeline.yaml's sweep grid
 #   make predict MODEL=results/.../model.h5 VIDEO=clip.mp4 [JSON=1] [PER_FRAME=1] [REPORT=x.html] [LABELS=labels.csv]
 #   make evaluate MODEL=results/.../model.h5 DATA=demo2 [SPLIT=all|test]   score a head on another dataset (cross-dataset)
 #   make demo2-data                             a second demo dataset, made the same way from other footage
@@ -20,8 +20,8 @@ BIN := .build/release
 USES_extract := DATA FRAMES BACKBONE WEIGHTS DATA_DIR CROP BATCH METHODS COMPRESSION SAMPLING FACE_SCALE DETECT_MAX_SIDE NO_FACE SHARD
 USES_merge := DATA FRAMES BACKBONE CROP COPY
 USES_faces := DATA FRAMES DATA_DIR SAMPLING FACE_SCALE DETECT_MAX_SIDE NO_FACE PREVIEW
-USES_train := DATA FRAMES BACKBONE DATA_DIR CROP ARCH LR EPOCHS SEED BATCH
-USES_sweep := DATA DATA_DIR EPOCHS FRAMES ARCH BACKBONE CROP
+USES_train := DATA FRAMES BACKBONE DATA_DIR CROP ARCH LR EPOCHS SEED BATCH SEEDS FOLDS
+USES_sweep := DATA DATA_DIR EPOCHS FRAMES ARCH BACKBONE CROP SEEDS
 USES_predict := MODEL VIDEO WEIGHTS JSON PER_FRAME REPORT LABELS
 USES_evaluate := MODEL DATA SPLIT DATA_DIR
 USES_leaderboard := DATA
@@ -101,12 +101,12 @@ TRAIN_FLAGS = $(if $(DATA),--data $(DATA)) $(if $(FRAMES),--frames $(FRAMES)) $(
 
 train: build
 	$(BIN)/train fit $(TRAIN_FLAGS) $(if $(ARCH),--arch $(ARCH)) $(if $(LR),--lr $(LR)) $(if $(EPOCHS),--epochs $(EPOCHS)) \
-	    $(if $(SEED),--seed $(SEED)) $(if $(BATCH),--batch-size $(BATCH))
+	    $(if $(SEED),--seed $(SEED)) $(if $(BATCH),--batch-size $(BATCH)) $(if $(SEEDS),--seeds $(SEEDS)) $(if $(FOLDS),--folds $(FOLDS))
 
 sweep: build
 	$(BIN)/train sweep $(if $(DATA),--data $(DATA)) $(if $(DATA_DIR),--data-dir $(DATA_DIR)) $(if $(EPOCHS),--epochs $(EPOCHS)) \
 	    $(if $(FRAMES),--frames $(FRAMES)) $(if $(ARCH),--archs $(ARCH)) $(if $(BACKBONE),--backbones $(BACKBONE)) \
-	    $(if $(CROP),--crop $(CROP))
+	    $(if $(CROP),--crop $(CROP)) $(if $(SEEDS),--seeds $(SEEDS))
 
 # make predict MODEL=results/DFD/mobilenetv2_f32/gru2-fc2/model.h5 VIDEO=some.mp4 (or a folder)
 #   [JSON=1] [PER_FRAME=1] [REPORT=out.html] [LABELS=labels.csv]; stdout carries only the result (JSON=1: only JSON)

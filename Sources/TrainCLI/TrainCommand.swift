@@ -92,6 +92,10 @@ struct Fit: AsyncParsableCommand {
     @Flag(help: "Skip per-feature standardization (raw CNN features, as the notebook did).\(note("train.standardize") { $0.train.standardize })") var noStandardize = false
     @Flag(help: "Do not weight the loss by inverse class frequency.") var noClassWeights = false
     @Flag(help: "Train again even if identical results exist (same request, same cache contents), replacing them.") var force = false
+    @Option(help: "Train the configuration with this many seeds: --seed, --seed + 1, ...; the leaderboard aggregates them (mean ± std).")
+    var seeds: Int = 1
+    @Option(help: "K-fold cross-validation: K runs, each testing one fold (grouped, stratified, from the seed); prints mean ± std and writes cv.json.")
+    var folds: Int?
     @OptionGroup var paths: PathOptions
 
     func run() async throws {
@@ -107,13 +111,36 @@ struct Fit: AsyncParsableCommand {
                 weightDecay: weightDecay, schedule: schedule, balanceClasses: !noClassWeights)
             _ = try request.trainingConfiguration()
             _ = try ArchitectureGrammar.parse(request.architecture)
+            let seedList = try SeedRepeats.seeds(from: request.seed, count: seeds)
+            let foldList = try folds.map(FoldChoice.all)
             let cache = try await loadCache(dataset: request.dataset, backbone: request.backbone, crop: request.crop,
                                             frames: request.frames, paths: paths, config: config)
+            if let folds { _ = try CrossValidationFolds(cache: cache, count: folds, seed: UInt64(truncatingIfNeeded: request.seed)) }
             let resultsDirectory = paths.url(paths.resultsDir, config.paths.resultsDir)
-            let outcome = try TrainingRun(request: request, resultsDirectory: resultsDirectory).run(cache: cache, force: force)
-            print(outcome.line)
+            var outcomes: [TrainingRun.Outcome] = []
+            for each in SeedRepeats.requests(request, seeds: seedList, folds: foldList) {
+                outcomes.append(try TrainingRun(request: each, resultsDirectory: resultsDirectory).run(cache: cache, force: force))
+                print(outcomes.last!.line)
+            }
+            try summarize(outcomes, seeds: seedList, resultsDirectory: resultsDirectory)
             try ResultsReport.update(dataset: request.dataset, resultsDirectory: resultsDirectory)
         }
+    }
+}
+
+extension Fit {
+    /// With folds, each seed's cv.json and line; with several seeds, the runs' mean ± std.
+    private func summarize(_ outcomes: [TrainingRun.Outcome], seeds: [Int], resultsDirectory: URL) throws {
+        if folds != nil {
+            for seed in seeds {
+                let summary = try CrossValidationSummary(outcomes: outcomes.filter { $0.metrics.request.seed == seed })
+                let written = try summary.write(resultsDirectory: resultsDirectory)
+                print(summary.line + " -> " + written.path)
+            }
+        }
+        guard seeds.count > 1 else { return }
+        let runs = outcomes.map { (directory: CrossValidationSummary.relative($0.folder), metrics: $0.metrics) }
+        for row in SeedAggregate(runs: runs).rows { print(row.line) }
     }
 }
 
@@ -136,6 +163,8 @@ struct Sweep: AsyncParsableCommand {
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Train only shard I of N of the grid (0-based, e.g. 0/4); inside a Slurm array job the default is SLURM_ARRAY_TASK_ID of SLURM_ARRAY_TASK_COUNT. Shards need their caches extracted already.")
     var shard: String?
+    @Option(help: "Train every configuration with this many seeds, train.seed, train.seed + 1, ... (as `train fit --seeds`), instead of the sweep's seeds list.\(note("sweep.seeds") { $0.sweep.seeds })")
+    var seeds: Int?
     @OptionGroup var paths: PathOptions
 
     func run() async throws {
@@ -145,6 +174,7 @@ struct Sweep: AsyncParsableCommand {
             func list(_ text: String?) -> [String]? { text.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } }
             let datasets = list(data) ?? sweep.datasets
             sweep.archs = list(archs) ?? sweep.archs
+            if let seeds { sweep.seeds = try SeedRepeats.seeds(from: config.train.seed, count: seeds) }
             if let given = list(frames) {
                 sweep.frames = try given.map { text in
                     guard let value = Int(text) else { throw PipelineError("--frames '\(text)' is not a number") }

@@ -8,6 +8,7 @@ public enum ResultsReport {
     public static func update(dataset: String, resultsDirectory: URL) throws -> Leaderboard {
         let root = RunFolder.datasetResults(resultsDirectory, dataset: dataset)
         var rows: [LeaderboardRow] = []
+        var runs: [(directory: String, metrics: RunMetrics)] = []
         let fm = FileManager.default
         for stem in (try? fm.contentsOfDirectory(atPath: root.path))?.sorted() ?? [] {
             for run in (try? fm.contentsOfDirectory(atPath: root.appendingPathComponent(stem).path))?.sorted() ?? []
@@ -16,6 +17,7 @@ public enum ResultsReport {
                 var row = metrics.leaderboardRow
                 row.runDirectory = "\(stem)/\(run)"
                 rows.append(row)
+                runs.append((row.runDirectory, metrics))
             }
         }
         let board = Leaderboard(rows: rows)
@@ -26,6 +28,7 @@ public enum ResultsReport {
             .write(to: root.appendingPathComponent("leaderboard.md"), atomically: true, encoding: .utf8)
         try html(dataset: dataset, board: board, crossDataset: crossDataset.html(home: dataset))
             .write(to: root.appendingPathComponent("report.html"), atomically: true, encoding: .utf8)
+        try SeedAggregate(runs: runs).write(into: root)
         return board
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 import Shared
 
-/// The folder of one run, `results/<DATA>/<backbone>_f<FRAMES>/<ARCH>[_runN]/`:
+/// The folder of one run, `results/<DATA>/<backbone>_f<FRAMES>/<ARCH>[_fold<k>of<K>][_runN]/`:
 /// model.h5, request.json, history.csv, metrics.json, scores.csv, learning_curves.svg, roc_test.svg.
 /// Written into `<folder>.partial` (claimed before training) and renamed at the end, so a folder that
 /// exists is complete.
@@ -37,10 +37,11 @@ public enum RunFolder {
         fatalError("candidates never ends")
     }
 
-    /// `<ARCH>`, `<ARCH>_run2`, `<ARCH>_run3`, ... under results/<DATA>/<backbone>_f<FRAMES>/.
+    /// `<ARCH>`, `<ARCH>_run2`, `<ARCH>_run3`, ... under results/<DATA>/<backbone>_f<FRAMES>/; a cross-validation
+    /// run is `<ARCH>_fold<k>of<K>[_runN]`.
     private static func candidates(_ request: TrainingRequest, resultsDirectory: URL) -> some Sequence<URL> {
         let parent = datasetResults(resultsDirectory, dataset: request.dataset).appendingPathComponent(request.cacheStem)
-        let name = request.architecture.replacingOccurrences(of: "/", with: "_")
+        let name = request.architecture.replacingOccurrences(of: "/", with: "_") + (request.fold?.folderSuffix ?? "")
         return (1...).lazy.map { parent.appendingPathComponent($0 == 1 ? name : "\(name)_run\($0)", isDirectory: true) }
     }
 

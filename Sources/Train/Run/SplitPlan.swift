@@ -27,8 +27,11 @@ public struct SplitPlan: Sendable, Equatable {
         }
     }
 
-    public init(cache: CachedTrainingSet, seed: UInt64) throws {
+    /// With `fold`, that cross-validation fold tests and the splitter carves train and val (70:15) from the
+    /// other folds, keeping groups whole as usual.
+    public init(cache: CachedTrainingSet, seed: UInt64, fold: FoldChoice? = nil) throws {
+        let fixed = try fold.map { try CrossValidationFolds(cache: cache, count: $0.count, seed: seed).fixedSplits(testing: $0) }
         try self.init(paths: cache.data.videoIDs, labels: cache.data.labels, groups: cache.groups,
-                      fixed: cache.fixedSplits, seed: seed)
+                      fixed: fixed ?? cache.fixedSplits, seed: seed)
     }
 }

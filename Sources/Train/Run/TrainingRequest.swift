@@ -22,11 +22,14 @@ public struct TrainingRequest: Sendable, Codable, Equatable {
     public var schedule: String
     /// Weight the loss by inverse class frequency (Celeb-DF is ~1 real : 9 fake).
     public var balanceClasses: Bool
+    /// Set for a cross-validation run: the fold it tests on (nil: the usual train/val/test split).
+    public var fold: FoldChoice?
 
     public init(dataset: String, backbone: String, frames: Int, crop: String = CropPolicy.wholeFrame.rawValue,
                 architecture: String, learningRate: Double,
                 epochs: Int, batchSize: Int, seed: Int, standardize: Bool = true, patience: Int = 15,
-                weightDecay: Double = 0, schedule: String = "constant", balanceClasses: Bool = true) {
+                weightDecay: Double = 0, schedule: String = "constant", balanceClasses: Bool = true,
+                fold: FoldChoice? = nil) {
         self.dataset = dataset
         self.backbone = backbone
         self.frames = frames
@@ -41,6 +44,7 @@ public struct TrainingRequest: Sendable, Codable, Equatable {
         self.weightDecay = weightDecay
         self.schedule = schedule
         self.balanceClasses = balanceClasses
+        self.fold = fold
     }
 
     /// `<backbone>[_<crop>]_f<FRAMES>`: the cache a run reads, and its folder under results/<DATA>/.
@@ -50,10 +54,11 @@ public struct TrainingRequest: Sendable, Codable, Equatable {
 
     private enum CodingKeys: String, CodingKey {
         case dataset, backbone, frames, crop, architecture, learningRate, epochs, batchSize, seed, standardize, patience,
-             weightDecay, schedule, balanceClasses
+             weightDecay, schedule, balanceClasses, fold
     }
 
-    /// Runs recorded before crops were part of the request trained on whole frames.
+    /// Runs recorded before crops were part of the request trained on whole frames; runs without `fold`
+    /// used the usual split.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(dataset: try c.decode(String.self, forKey: .dataset), backbone: try c.decode(String.self, forKey: .backbone),
@@ -64,7 +69,8 @@ public struct TrainingRequest: Sendable, Codable, Equatable {
                   batchSize: try c.decode(Int.self, forKey: .batchSize), seed: try c.decode(Int.self, forKey: .seed),
                   standardize: try c.decode(Bool.self, forKey: .standardize), patience: try c.decode(Int.self, forKey: .patience),
                   weightDecay: try c.decode(Double.self, forKey: .weightDecay), schedule: try c.decode(String.self, forKey: .schedule),
-                  balanceClasses: try c.decode(Bool.self, forKey: .balanceClasses))
+                  balanceClasses: try c.decode(Bool.self, forKey: .balanceClasses),
+                  fold: try c.decodeIfPresent(FoldChoice.self, forKey: .fold))
     }
 
     public func trainingConfiguration() throws -> TrainingConfiguration {

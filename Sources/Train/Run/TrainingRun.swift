@@ -39,7 +39,7 @@ public struct TrainingRun: Sendable {
         var finished = false
         defer { if !finished { try? FileManager.default.removeItem(at: RunFolder.partialURL(claimed)) } }
         let data = cache.data
-        let split = try SplitPlan(cache: cache, seed: UInt64(truncatingIfNeeded: request.seed))
+        let split = try SplitPlan(cache: cache, seed: UInt64(truncatingIfNeeded: request.seed), fold: request.fold)
         printError("train: \(request.dataset) \(request.cacheStem) \(request.architecture): \(split.summary)")
 
         let rawTrain = data.subset(split.train)
