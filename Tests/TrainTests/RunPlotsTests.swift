@@ -47,14 +47,17 @@ import Shared
         let scores = Self.history.flatMap { [$0.trainAccuracy, $0.validationAccuracy, $0.validationAUC] }
         #expect(scores.allSatisfy { accuracy.contains($0) })
         #expect(accuracy.lowerBound > 0.5 && accuracy.upperBound < 0.95, "axis \(accuracy) for data in 0.6...0.9")
-        // A perfect run never shows scores above 1, a loss near 0 never a negative loss.
+        // A perfect run shows no tick above 1, and its line at 1 stays off the border; a loss near 0 no negative tick.
         let perfect = Self.history.map {
-            EpochRecord(epoch: $0.epoch, learningRate: 1e-3, trainLoss: 0.5 - Double($0.epoch) * 0.025, trainAccuracy: 1,
+            EpochRecord(epoch: $0.epoch, learningRate: 1e-3, trainLoss: 0.5 - Double($0.epoch) * 0.0263, trainAccuracy: 1,
                         validationLoss: 0.3, validationAccuracy: 1, validationAUC: 1)
         }
-        #expect(RunPlots.accuracyChart(perfect, bestEpoch: 1, title: "t").frame().ys.upperBound <= 1)
+        let top = RunPlots.accuracyChart(perfect, bestEpoch: 1, title: "t").frame().ys
+        #expect(top.upperBound > 1 && top.upperBound < 1.01, "axis \(top)")
+        #expect(LineChart.ticks(top).allSatisfy { $0 <= 1 + 1e-9 })
         let loss = RunPlots.lossChart(perfect, bestEpoch: 1, title: "t").frame().ys
-        #expect(loss.lowerBound >= 0 && loss.contains(0.025) && loss.contains(0.5))
+        #expect(loss.lowerBound < 0.0003 && loss.contains(0.5))
+        #expect(LineChart.ticks(loss).allSatisfy { $0 >= -1e-9 })
     }
 
     @Test func legendsStayAboveThePlotAndWrapInsideTheChart() throws {
@@ -82,7 +85,9 @@ import Shared
         let chart = RunPlots.rocChart(Metrics.rocCurve(scores: scores, labels: labels), auc: 0.8, chosen: confusions[0],
                                       half: confusions[1], title: "ROC")
         let frame = chart.frame()
+        #expect(frame.xs.contains(0) && frame.xs.contains(1) && frame.ys.contains(0) && frame.ys.contains(1))
         let elements = try #require(SVGElements.parse(chart.svg()))
+        #expect(elements.filter { $0.name == "text" && $0.text.hasPrefix("val threshold 0.37") }.count == 1)
         let curve = elements.polylines[0]
         for (role, threshold) in [("val-threshold", chosen), ("half-threshold", 0.5)] {
             let dot = try #require(elements.withClass(role).first)
@@ -91,7 +96,10 @@ import Shared
             let called = zip(scores, labels).filter { Double($0.0) > threshold }
             let fpr = Double(called.filter { $0.1 == 0 }.count) / Double(labels.filter { $0 == 0 }.count)
             let tpr = Double(called.filter { $0.1 == 1 }.count) / Double(labels.filter { $0 == 1 }.count)
-            #expect(abs(cx - (frame.left + fpr * frame.width)) <= 0.05 && abs(cy - (frame.bottom - tpr * frame.height)) <= 0.05)
+            let (xs, ys) = (frame.xs, frame.ys)
+            let x = frame.left + (fpr - xs.lowerBound) / (xs.upperBound - xs.lowerBound) * frame.width
+            let y = frame.top + (ys.upperBound - tpr) / (ys.upperBound - ys.lowerBound) * frame.height
+            #expect(abs(cx - x) <= 0.05 && abs(cy - y) <= 0.05, "\(role) at (\(cx), \(cy)), expected (\(x), \(y))")
             let distance = zip(curve, curve.dropFirst()).map { Self.distance((cx, cy), $0, $1) }.min()!
             #expect(distance <= 0.1, "\(role) point is \(distance) px off the ROC polyline")
         }

@@ -106,11 +106,12 @@ public struct LineChart: Sendable {
             switch marker.shape {
             case .verticalLine:
                 svg += "<line class=\"\(marker.role)\" x1=\"\(Self.f(x))\" y1=\"\(Self.f(frame.top))\" x2=\"\(Self.f(x))\" y2=\"\(Self.f(frame.bottom))\" stroke=\"\(marker.color)\" stroke-width=\"1.2\" stroke-dasharray=\"2 3\"/>"
-                let textX = anchor == "end" ? x - 4 : x + 4
-                svg += "<text x=\"\(Self.f(textX))\" y=\"\(Self.f(frame.top + 12))\" text-anchor=\"\(anchor)\" fill=\"\(marker.color)\" \(halo)>\(label)</text>\n"
+                // In the strip between the legend and the plot, so it never covers a curve.
+                svg += "<text x=\"\(Self.f(x))\" y=\"\(Self.f(frame.top - 4))\" text-anchor=\"\(anchor == "end" ? "end" : "middle")\" fill=\"\(marker.color)\">\(label)</text>\n"
             case .dot:
                 let y = frame.py(marker.y)
                 svg += "<circle class=\"\(marker.role)\" cx=\"\(Self.f(x))\" cy=\"\(Self.f(y))\" r=\"4\" fill=\"\(marker.color)\" stroke=\"white\"/>"
+                guard !label.isEmpty else { continue }
                 let textX = anchor == "end" ? x - 8 : x + 8
                 svg += "<text x=\"\(Self.f(textX))\" y=\"\(Self.f(y + 14 + Double(dots) * 13))\" text-anchor=\"\(anchor)\" fill=\"\(marker.color)\" \(halo)>\(label)</text>\n"
                 dots += 1
@@ -159,18 +160,21 @@ public struct LineChart: Sendable {
 
     public func frame() -> Frame {
         let rows = Double(Set(legendLayout().map(\.y)).count)
-        let top = Self.margin.top + rows * Self.legendRowHeight + (rows > 0 ? 4 : 0)
+        let strip = markers.contains { $0.shape == .verticalLine } ? 14.0 : 0
+        let top = Self.margin.top + rows * Self.legendRowHeight + (rows > 0 ? 4 : 0) + strip
         let finite = series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }
         let ys = yRange ?? Self.fitted(finite.map(\.y), within: yLimits)
         return Frame(xs: xRange ?? Self.padded(finite.map(\.x)), ys: ys, left: Self.margin.left, top: top,
                      width: width - Self.margin.left - Self.margin.right, height: height - top - Self.margin.bottom)
     }
 
-    /// The data's range padded by 5% a side, kept inside `limits` where it can be.
+    /// The data's range padded by 5% a side, reaching at most 2% of its span past `limits`: no tick shows an
+    /// impossible value, and a curve lying on a limit (an AUC of 1) stays clear of the plot's border.
     static func fitted(_ values: [Double], within limits: ClosedRange<Double>?) -> ClosedRange<Double> {
         let range = padded(values)
         guard let limits else { return range }
-        let low = max(range.lowerBound, limits.lowerBound), high = min(range.upperBound, limits.upperBound)
+        let slack = (range.upperBound - range.lowerBound) * 0.02
+        let low = max(range.lowerBound, limits.lowerBound - slack), high = min(range.upperBound, limits.upperBound + slack)
         return low < high ? low...high : range
     }
 

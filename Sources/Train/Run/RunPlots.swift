@@ -52,6 +52,9 @@ enum RunPlots {
                  title: title).svg()
     }
 
+    /// A little past 0 and 1, so a curve along an edge stays clear of the border.
+    static let rocRange = -0.02...1.02
+
     /// `chosen` and `half`: the test counts at the validation threshold and at 0.5, drawn as their points.
     static func rocChart(_ points: [Metrics.ROCPoint], auc: Double, chosen: RunMetrics.Confusion?, half: RunMetrics.Confusion?,
                          title: String) -> LineChart {
@@ -60,15 +63,19 @@ enum RunPlots {
                                   .init(name: String(format: "AUC %.3f", auc),
                                         points: points.map { ($0.falsePositiveRate, $0.truePositiveRate) }, color: validationColor),
                                   .init(name: "chance", points: [(0, 0), (1, 1)], color: "#999", dashed: true),
-                              ], xRange: 0...1, yRange: 0...1)
-        if let chosen, let rates = chosen.rates {
-            chart.markers.append(.init(.dot, x: rates.falsePositive, y: rates.truePositive,
-                                       label: String(format: "val threshold %.3g", chosen.threshold), color: markerColor,
-                                       role: "val-threshold"))
+                              ], xRange: rocRange, yRange: rocRange)
+        let chosenRates = chosen?.rates, halfRates = half?.rates
+        // Two thresholds that call the same videos share a point: one label says so.
+        let shared = chosenRates != nil && chosenRates?.falsePositive == halfRates?.falsePositive
+            && chosenRates?.truePositive == halfRates?.truePositive
+        if let halfRates {
+            chart.markers.append(.init(.dot, x: halfRates.falsePositive, y: halfRates.truePositive,
+                                       label: shared ? "" : "threshold 0.5", color: halfColor, role: "half-threshold"))
         }
-        if let half, let rates = half.rates {
-            chart.markers.append(.init(.dot, x: rates.falsePositive, y: rates.truePositive, label: "threshold 0.5",
-                                       color: halfColor, role: "half-threshold"))
+        if let chosen, let rates = chosenRates {
+            chart.markers.append(.init(.dot, x: rates.falsePositive, y: rates.truePositive,
+                                       label: String(format: "val threshold %.3g", chosen.threshold) + (shared ? " (same point as 0.5)" : ""),
+                                       color: markerColor, role: "val-threshold"))
         }
         return chart
     }
