@@ -8,27 +8,37 @@ public enum ResultsReport {
     public static func update(dataset: String, resultsDirectory: URL) throws -> Leaderboard {
         let root = RunFolder.datasetResults(resultsDirectory, dataset: dataset)
         var rows: [LeaderboardRow] = []
-        var runs: [(directory: String, metrics: RunMetrics)] = []
+        var runs: [String: RunMetrics] = [:]
+        var curves: [(architecture: String, run: ArchitectureCurves.Run)] = []
         let fm = FileManager.default
         for stem in (try? fm.contentsOfDirectory(atPath: root.path))?.sorted() ?? [] {
             for run in (try? fm.contentsOfDirectory(atPath: root.appendingPathComponent(stem).path))?.sorted() ?? []
             where !run.hasSuffix(".partial") {
-                guard let metrics = try? RunFolder.readMetrics(root.appendingPathComponent(stem).appendingPathComponent(run)) else { continue }
+                let folder = root.appendingPathComponent(stem).appendingPathComponent(run)
+                guard let metrics = try? RunFolder.readMetrics(folder) else { continue }
                 var row = metrics.leaderboardRow
                 row.runDirectory = "\(stem)/\(run)"
                 rows.append(row)
-                runs.append((row.runDirectory, metrics))
+                runs[row.runDirectory] = metrics
+                // A run whose history.csv is unreadable is left out of the overlay only.
+                if let history = try? RunHistory.read(folder.appendingPathComponent("history.csv")) {
+                    let label = ArchitectureCurves.label(metrics, runDirectory: row.runDirectory)
+                    curves.append((metrics.request.architecture, .init(runDirectory: row.runDirectory, label: label, history: history)))
+                }
             }
         }
         let board = Leaderboard(rows: rows)
         let crossDataset = CrossDatasetTable(root: root, board: board)
         try fm.createDirectory(at: root, withIntermediateDirectories: true)
+        let figures = try ArchitectureCurves.write(curves, to: root)
         try board.csv().write(to: root.appendingPathComponent("leaderboard.csv"), atomically: true, encoding: .utf8)
-        try ("# \(dataset) leaderboard\n\n" + board.markdown() + crossDataset.markdown(home: dataset))
+        let aggregate = SeedAggregate(runs: runs.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        try aggregate.csv().write(to: root.appendingPathComponent(SeedAggregate.fileName), atomically: true, encoding: .utf8)
+        try ("# \(dataset) leaderboard\n\n" + board.markdown() + crossDataset.markdown(home: dataset) + "\n" + aggregate.markdown())
             .write(to: root.appendingPathComponent("leaderboard.md"), atomically: true, encoding: .utf8)
-        try html(dataset: dataset, board: board, crossDataset: crossDataset.html(home: dataset))
+        try html(dataset: dataset, board: board, runs: runs, figures: figures,
+                 crossDataset: crossDataset.html(home: dataset), aggregate: aggregate.html())
             .write(to: root.appendingPathComponent("report.html"), atomically: true, encoding: .utf8)
-        try SeedAggregate(runs: runs).write(into: root)
         return board
     }
 
@@ -50,23 +60,15 @@ public enum ResultsReport {
             + (others.isEmpty ? "train one first (make train DATA=\(dataset))" : "datasets with runs: \(others.joined(separator: ", "))"))
     }
 
-    static func html(dataset: String, board: Leaderboard, crossDataset: String = "") -> String {
+    static func html(dataset: String, board: Leaderboard, runs: [String: RunMetrics] = [:],
+                     figures: [ArchitectureCurves.Figure] = [], crossDataset: String = "", aggregate: String = "") -> String {
         let best = board.bestPerArch
         var table = "<tr><th>rank</th><th>run</th><th>backbone</th><th>frames</th><th>arch</th><th>crop</th><th>sampling</th><th>seed</th><th>lr</th><th>epochs</th><th>train s</th><th>val AUC</th><th>val acc</th><th>test AUC [95% CI]</th><th>test acc [95% CI]</th></tr>\n"
         for (rank, row) in board.rows.enumerated() {
             let mark = rank == 0 ? " class=\"best\"" : (best.contains(row.runDirectory) ? " class=\"arch-best\"" : "")
             table += "<tr\(mark)><td>\(rank + 1)</td><td><a href=\"#\(anchor(row.runDirectory))\">\(escape(row.runDirectory))</a></td><td>\(escape(row.backbone))</td><td>\(row.frames)</td><td>\(escape(row.arch))</td><td>\(escape(row.crop ?? ""))</td><td>\(escape(row.sampling ?? ""))</td><td>\(row.seed)</td><td>\(String(format: "%g", row.learningRate))</td><td>\(row.epochs)</td><td>\(String(format: "%.2f", row.trainSeconds))</td><td>\(String(format: "%.3f", row.valAUC))</td><td>\(String(format: "%.3f", row.valAccuracy))</td><td>\(Leaderboard.withInterval(row.testAUC, row.testAUCInterval))</td><td>\(Leaderboard.withInterval(row.testAccuracy, row.testAccuracyInterval))</td></tr>\n"
         }
-        var sections = ""
-        for row in board.rows {
-            sections += """
-            <section id="\(anchor(row.runDirectory))"><h2>\(escape(row.runDirectory))</h2>
-            <p>val AUC \(String(format: "%.3f", row.valAUC)), test AUC \(Leaderboard.withInterval(row.testAUC, row.testAUCInterval)), test accuracy \(Leaderboard.withInterval(row.testAccuracy, row.testAccuracyInterval))</p>
-            <img src="\(escape(row.runDirectory))/learning_curves.svg" alt="learning curves">
-            <img src="\(escape(row.runDirectory))/roc_test.svg" alt="test ROC"></section>
-
-            """
-        }
+        let sections = board.rows.map { RunSection.html(row: $0, metrics: runs[$0.runDirectory]) }.joined()
         return """
         <!DOCTYPE html>
         <html><head><meta charset="utf-8"><title>\(escape(dataset)) results</title>
@@ -75,6 +77,8 @@ public enum ResultsReport {
         td, th { border: 1px solid #ccc; padding: 3px 8px; text-align: right; } th { background: #f3f3f3; }
         tr.best { background: #d9f2d9; font-weight: bold; } tr.arch-best { background: #eef8ee; }
         img { max-width: 100%; } section { margin-top: 2em; }
+        div.facts { display: flex; gap: 2em; align-items: flex-start; margin-bottom: 1em; }
+        table.settings th, table.settings td { text-align: left; } table.confusion caption { font-size: 90%; }
         </style></head><body>
         <h1>\(escape(dataset)): \(board.rows.count) trained heads</h1>
         <p>Ranked by validation AUC (then validation loss); the test columns are for reading, never for choosing.
@@ -82,7 +86,9 @@ public enum ResultsReport {
         bootstrap (2000 resamples, percentile method).</p>
         <table>
         \(table)</table>
-        \(crossDataset)\(sections)</body></html>
+        \(crossDataset)\(aggregate)
+        \(ArchitectureCurves.html(figures))
+        \(sections)</body></html>
 
         """
     }

@@ -113,21 +113,4 @@ public struct SeedAggregate: Sendable {
         }
         return "<section id=\"aggregate\"><h2>Across seeds and folds</h2>\n<p>\(escape(Self.note))</p>\n<table>\n\(table)</table></section>\n"
     }
-
-    /// Writes leaderboard_aggregate.csv and adds the view to the leaderboard.md and report.html just written
-    /// in `root`, so the per-run pages keep their own layout.
-    public func write(into root: URL) throws {
-        try csv().write(to: root.appendingPathComponent(Self.fileName), atomically: true, encoding: .utf8)
-        let markdownURL = root.appendingPathComponent("leaderboard.md")
-        let board = try String(contentsOf: markdownURL, encoding: .utf8)
-        try (board + "\n" + markdown()).write(to: markdownURL, atomically: true, encoding: .utf8)
-        let htmlURL = root.appendingPathComponent("report.html")
-        var page = try String(contentsOf: htmlURL, encoding: .utf8)
-        if let end = page.range(of: "</body>", options: .backwards) {
-            page.insert(contentsOf: html(), at: end.lowerBound)
-        } else {
-            page += html()
-        }
-        try page.write(to: htmlURL, atomically: true, encoding: .utf8)
-    }
 }

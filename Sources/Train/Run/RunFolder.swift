@@ -66,9 +66,9 @@ public enum RunFolder {
         try encoder.encode(metrics).write(to: partial.appendingPathComponent("metrics.json"))
         try historyCSV(history).write(to: partial.appendingPathComponent("history.csv"), atomically: true, encoding: .utf8)
         try scores.csv().write(to: partial.appendingPathComponent(ScoresTable.fileName), atomically: true, encoding: .utf8)
-        try RunPlots.learningCurves(history, title: metrics.request.architecture)
+        try RunPlots.learningCurves(history, bestEpoch: metrics.bestEpoch, title: metrics.request.architecture)
             .write(to: partial.appendingPathComponent("learning_curves.svg"), atomically: true, encoding: .utf8)
-        try RunPlots.roc(testROC, auc: metrics.test.auc, title: "test ROC, \(metrics.request.architecture)")
+        try RunPlots.roc(testROC, metrics: metrics, title: "test ROC, \(metrics.request.architecture)")
             .write(to: partial.appendingPathComponent("roc_test.svg"), atomically: true, encoding: .utf8)
         guard let earlier else {
             try FileManager.default.moveItem(at: partial, to: folder)

@@ -6,6 +6,8 @@ public struct RunMetrics: Codable, Sendable, Equatable {
     /// undefined (a class missing from the split).
     public struct SplitScores: Codable, Sendable, Equatable {
         public var videos: Int
+        /// How many of `videos` are fake (absent from runs written before it existed).
+        public var fakes: Int?
         /// Log loss: mean binary cross-entropy (natural log, unweighted).
         public var loss: Double
         /// At threshold 0.5 (probability > 0.5 is fake).
@@ -22,7 +24,7 @@ public struct RunMetrics: Codable, Sendable, Equatable {
         public var accuracyInterval: BootstrapInterval?
 
         enum CodingKeys: String, CodingKey {
-            case videos, loss, accuracy, auc, balancedAccuracy = "balanced_accuracy", averagePrecision = "average_precision",
+            case videos, fakes, loss, accuracy, auc, balancedAccuracy = "balanced_accuracy", averagePrecision = "average_precision",
                  equalErrorRate = "eer", accuracyAtValThreshold = "accuracy_at_val_threshold",
                  balancedAccuracyAtValThreshold = "balanced_accuracy_at_val_threshold", aucInterval = "auc_95ci",
                  accuracyInterval = "accuracy_95ci"
@@ -30,6 +32,7 @@ public struct RunMetrics: Codable, Sendable, Equatable {
 
         init(_ e: Evaluation, videos: Int, valThreshold: Double) {
             self.videos = videos
+            fakes = e.labels.filter { $0 == 1 }.count
             loss = e.loss
             accuracy = e.accuracy
             auc = e.auc
@@ -52,6 +55,23 @@ public struct RunMetrics: Codable, Sendable, Equatable {
             case threshold, truePositives = "true_fake", falsePositives = "false_fake",
                  trueNegatives = "true_real", falseNegatives = "false_real"
         }
+
+        init(_ c: Metrics.ConfusionMatrix, threshold: Double) {
+            self.threshold = threshold
+            truePositives = c.truePositives
+            falsePositives = c.falsePositives
+            trueNegatives = c.trueNegatives
+            falseNegatives = c.falseNegatives
+        }
+
+        public var total: Int { truePositives + falsePositives + trueNegatives + falseNegatives }
+
+        /// The operating point on the ROC curve; nil when a class is missing.
+        public var rates: (falsePositive: Double, truePositive: Double)? {
+            let fakes = truePositives + falseNegatives, reals = falsePositives + trueNegatives
+            guard fakes > 0, reals > 0 else { return nil }
+            return (Double(falsePositives) / Double(reals), Double(truePositives) / Double(fakes))
+        }
     }
 
     public var request: TrainingRequest
@@ -59,6 +79,8 @@ public struct RunMetrics: Codable, Sendable, Equatable {
     public var validation: SplitScores
     public var test: SplitScores
     public var testConfusion: Confusion
+    /// Test counts at `val_threshold` (absent from runs written before it existed).
+    public var testConfusionAtValThreshold: Confusion?
     public var bestEpoch: Int              // 1-based, as printed
     public var epochsRun: Int
     public var stoppedEarly: Bool
@@ -76,6 +98,7 @@ public struct RunMetrics: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case request, train, validation = "val", test, testConfusion = "test_confusion_matrix",
+             testConfusionAtValThreshold = "test_confusion_at_val_threshold",
              bestEpoch = "best_epoch", epochsRun = "epochs_run", stoppedEarly = "stopped_early",
              trainSeconds = "train_seconds", parameterCount = "parameters", cacheFile = "cache",
              valThreshold = "val_threshold", settings, cacheFingerprint = "cache_fingerprint"
@@ -98,9 +121,9 @@ public struct RunMetrics: Codable, Sendable, Equatable {
         valThreshold = threshold
         self.settings = settings
         cacheFingerprint = settings.cacheFingerprint
-        let c = evaluations.test.confusion
-        testConfusion = Confusion(threshold: 0.5, truePositives: c.truePositives, falsePositives: c.falsePositives,
-                                  trueNegatives: c.trueNegatives, falseNegatives: c.falseNegatives)
+        testConfusion = Confusion(evaluations.test.confusion, threshold: 0.5)
+        testConfusionAtValThreshold = Confusion(Metrics.confusionMatrix(probabilities: e.probabilities, labels: e.labels,
+                                                                        threshold: threshold), threshold: threshold)
         bestEpoch = result.bestEpoch + 1
         epochsRun = result.history.count
         stoppedEarly = result.stoppedEarly

@@ -18,10 +18,13 @@ public struct RunSettings: Codable, Sendable, Equatable {
     /// SHA-256 of the cache's metadata and of every video's path, label, fixed split and group, in order:
     /// what the embeddings and the split are made of.
     public var cacheFingerprint: String
+    /// SHA-256 of the backbone's weight file the cache was extracted with (absent from older runs).
+    public var weightsSHA256: String?
 
     enum CodingKeys: String, CodingKey {
         case crop, sampling, standardize, schedule, patience, weightDecay = "weight_decay",
-             classWeightReal = "class_weight_real", classWeightFake = "class_weight_fake", cacheFingerprint = "cache_fingerprint"
+             classWeightReal = "class_weight_real", classWeightFake = "class_weight_fake", cacheFingerprint = "cache_fingerprint",
+             weightsSHA256 = "weights_sha256"
     }
 
     public init(request: TrainingRequest, cache: CachedTrainingSet, trainLabels: [Int]) {
@@ -35,6 +38,7 @@ public struct RunSettings: Codable, Sendable, Equatable {
         classWeightReal = Double(weights.real)
         classWeightFake = Double(weights.fake)
         cacheFingerprint = Self.fingerprint(cache)
+        weightsSHA256 = cache.metadata.weightsSHA256
     }
 
     /// The sampling mode whose policy text the cache recorded.

@@ -18,8 +18,8 @@ public struct TrainingRun: Sendable {
         public var reused: Bool
 
         public var line: String {
-            String(format: "train: %@ %@ %@: val AUC %.3f acc %.3f, test AUC %.3f acc %.3f, best epoch %d of %d, %.1f s%@ -> %@",
-                   metrics.request.dataset, metrics.request.cacheStem, metrics.request.architecture,
+            String(format: "train: %@: val AUC %.3f acc %.3f, test AUC %.3f acc %.3f, best epoch %d of %d, %.1f s%@ -> %@",
+                   metrics.request.runLabel,
                    metrics.validation.auc, metrics.validation.accuracy, metrics.test.auc, metrics.test.accuracy,
                    metrics.bestEpoch, metrics.epochsRun, metrics.trainSeconds, reused ? " (existing results)" : "", folder.path)
         }
@@ -39,18 +39,24 @@ public struct TrainingRun: Sendable {
         var finished = false
         defer { if !finished { try? FileManager.default.removeItem(at: RunFolder.partialURL(claimed)) } }
         let data = cache.data
+<<<<<<< HEAD
         let split = try SplitPlan(cache: cache, seed: UInt64(truncatingIfNeeded: request.seed), fold: request.fold)
         printError("train: \(request.dataset) \(request.cacheStem) \(request.architecture): \(split.summary)")
+=======
+        let split = try SplitPlan(cache: cache, seed: UInt64(truncatingIfNeeded: request.seed))
+        printError("train: \(request.runLabel): \(split.summary)")
+>>>>>>> report
 
         let rawTrain = data.subset(split.train)
         let standardizer = request.standardize ? Standardizer(fitting: rawTrain) : nil
         func prepared(_ part: TrainingData) -> TrainingData { standardizer?.apply(to: part) ?? part }
         let train = prepared(rawTrain), validation = prepared(data.subset(split.validation)), test = prepared(data.subset(split.test))
 
-        let started = Date()
+        let started = Date(), label = request.runLabel
         let result = try Trainer.train(training: train, validation: validation, configuration: configuration) { record in
-            printError(String(format: "  epoch %3d/%d  loss %.4f  acc %.3f  val_loss %.4f  val_acc %.3f  val_auc %.3f  %.1f s",
-                              record.epoch + 1, configuration.epochs, record.trainLoss, record.trainAccuracy,
+            // Sweep heads train at once and interleave their lines: each names its run.
+            printError(String(format: "  %@: epoch %3d/%d  loss %.4f  acc %.3f  val_loss %.4f  val_acc %.3f  val_auc %.3f  %.1f s",
+                              label, record.epoch + 1, configuration.epochs, record.trainLoss, record.trainAccuracy,
                               record.validationLoss, record.validationAccuracy, record.validationAUC,
                               Date().timeIntervalSince(started)))
         }

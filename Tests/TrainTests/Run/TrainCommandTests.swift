@@ -53,6 +53,11 @@ import Testing
         #expect(sweep.status == 0, "stderr: \(sweep.stderr)")
         #expect(!sweep.stderr.contains("extracting it first"))
         #expect(sweep.stdout.contains("gru1-fc1") && sweep.stdout.contains("(existing results)"))
+        // Heads of a sweep train at once: every line names its run.
+        let epochLines = sweep.stderr.split(separator: "\n").filter { $0.contains(" epoch ") }
+        #expect(epochLines.count == 3 && epochLines.allSatisfy { $0.contains("T/mobilenetv2_f4/gru2-fc2 seed ") }, "\(sweep.stderr)")
+        let runLines = sweep.stdout.split(separator: "\n").filter { $0.hasPrefix("[") }
+        #expect(runLines.count == 2 && runLines.allSatisfy { $0.contains("T/mobilenetv2_f4/gru") && $0.contains(" seed ") })
         let board = try String(contentsOf: work.appendingPathComponent("results/T/leaderboard.csv"), encoding: .utf8)
         #expect(board.split(separator: "\n").count == 3)
         #expect(FileManager.default.fileExists(atPath: work.appendingPathComponent("results/T/report.html").path))

@@ -241,4 +241,42 @@ import Shared
         bad.epochs = 0
         #expect(throws: PipelineError.self) { try bad.trainingConfiguration() }
     }
+
+    /// The report's per-run facts: the confusion matrix at the validation threshold agrees with scores.csv,
+    /// split class counts and settings are shown, the kept epoch is marked, and runs of an architecture overlay.
+    @Test func theReportShowsEachRunsConfusionSplitsAndSettings() throws {
+        let cache = try CachedTrainingSet(cacheURL: try writeCache(), backbone: "mobilenetv2", frames: frames)
+        let results = work.appendingPathComponent("results")
+        let outcome = try TrainingRun(request: request(epochs: 6), resultsDirectory: results).run(cache: cache)
+        _ = try TrainingRun(request: request(seed: 43, epochs: 4), resultsDirectory: results).run(cache: cache)
+        let metrics = try RunFolder.readMetrics(outcome.folder)
+        let confusion = try #require(metrics.testConfusionAtValThreshold)
+        #expect(confusion.threshold == metrics.valThreshold && confusion.total == metrics.test.videos)
+        let test = try ScoresTable.read(outcome.folder.appendingPathComponent("scores.csv")).rows.filter { $0.split == "test" }
+        func count(_ label: Int, calledFake: Bool) -> Int {
+            test.filter { $0.label == label && (Double($0.score) > confusion.threshold) == calledFake }.count
+        }
+        let counted: [Int] = [count(1, calledFake: true), count(0, calledFake: true), count(0, calledFake: false),
+                              count(1, calledFake: false)]
+        #expect([confusion.truePositives, confusion.falsePositives, confusion.trueNegatives, confusion.falseNegatives] == counted)
+        #expect(metrics.test.fakes == test.filter { $0.label == 1 }.count)
+        #expect(metrics.settings?.weightsSHA256 == String(repeating: "ab", count: 32))
+
+        let curves = try String(contentsOf: outcome.folder.appendingPathComponent("learning_curves.svg"), encoding: .utf8)
+        #expect(try #require(SVGElements.parse(curves)).withClass("best-epoch").count == 2)
+        let roc = try String(contentsOf: outcome.folder.appendingPathComponent("roc_test.svg"), encoding: .utf8)
+        #expect(try #require(SVGElements.parse(roc)).withClass("val-threshold").count == 1)
+
+        try ResultsReport.update(dataset: "Syn", resultsDirectory: results)
+        let html = try String(contentsOf: results.appendingPathComponent("Syn/report.html"), encoding: .utf8)
+        let fakes = metrics.test.fakes!
+        #expect(html.contains("test \(metrics.test.videos) (\(metrics.test.videos - fakes) real, \(fakes) fake)"))
+        #expect(html.contains("<tr><th>fake</th><td>\(confusion.falseNegatives)</td><td>\(confusion.truePositives)</td></tr>"))
+        #expect(html.contains("mobilenetv2 (weights abababababab)"))
+        #expect(html.contains("src=\"curves_gru1-fc1.svg\""))
+        let overlay = try String(contentsOf: results.appendingPathComponent("Syn/curves_gru1-fc1.svg"), encoding: .utf8)
+        let legend = try #require(SVGElements.parse(overlay)).withClass("legend").map(\.text)
+        #expect(legend.filter { $0.hasPrefix("mobilenetv2_f8 seed 42") }.count == 2)
+        #expect(legend.filter { $0.hasPrefix("mobilenetv2_f8 seed 43") }.count == 2)
+    }
 }
