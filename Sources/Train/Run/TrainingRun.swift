@@ -39,13 +39,8 @@ public struct TrainingRun: Sendable {
         var finished = false
         defer { if !finished { try? FileManager.default.removeItem(at: RunFolder.partialURL(claimed)) } }
         let data = cache.data
-<<<<<<< HEAD
         let split = try SplitPlan(cache: cache, seed: UInt64(truncatingIfNeeded: request.seed), fold: request.fold)
-        printError("train: \(request.dataset) \(request.cacheStem) \(request.architecture): \(split.summary)")
-=======
-        let split = try SplitPlan(cache: cache, seed: UInt64(truncatingIfNeeded: request.seed))
         printError("train: \(request.runLabel): \(split.summary)")
->>>>>>> report
 
         let rawTrain = data.subset(split.train)
         let standardizer = request.standardize ? Standardizer(fitting: rawTrain) : nil
