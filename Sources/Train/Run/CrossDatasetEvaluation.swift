@@ -64,8 +64,10 @@ public struct CrossDatasetEvaluation: Sendable {
             ScoresTable.Row(video: cache.data.videoIDs[row], label: cache.data.labels[row], split: split.rawValue,
                             score: evaluation.probabilities[k], logit: evaluation.logits[k])
         }.sorted { $0.video < $1.video })
-        let roc = RunPlots.roc(Metrics.rocCurve(scores: evaluation.probabilities, labels: evaluation.labels),
-                               auc: metrics.metrics.auc, title: "\(dataset) (\(split.rawValue)) ROC, \(request.dataset) \(request.architecture)")
+        let title = "\(dataset) (\(split.rawValue)) ROC, \(request.dataset) \(request.architecture)"
+        let roc = RunPlots.rocChart(Metrics.rocCurve(scores: evaluation.probabilities, labels: evaluation.labels),
+                                    auc: metrics.metrics.auc, chosen: metrics.confusionAtThreshold, half: metrics.confusion,
+                                    title: title).svg()
         let folder = folder(dataset: dataset)
         try write(metrics: metrics, scores: scores, roc: roc, to: folder)
         return Outcome(folder: folder, metrics: metrics)

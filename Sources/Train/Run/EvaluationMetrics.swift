@@ -15,12 +15,14 @@ public struct EvaluationMetrics: Codable, Sendable, Equatable {
     /// The same fields as a run's test metrics, intervals included.
     public var metrics: RunMetrics.SplitScores
     public var confusion: RunMetrics.Confusion
+    /// The counts at the model's threshold (`threshold`), as a run's `test_confusion_at_val_threshold`.
+    public var confusionAtThreshold: RunMetrics.Confusion?
     public var cacheFile: String
     public var cacheFingerprint: String
 
     enum CodingKeys: String, CodingKey {
         case model, trainDataset = "train_dataset", dataset, split, seed, threshold, metrics,
-             confusion = "confusion_matrix", cacheFile = "cache", cacheFingerprint = "cache_fingerprint"
+             confusion = "confusion_matrix", confusionAtThreshold = "confusion_at_val_threshold", cacheFile = "cache", cacheFingerprint = "cache_fingerprint"
     }
 
     init(model: String, trainDataset: String, dataset: String, split: EvaluationSplit, seed: Int, threshold: Double,
@@ -37,9 +39,9 @@ public struct EvaluationMetrics: Codable, Sendable, Equatable {
             Metrics.accuracy(probabilities: $0, labels: $1)
         }
         metrics = scores
-        let c = e.confusion
-        confusion = RunMetrics.Confusion(threshold: 0.5, truePositives: c.truePositives, falsePositives: c.falsePositives,
-                                          trueNegatives: c.trueNegatives, falseNegatives: c.falseNegatives)
+        confusion = RunMetrics.Confusion(e.confusion, threshold: 0.5)
+        confusionAtThreshold = RunMetrics.Confusion(Metrics.confusionMatrix(probabilities: e.probabilities, labels: e.labels,
+                                                                             threshold: threshold), threshold: threshold)
     }
 
     public static func read(_ url: URL) throws -> EvaluationMetrics {
