@@ -166,7 +166,9 @@ struct Faces: AsyncParsableCommand {
         discussion: """
         Detection runs once per dataset and frame count; every backbone's face crops reuse it. --preview also
         writes cache/<DATA>/faces_f<FRAMES>.preview.png: each video's crops in a row, frames where the face was
-        interpolated marked amber, videos without a face in red (see docs/face-cache-format.md).
+        interpolated marked amber, videos without a face in red (see docs/face-cache-format.md). With --shard
+        it tracks one shard's videos into cache/<DATA>/shards/faces_f<FRAMES>.shard-I-of-N.h5 (then
+        `extract merge --crop face`).
         """)
 
     @OptionGroup var options: ExtractOptions

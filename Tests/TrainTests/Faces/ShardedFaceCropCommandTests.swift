@@ -97,10 +97,15 @@ import Shared
         let accepted = try run("extract", ["merge", "--weights", other, "--accept-weights-hash"] + face)
         #expect(accepted.status == 0, "stderr: \(accepted.stderr)")
 
+        // Shard 1 again without its face-track file: the merged faces_f4.h5 gives its tracks back, undetected.
         let shards = work.appendingPathComponent("sharded/F/shards")
+        let faces1 = shards.appendingPathComponent("faces_f4.shard-1-of-3.h5")
+        let before = try FaceCacheReader(url: faces1).records
+        try FileManager.default.removeItem(at: faces1)
         try FileManager.default.removeItem(at: shards.appendingPathComponent("mobilenetv2_face_f4.shard-1-of-3.h5"))
         let scaled = try run("extract", face + ["--shard", "1/3", "--face-scale", "1.5"])
         #expect(scaled.status == 0 && scaled.stderr.contains("faces: 0 videos detected"), "stderr: \(scaled.stderr)")
+        #expect(try FaceCacheReader(url: faces1).records == before && !before.isEmpty)
         let scale = try run("extract", ["merge"] + face)
         #expect(scale.status != 0 && scale.stderr.contains("mobilenetv2_face_f4.shard-1-of-3.h5: it was made with other settings (face_scale: shard has 1.5"),
                 "\(scale.stderr)")
