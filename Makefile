@@ -18,8 +18,8 @@ BIN := .build/release
 
 # A variable given on the command line that the target does not read stops make, naming what it reads.
 USES_extract := DATA FRAMES BACKBONE WEIGHTS DATA_DIR CROP BATCH METHODS COMPRESSION SAMPLING FACE_SCALE DETECT_MAX_SIDE NO_FACE SHARD
-USES_merge := DATA FRAMES BACKBONE CROP COPY
-USES_faces := DATA FRAMES DATA_DIR SAMPLING FACE_SCALE DETECT_MAX_SIDE NO_FACE PREVIEW
+USES_merge := DATA FRAMES BACKBONE WEIGHTS CROP COPY
+USES_faces := DATA FRAMES DATA_DIR SAMPLING FACE_SCALE DETECT_MAX_SIDE NO_FACE PREVIEW SHARD
 USES_train := DATA FRAMES BACKBONE DATA_DIR CROP ARCH LR EPOCHS SEED BATCH SEEDS FOLDS
 USES_sweep := DATA DATA_DIR EPOCHS FRAMES ARCH BACKBONE CROP SEEDS
 USES_predict := MODEL VIDEO WEIGHTS JSON PER_FRAME REPORT LABELS
@@ -84,7 +84,7 @@ extract: build
 # make merge DATA=CelebDF FRAMES=32 [BACKBONE=...] [CROP=...] [COPY=1]: join the shard caches of `make extract SHARD=I/N`
 merge: build
 	$(BIN)/extract merge $(if $(DATA),--data $(DATA)) $(if $(FRAMES),--frames $(FRAMES)) \
-	    $(if $(BACKBONE),--backbone $(BACKBONE)) $(if $(CROP),--crop $(CROP)) \
+	    $(if $(BACKBONE),--backbone $(BACKBONE)) $(if $(WEIGHTS),--weights $(WEIGHTS)) $(if $(CROP),--crop $(CROP)) \
 	    $(if $(filter-out 0,$(COPY)),--copy)
 
 FACE_FLAGS = $(if $(FACE_SCALE),--face-scale $(FACE_SCALE)) $(if $(DETECT_MAX_SIDE),--detect-max-side $(DETECT_MAX_SIDE)) \
@@ -94,7 +94,7 @@ FACE_FLAGS = $(if $(FACE_SCALE),--face-scale $(FACE_SCALE)) $(if $(DETECT_MAX_SI
 faces: build
 	$(BIN)/extract faces $(if $(DATA),--data $(DATA)) $(if $(FRAMES),--frames $(FRAMES)) \
 	    $(if $(DATA_DIR),--data-dir $(DATA_DIR)) $(if $(SAMPLING),--sampling $(SAMPLING)) $(FACE_FLAGS) \
-	    $(if $(filter-out 0,$(PREVIEW)),--preview)
+	    $(if $(filter-out 0,$(PREVIEW)),--preview) $(if $(SHARD),--shard $(SHARD))
 
 TRAIN_FLAGS = $(if $(DATA),--data $(DATA)) $(if $(FRAMES),--frames $(FRAMES)) $(if $(BACKBONE),--backbone $(BACKBONE)) \
 	$(if $(DATA_DIR),--data-dir $(DATA_DIR)) $(if $(CROP),--crop $(CROP))

@@ -135,25 +135,34 @@ struct Embed: AsyncParsableCommand {
         abstract: "Embed every video's sampled frames (the default subcommand).")
 
     @OptionGroup var options: ExtractOptions
+    @OptionGroup var sharding: ShardOptions
 
+    func run() async throws {
+        try await reportingErrors {
+            var request = try options.request()
+            request.shard = try sharding.resolve()
+            let summary = try await ExtractionRun(request: request).run()
+            print(summary.line)
+        }
+    }
+}
+
+/// `--shard I/N` and `--shard-count N`: which part of the dataset this process extracts.
+struct ShardOptions: ParsableArguments {
     @Option(help: "Extract only shard I of N (I from 0) into cache/<DATA>/shards/ (then `extract merge`). Without it, a Slurm job array's SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, or JOB_COMPLETION_INDEX with --shard-count, pick the shard.")
     var shard: String?
 
     @Option(help: "Number of shards, with JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) as the shard index.")
     var shardCount: Int?
 
-    func run() async throws {
-        try await reportingErrors {
-            var request = try options.request()
-            request.shard = try ShardSelection.resolve(flag: shard, shardCount: shardCount,
-                                                       environment: ProcessInfo.processInfo.environment)
-            if shard == nil, let picked = request.shard {
-                // An array over something else (datasets, say) would otherwise extract 1/N of each silently.
-                printError("extract: shard \(picked) from the job's array index (--shard I/N overrides it; --shard 0/1 extracts everything)")
-            }
-            let summary = try await ExtractionRun(request: request).run()
-            print(summary.line)
+    func resolve() throws -> ShardSpec? {
+        let picked = try ShardSelection.resolve(flag: shard, shardCount: shardCount,
+                                                environment: ProcessInfo.processInfo.environment)
+        if shard == nil, let picked {
+            // An array over something else (datasets, say) would otherwise extract 1/N of each silently.
+            printError("extract: shard \(picked) from the job's array index (--shard I/N overrides it; --shard 0/1 extracts everything)")
         }
+        return picked
     }
 }
 
@@ -163,10 +172,13 @@ struct Faces: AsyncParsableCommand {
         discussion: """
         Detection runs once per dataset and frame count; every backbone's face crops reuse it. --preview also
         writes cache/<DATA>/faces_f<FRAMES>.preview.png: each video's crops in a row, frames where the face was
-        interpolated marked amber, videos without a face in red (see docs/face-cache-format.md).
+        interpolated marked amber, videos without a face in red (see docs/face-cache-format.md). With --shard
+        it tracks one shard's videos into cache/<DATA>/shards/faces_f<FRAMES>.shard-I-of-N.h5 (then
+        `extract merge --crop face`).
         """)
 
     @OptionGroup var options: ExtractOptions
+    @OptionGroup var sharding: ShardOptions
 
     @Flag(help: "Also draw the crops of the first videos into a contact sheet (PNG).")
     var preview = false
@@ -176,7 +188,8 @@ struct Faces: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let request = try options.request(crop: .face)
+            var request = try options.request(crop: .face)
+            request.shard = try sharding.resolve()
             let outcome = try await ExtractionRun(request: request).runFaces()
             print("extract: \(outcome.line)")
             if preview {
@@ -194,8 +207,11 @@ struct Merge: ParsableCommand {
         discussion: """
         Reads every cache/<DATA>/shards/<cache name>.shard-I-of-N.h5 and writes the cache a single run writes
         (same rows, order and values), whose per-frame datasets are HDF5 virtual datasets over the shard files
-        (keep the shards/ folder beside it), or with --copy a self-contained file. Refuses missing, unfinished,
-        duplicated or mismatched shards (docs/cache-format.md, "Shards and merged caches").
+        (keep the shards/ folder beside it), or with --copy a self-contained file. With --crop face it first
+        joins the face-track shards (shards/faces_f<FRAMES>.shard-I-of-N.h5) into faces_f<FRAMES>.h5 (always
+        a copy), and only those when there are no embedding shards (after `extract faces --shard`). Refuses
+        missing, unfinished, duplicated or mismatched shards, and shards whose weights hash differs from the
+        weights file here (models/ or --weights) (docs/scale-out.md, "Merging").
         """)
 
     @OptionGroup var options: ExtractOptions
@@ -203,17 +219,40 @@ struct Merge: ParsableCommand {
     @Flag(help: "Copy every row into one self-contained file instead of mapping the shard files.")
     var copy = false
 
+    @Flag(help: "Merge without comparing the shards' weights hash with a local weights file (for a machine without the weights); the shards are still compared with each other.")
+    var acceptWeightsHash = false
+
     func run() throws {
         do {
             let request = try options.request()
+            let embeddings = request.crop != .face || ShardMerge.hasShards(of: request.cacheURL)
+            if request.crop == .face {
+                let faces = try FaceShardMerge(faceCacheURL: request.faceCacheURL, frames: request.frames,
+                                               detectorWeights: acceptWeightsHash ? nil : MTCNN.weightSHA256s).run()
+                print("extract: merged \(faces.shards) face-track shards (\(faces.videos) videos, \(faces.failures) failures) -> \(faces.faceCacheURL.path)")
+            }
+            guard embeddings else {
+                print("extract: no \(request.cacheURL.lastPathComponent) shards: merged the face tracks only")
+                return
+            }
             let outcome = try ShardMerge(cacheURL: request.cacheURL, backbone: request.backbone.rawValue,
-                                         crop: request.crop.rawValue, frames: request.frames)
+                                         crop: request.crop.rawValue, frames: request.frames,
+                                         weights: acceptWeightsHash ? nil : localWeights(request))
                 .run(layout: copy ? .copied : .virtual)
             print("extract: merged \(outcome.shards) shards (\(outcome.videos) videos, \(outcome.failures) failures) -> \(outcome.cacheURL.path)")
         } catch let error as DiagnosedError {
             printError("extract: error: \(error)")
             throw ExitCode.failure
         }
+    }
+
+    /// The weights file the backbone would extract with here, hashed: the shards must have used the same.
+    private func localWeights(_ request: ExtractionRequest) throws -> ShardMerge.LocalWeights {
+        let url: URL
+        do { url = try request.weightsURL() } catch {
+            throw PipelineError("\(error) (merge compares the shards' weights hash with it; on a machine without the weights pass --accept-weights-hash)")
+        }
+        return ShardMerge.LocalWeights(file: url.path, sha256: try SHA256.hexDigest(ofFile: url))
     }
 }
 

@@ -40,6 +40,8 @@ if [ "$step" = extract ]; then
     flag --data "${DATA:-}"; flag --frames "${FRAMES:-}"; flag --backbone "${BACKBONE:-}"; flag --crop "${CROP:-}"
     merge_args=("${args[@]}")
     [ -z "${COPY:-}" ] || [ "${COPY}" = 0 ] || merge_args+=(--copy)
+    # The merge compares the shards' weights hash with this file (or the published one under models/).
+    [ -z "${WEIGHTS:-}" ] || merge_args+=(--weights "$WEIGHTS")
     flag --data-dir "${DATA_DIR:-}"; flag --weights "${WEIGHTS:-}"; flag --batch-size "${BATCH:-}"; flag --methods "${METHODS:-}"
     flag --compression "${COMPRESSION:-}"; flag --sampling "${SAMPLING:-}"; flag --face-scale "${FACE_SCALE:-}"
     flag --detect-max-side "${DETECT_MAX_SIDE:-}"; flag --no-face "${NO_FACE:-}"

@@ -90,11 +90,7 @@ public struct CacheMetadata: Sendable, Equatable, Codable {
         if let faceTracksSHA256 { try file.setAttribute(Name.faceTracksSHA256, faceTracksSHA256) }
         if let noFace { try file.setAttribute(Name.noFace, noFace) }
         if let detectMaxSide { try file.setAttribute(Name.detectMaxSide, Int64(detectMaxSide)) }
-        if let listingSHA256 { try file.setAttribute(Name.listingSHA256, listingSHA256) }
-        if let shard {
-            try file.setAttribute(Name.shardIndex, Int64(shard.index))
-            try file.setAttribute(Name.shardCount, Int64(shard.count))
-        }
+        try ShardAttributes.write(listingSHA256: listingSHA256, shard: shard, to: file)
     }
 
     /// Reads the root attributes, refusing other format versions.
@@ -136,32 +132,7 @@ public struct CacheMetadata: Sendable, Equatable, Codable {
             }
             metadata.detectMaxSide = Int(side)
         }
-        try readScaleOut(from: file, into: &metadata)
+        (metadata.listingSHA256, metadata.shard) = try ShardAttributes.read(from: file)
         return metadata
-    }
-
-    /// `listing_sha256`, `shard_index` and `shard_count`, checked (a digest is 64 hex digits, a shard in range).
-    private static func readScaleOut(from file: HDF5File, into metadata: inout CacheMetadata) throws {
-        typealias Name = CacheSchema.Attribute
-        if try file.hasAttribute(Name.listingSHA256) {
-            let digest = try file.stringAttribute(Name.listingSHA256)
-            guard digest.count == 64, digest.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
-                throw CacheFormatError(file: file.url.path, problem: "listing_sha256 is not 64 lowercase hex digits")
-            }
-            metadata.listingSHA256 = digest
-        }
-        let hasIndex = try file.hasAttribute(Name.shardIndex), hasCount = try file.hasAttribute(Name.shardCount)
-        guard hasIndex == hasCount else {
-            throw CacheFormatError(file: file.url.path, problem: "it has one of shard_index and shard_count but not the other")
-        }
-        if hasIndex {
-            let index = try file.attribute(Name.shardIndex, as: Int64.self)
-            let count = try file.attribute(Name.shardCount, as: Int64.self)
-            do {
-                metadata.shard = try ShardSpec(index: Int(clamping: index), count: Int(clamping: count))
-            } catch {
-                throw CacheFormatError(file: file.url.path, problem: "shard_index \(index) / shard_count \(count) is not a shard")
-            }
-        }
     }
 }

@@ -30,6 +30,7 @@ extension FaceCacheMetadata: CacheSettings {
         try file.setAttribute(Name.tracking, tracking.description)
         try file.setAttribute(Name.toolVersion, toolVersion)
         try file.setAttribute(Name.createdAt, createdAt)
+        try ShardAttributes.write(listingSHA256: listingSHA256, shard: shard, to: file)
     }
 
     /// Reads the root attributes, refusing another kind of file, other format versions and values no
@@ -55,7 +56,7 @@ extension FaceCacheMetadata: CacheSettings {
             }
             return Int(value)
         }
-        let metadata = FaceCacheMetadata(
+        var metadata = FaceCacheMetadata(
             dataset: try file.stringAttribute(Name.dataset),
             frames: try integer(Name.frames, in: ExtractionRequest.frameRange),
             samplingPolicy: try file.stringAttribute(Name.samplingPolicy),
@@ -73,6 +74,7 @@ extension FaceCacheMetadata: CacheSettings {
                 maximumCentreShift: try file.attribute(Name.trackingMaximumCentreShift, as: Float.self),
                 maximumSizeChange: try file.attribute(Name.trackingMaximumSizeChange, as: Float.self)),
             toolVersion: try file.stringAttribute(Name.toolVersion))
+        (metadata.listingSHA256, metadata.shard) = try ShardAttributes.read(from: file)
         if let problem = metadata.valueProblem {
             throw CacheFormatError(file: path, problem: problem, cacheName: cacheName)
         }

@@ -28,6 +28,10 @@ public struct FaceCacheMetadata: Sendable, Equatable, Codable {
     public var trackingAlgorithm: String
     public var tracking: FaceTrackingSettings
     public var toolVersion: String
+    /// SHA-256 of the dataset listing the cache was made from (`ListingDigest`); not a setting.
+    public var listingSHA256: String?
+    /// Shard files only: which part of the listing this file holds (`ShardPlan`).
+    public var shard: ShardSpec?
 
     public init(dataset: String, frames: Int, samplingPolicy: String, detector: String, detectorMinFaceSize: Int,
                 detectorScaleFactor: Double, detectorThresholds: [Float], detectionMaxSide: Int,
@@ -73,6 +77,7 @@ public struct FaceCacheMetadata: Sendable, Equatable, Codable {
         compare(Name.trackingSeedConfidence, tracking.seedConfidence, requested.tracking.seedConfidence)
         compare(Name.trackingMaximumCentreShift, tracking.maximumCentreShift, requested.tracking.maximumCentreShift)
         compare(Name.trackingMaximumSizeChange, tracking.maximumSizeChange, requested.tracking.maximumSizeChange)
+        compare("shard", shard.map { "\($0)" } ?? "none", requested.shard.map { "\($0)" } ?? "none")
         return found
     }
 }

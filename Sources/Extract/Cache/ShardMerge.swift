@@ -21,17 +21,34 @@ public struct ShardMerge {
     /// The datasets a virtual merge maps onto the shards rather than copies.
     static let virtualDatasets = [CacheSchema.Dataset.embeddings, CacheSchema.Dataset.frameIndices, CacheSchema.Dataset.valid]
 
+    /// The weights file the merging machine would extract with, and its SHA-256: the shards must match it.
+    public struct LocalWeights: Sendable {
+        public let file: String
+        public let sha256: String
+
+        public init(file: String, sha256: String) {
+            self.file = file
+            self.sha256 = sha256
+        }
+    }
+
     public let cacheURL: URL
     public let backbone: String
     public let crop: String
     public let frames: Int
+    /// nil merges without comparing the shards' weights hash with a local file (`--accept-weights-hash`).
+    public let weights: LocalWeights?
 
-    public init(cacheURL: URL, backbone: String, crop: String, frames: Int) {
+    public init(cacheURL: URL, backbone: String, crop: String, frames: Int, weights: LocalWeights?) {
         self.cacheURL = cacheURL
         self.backbone = backbone
         self.crop = crop
         self.frames = frames
+        self.weights = weights
     }
+
+    /// True when `shards/` beside `cacheURL` holds any shard file of it.
+    public static func hasShards(of cacheURL: URL) -> Bool { ShardSet.hasShards(of: cacheURL) }
 
     @discardableResult
     public func run(layout: Layout) throws -> Outcome {
@@ -40,20 +57,8 @@ public struct ShardMerge {
             throw ShardMergeError(file: cacheURL.path, problem: "an extract run of the whole dataset is unfinished there (\(journal.lastPathComponent))",
                                   fix: "Let it finish, or delete \(journal.path), then merge.")
         }
-        let set = try ShardSet(cacheURL: cacheURL, backbone: backbone, crop: crop, frames: frames)
-        var rows: [PlannedCacheRow] = [], failures: [PlannedCacheRow] = []
-        for (file, reader) in set.readers.enumerated() {
-            let table = reader.table
-            for index in 0..<table.count {
-                let video = WantedVideo(path: table.paths[index], label: table.labels[index], split: table.split(at: index),
-                                        bytes: table.bytes[index], mtime: table.mtimes[index], group: table.group(at: index))
-                rows.append((video, .cache(file: file, index: index)))
-            }
-            for (index, failure) in table.failures.enumerated() {
-                let video = WantedVideo(path: failure.path, label: 0, split: nil, bytes: failure.bytes, mtime: failure.mtime)
-                failures.append((video, .cache(file: file, index: index)))
-            }
-        }
+        let set = try ShardSet(cacheURL: cacheURL, backbone: backbone, crop: crop, frames: frames, weights: weights)
+        let (rows, failures) = Self.plannedRows(set.readers.map(\.table))
         let virtual = layout == .virtual && !rows.isEmpty
         let assembler = CacheAssembler<CachedVideo>(
             metadata: set.metadata, journal: nil, caches: set.readers,
@@ -65,6 +70,24 @@ public struct ShardMerge {
         try DurableFileOperations.syncFile(at: temporary)
         try DurableFileOperations.replace(cacheURL, with: temporary)
         return Outcome(cacheURL: cacheURL, shards: set.readers.count, videos: rows.count, failures: failures.count)
+    }
+
+    /// Every row and failure of the shards (tables of shard 0, 1, ...) in that order: the sorted order,
+    /// since each shard holds one run of consecutive sorted paths.
+    static func plannedRows(_ tables: [CacheVideoTable]) -> (rows: [PlannedCacheRow], failures: [PlannedCacheRow]) {
+        var rows: [PlannedCacheRow] = [], failures: [PlannedCacheRow] = []
+        for (file, table) in tables.enumerated() {
+            for index in 0..<table.count {
+                let video = WantedVideo(path: table.paths[index], label: table.labels[index], split: table.split(at: index),
+                                        bytes: table.bytes[index], mtime: table.mtimes[index], group: table.group(at: index))
+                rows.append((video, .cache(file: file, index: index)))
+            }
+            for (index, failure) in table.failures.enumerated() {
+                let video = WantedVideo(path: failure.path, label: 0, split: nil, bytes: failure.bytes, mtime: failure.mtime)
+                failures.append((video, .cache(file: file, index: index)))
+            }
+        }
+        return (rows, failures)
     }
 
     /// Each per-frame dataset as a virtual dataset: shard k's rows 0..<n_k at rows o_k..<o_k+n_k, where o_k

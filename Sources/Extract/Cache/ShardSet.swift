@@ -19,8 +19,9 @@ struct ShardSet {
     /// The shards' metadata without the shard: what the merged cache records.
     let metadata: CacheMetadata
 
-    /// Finds and checks the shards of `cacheURL`; `backbone`, `crop` and `frames` are what was asked for.
-    init(cacheURL: URL, backbone: String, crop: String, frames: Int) throws {
+    /// Finds and checks the shards of `cacheURL`; `backbone`, `crop` and `frames` are what was asked for,
+    /// `weights` the local weights file the shards' weights hash must match (nil: not compared).
+    init(cacheURL: URL, backbone: String, crop: String, frames: Int, weights: ShardMerge.LocalWeights?) throws {
         let urls = try Self.shardURLs(of: cacheURL)
         var readers: [EmbeddingCacheReader] = []
         for (index, url) in urls.enumerated() {
@@ -38,6 +39,10 @@ struct ShardSet {
                 throw ShardMergeError(file: url.path, problem: "it holds \(found.backbone) \(found.cropPolicy) at \(found.frames) frames, not \(backbone) \(crop) at \(frames)",
                                       fix: "Delete it and extract that shard again.")
             }
+            if let weights, found.weightsSHA256 != weights.sha256 {
+                throw ShardMergeError(file: url.path, problem: "it was made with weights of SHA-256 \(found.weightsSHA256), but \(weights.file) here has SHA-256 \(weights.sha256)",
+                                      fix: "Merge with --weights set to the checkpoint the shards were made with, extract the shards again with \(weights.file), or pass --accept-weights-hash to merge without comparing with a local file.")
+            }
             if let first = readers.first?.metadata {
                 try Self.checkSameSettings(found, as: first, file: url.path, firstFile: urls[0].lastPathComponent)
             } else if found.listingSHA256 == nil {
@@ -49,18 +54,25 @@ struct ShardSet {
         var merged = readers[0].metadata
         merged.shard = nil
         metadata = merged
-        try checkParts()
+        try Self.checkParts(readers.map { ($0.url, $0.table) }, listingSHA256: merged.listingSHA256)
+    }
+
+    /// True when `shards/` beside `cacheURL` holds any shard file of it.
+    static func hasShards(of cacheURL: URL) -> Bool {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: ShardPlan.shardsFolder(for: cacheURL).path)) ?? []
+        return names.contains { ShardPlan.shard(named: $0, cacheURL: cacheURL) != nil }
     }
 
     /// The N shard files of `cacheURL`, in order; refuses a mix of counts, a missing or unfinished shard.
-    static func shardURLs(of cacheURL: URL) throws -> [URL] {
+    /// `command` is what makes them, for the fix (`extract`, `extract faces`).
+    static func shardURLs(of cacheURL: URL, command: String = "extract") throws -> [URL] {
         let folder = ShardPlan.shardsFolder(for: cacheURL)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         let shards = names.compactMap { name in ShardPlan.shard(named: name, cacheURL: cacheURL).map { (name, $0) } }
         let counts = Set(shards.map(\.1.count))
         guard let count = counts.first else {
             throw ShardMergeError(file: folder.path, problem: "it holds no \(ShardPlan.stem(of: cacheURL)).shard-I-of-N.h5 files",
-                                  fix: "Run `extract --shard I/N` for every I first, with the same DATA, FRAMES, BACKBONE and CROP.")
+                                  fix: "Run `\(command) --shard I/N` for every I first, with the same DATA, FRAMES, BACKBONE and CROP.")
         }
         guard counts.count == 1 else {
             let examples = counts.sorted().compactMap { n in shards.first { $0.1.count == n }?.0 }
@@ -75,7 +87,7 @@ struct ShardSet {
             }
             guard FileManager.default.fileExists(atPath: url.path) else {
                 throw ShardMergeError(file: url.path, problem: "shard \(index)/\(count) is missing",
-                                      fix: "Run `extract --shard \(index)/\(count)` with the same options.")
+                                      fix: "Run `\(command) --shard \(index)/\(count)` with the same options.")
             }
             return url
         }
@@ -99,28 +111,28 @@ struct ShardSet {
         }
     }
 
-    /// No video in two shards, each video in the shard the plan gives it, and all of them the listing.
-    private func checkParts() throws {
+    /// No video in two shards, each video in the shard the plan gives it, and all of them the listing;
+    /// `shards` holds each shard's file and shared columns, shard i at index i.
+    static func checkParts(_ shards: [(url: URL, table: CacheVideoTable)], listingSHA256: String?) throws {
         var owner: [String: Int] = [:]
         var paths: [String] = [], bytes: [Int64] = [], shardOf: [Int] = []
-        for (shard, reader) in readers.enumerated() {
-            let table = reader.table
+        for (shard, (url, table)) in shards.enumerated() {
             for (path, size) in Array(zip(table.paths, table.bytes)) + table.failures.map({ ($0.path, $0.bytes) }) {
                 if let other = owner.updateValue(shard, forKey: path) {
-                    throw ShardMergeError(file: reader.url.path, problem: "\(path) is also in shard \(other) (a duplicated video)",
+                    throw ShardMergeError(file: url.path, problem: "\(path) is also in shard \(other) (a duplicated video)",
                                           fix: "Delete the shards and extract them again from one dataset listing.")
                 }
                 paths.append(path); bytes.append(size); shardOf.append(shard)
             }
         }
-        let planned = ShardPlan.assignments(paths: paths, bytes: bytes, count: readers.count)
+        let planned = ShardPlan.assignments(paths: paths, bytes: bytes, count: shards.count)
         if let wrong = paths.indices.first(where: { planned[$0] != shardOf[$0] }) {
-            throw ShardMergeError(file: readers[shardOf[wrong]].url.path,
+            throw ShardMergeError(file: shards[shardOf[wrong]].url.path,
                                   problem: "it holds \(paths[wrong]), which belongs to shard \(planned[wrong]) of this listing (a shard is missing videos or comes from another listing)",
                                   fix: "Extract the shards again from one dataset listing.")
         }
-        guard ListingDigest.sha256(paths: paths, bytes: bytes) == metadata.listingSHA256 else {
-            throw ShardMergeError(file: readers[0].url.deletingLastPathComponent().path,
+        guard ListingDigest.sha256(paths: paths, bytes: bytes) == listingSHA256 else {
+            throw ShardMergeError(file: shards[0].url.deletingLastPathComponent().path,
                                   problem: "the \(paths.count) videos the shards hold are not the dataset listing they were made from (listing_sha256 differs)",
                                   fix: "A shard lost videos: extract the shards again.")
         }

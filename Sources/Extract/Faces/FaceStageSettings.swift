@@ -27,12 +27,14 @@ public struct FaceStageSettings: Sendable, Equatable {
 }
 
 extension FaceCacheMetadata {
-    /// SHA-256 of every setting that shapes the tracks (the tool version and dataset aside): what an embedding
-    /// cache made from face crops records, so crops from other tracks never pass for these.
+    /// SHA-256 of every setting that shapes the tracks (the tool version, dataset, listing and shard aside):
+    /// what an embedding cache made from face crops records, so crops from other tracks never pass for these.
     public var settingsSHA256: String {
         var identity = self
         identity.toolVersion = ""
         identity.dataset = ""
+        identity.listingSHA256 = nil
+        identity.shard = nil
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var hasher = SHA256()

@@ -62,6 +62,16 @@ public struct ExtractionRequest: Sendable {
         shard.map { ShardPlan.shardURL(for: cacheURL, shard: $0) } ?? cacheURL
     }
 
+    /// `cache/<DATA>/faces_f<FRAMES>.h5`: the dataset's face tracks (face crops).
+    public var faceCacheURL: URL {
+        FaceCacheSchema.cacheURL(root: cacheDirectory, dataset: dataset, frames: frames)
+    }
+
+    /// The face-track file this run writes: the face cache, or the shard's file beside it in `shards/`.
+    public var faceOutputURL: URL {
+        shard.map { ShardPlan.shardURL(for: faceCacheURL, shard: $0) } ?? faceCacheURL
+    }
+
     public static func cacheURL(cacheDirectory: URL, dataset: String, backbone: BackboneKind,
                                 crop: CropPolicy = .wholeFrame, frames: Int) -> URL {
         CacheSchema.cacheURL(root: cacheDirectory, dataset: dataset, backbone: backbone.rawValue, crop: crop.rawValue,

@@ -32,8 +32,7 @@ public struct ExtractionRun: Sendable {
         let started = Date()
         try validate()
         let (listed, everyWanted) = try listVideos()
-        let (videos, wanted) = request.shard.map { ShardPlan.select(listed, wanted: everyWanted, shard: $0) }
-            ?? (listed, everyWanted)
+        let (videos, wanted) = shardOf(listed, everyWanted)
         // Loaded (and its hash taken) before the cache's journal is opened, so bad weights leave no trace there;
         // the cache records the hash of the weights it was made with.
         let backbone = try loadBackbone()
@@ -55,7 +54,8 @@ public struct ExtractionRun: Sendable {
         var outcome: (frames: Int, failures: Int)
         if request.crop == .face {
             var embedding: FaceExtraction.Embedding? = FaceExtraction.Embedding(backbone: backbone.network, writer: writer)
-            let faces = try await faceExtraction().run(videos, wanted: wanted, embedding: &embedding)
+            let faces = try await faceExtraction(listingSHA256: metadata.listingSHA256)
+                .run(videos, wanted: wanted, embedding: &embedding)
             writer = embedding!.writer
             outcome = (faces.framesEmbedded, faces.failures)
             printError("extract: \(faces.line)")
@@ -71,17 +71,24 @@ public struct ExtractionRun: Sendable {
     /// `extract faces`: the face cache only (detect and track; nothing is embedded).
     public func runFaces() async throws -> FaceExtraction.Outcome {
         try validate()
-        let (videos, wanted) = try listVideos()
+        let (listed, everyWanted) = try listVideos()
+        let (videos, wanted) = shardOf(listed, everyWanted)
+        if let shard = request.shard {
+            printError("extract: \(request.dataset) shard \(shard) (of \(listed.count) videos): face tracks of \(videos.count) videos")
+        }
         var none: FaceExtraction.Embedding?
-        return try await faceExtraction().run(videos, wanted: wanted, embedding: &none)
+        return try await faceExtraction(listingSHA256: ListingDigest.sha256(of: everyWanted))
+            .run(videos, wanted: wanted, embedding: &none)
+    }
+
+    /// The videos of `--shard` (`ShardPlan`), or all of them.
+    private func shardOf(_ listed: [DatasetVideo], _ wanted: [WantedVideo]) -> (videos: [DatasetVideo], wanted: [WantedVideo]) {
+        request.shard.map { ShardPlan.select(listed, wanted: wanted, shard: $0) } ?? (listed, wanted)
     }
 
     private func validate() throws {
         guard ExtractionRequest.frameRange.contains(request.frames) else {
             throw PipelineError("FRAMES=\(request.frames) is out of range: choose \(ExtractionRequest.frameRange.lowerBound)...\(ExtractionRequest.frameRange.upperBound) (the notebook used 16 to 256)")
-        }
-        if request.shard != nil && request.crop == .face {
-            throw PipelineError("--shard does not cover --crop face yet (shards would share one face-track cache): extract face crops in one process")
         }
         guard request.batchSize > 0 else {
             throw PipelineError("batch size \(request.batchSize) must be at least 1")
@@ -106,14 +113,17 @@ public struct ExtractionRun: Sendable {
         return (listing.videos, wanted)
     }
 
-    private func faceExtraction() throws -> FaceExtraction {
+    private func faceExtraction(listingSHA256: String?) throws -> FaceExtraction {
         let settings = request.faceStageSettings
         let detector = try MTCNN.load(modelsDirectory: request.modelsDirectory, settings: settings.detector)
         let sampler = VideoFrameSampler(frameCount: request.frames, preprocessing: request.preprocessing,
                                         mode: request.samplingMode)
         let cropping = FaceCropping(sampler: sampler, detector: detector, resolution: settings.resolution,
                                     tracking: settings.tracking, noFace: request.noFace)
-        return FaceExtraction(request: request, faceMetadata: faceCacheMetadata, cropping: cropping)
+        var metadata = faceCacheMetadata
+        metadata.listingSHA256 = listingSHA256
+        metadata.shard = request.shard
+        return FaceExtraction(request: request, faceMetadata: metadata, cropping: cropping)
     }
 
     var faceCacheMetadata: FaceCacheMetadata {

@@ -35,18 +35,20 @@ public struct FaceExtraction {
 
     /// Builds or completes the face cache (and the embedding rows `embedding` still needs).
     func run(_ videos: [DatasetVideo], wanted: [WantedVideo], embedding: inout Embedding?) async throws -> Outcome {
-        let faceURL = FaceCacheSchema.cacheURL(root: request.cacheDirectory, dataset: request.dataset, frames: request.frames)
+        let faceURL = request.faceOutputURL
         var outcome = Outcome(faceCacheURL: faceURL)
         var faces = try FaceCacheWriteSession(cacheURL: faceURL, metadata: faceMetadata)
-        let previous = FileManager.default.fileExists(atPath: faceURL.path) ? try FaceCacheReader(url: faceURL) : nil
-        // One lookup table, not a scan of the failure list per video.
-        let failures = Dictionary(previous?.failures.map { ($0.path, $0) } ?? [], uniquingKeysWith: { first, _ in first })
+        var sources = try FileManager.default.fileExists(atPath: faceURL.path) ? [FinishedFaces(FaceCacheReader(url: faceURL))] : []
+        if let whole = try wholeFaceCache() {
+            try Self.seed(&faces, from: whole, wanted: wanted)
+            sources.append(whole)
+        }
         var work: [(video: DatasetVideo, wanted: WantedVideo, known: KnownFaceTrack?, embed: Bool)] = []
         for (video, want) in zip(videos, wanted) {
             let embed = embedding?.writer.needsExtraction(want) ?? false
             let detect = faces.needsExtraction(want)
             guard embed || detect else { continue }
-            let known = detect ? nil : Self.known(want, in: previous, failures: failures)
+            let known = detect ? nil : sources.lazy.compactMap { Self.known(want, in: $0) }.first
             if case .failure(let reason)? = known, embed, request.noFace == .fail || !reason.noFace {
                 try embedding?.writer.recordFailure(CacheFailure(path: want.path, reason: reason.text, bytes: want.bytes, mtime: want.mtime))
                 outcome.failures += 1
@@ -141,13 +143,51 @@ public struct FaceExtraction {
         let noFace: Bool
     }
 
-    private static func known(_ want: WantedVideo, in reader: FaceCacheReader?,
-                               failures: [String: CacheFailure]) -> Known? {
-        guard let reader else { return nil }
+    /// A finished face cache with its failures by path (one lookup table, not a scan per video).
+    private struct FinishedFaces {
+        let reader: FaceCacheReader
+        let failures: [String: CacheFailure]
+
+        init(_ reader: FaceCacheReader) {
+            self.reader = reader
+            failures = Dictionary(reader.failures.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+    }
+
+    /// A shard's run also reuses the dataset's whole face cache (made in one process, or merged) when it was
+    /// made with these settings: nil for a whole-dataset run, or when there is none or it differs.
+    private func wholeFaceCache() throws -> FinishedFaces? {
+        let url = request.faceCacheURL
+        guard request.shard != nil, FileManager.default.fileExists(atPath: url.path) else { return nil }
+        let reader = try FaceCacheReader(url: url)
+        var comparable = reader.metadata
+        comparable.shard = faceMetadata.shard
+        let differences = comparable.differences(from: faceMetadata)
+        guard differences.isEmpty else {
+            printError("extract: note: not reusing \(url.path): made with other settings (\(differences.joined(separator: "; ")))")
+            return nil
+        }
+        return FinishedFaces(reader)
+    }
+
+    /// Copies into a shard's face cache every unchanged track or failure of its videos the whole cache
+    /// holds and the shard does not, so the shard file is complete without detecting them again.
+    private static func seed(_ faces: inout FaceCacheWriteSession, from whole: FinishedFaces, wanted: [WantedVideo]) throws {
+        for want in wanted where faces.needsExtraction(want) {
+            if let record = whole.reader.record(forPath: want.path), record.stamp == want.stamp {
+                try faces.append(record)
+            } else if let failure = whole.failures[want.path], failure.stamp == want.stamp {
+                try faces.recordFailure(failure)
+            }
+        }
+    }
+
+    private static func known(_ want: WantedVideo, in source: FinishedFaces) -> Known? {
+        let reader = source.reader
         if let record = reader.record(forPath: want.path), record.stamp == want.stamp {
             return .track(.track(record.track, frameIndices: record.frameIndices))
         }
-        if let failure = failures[want.path], failure.stamp == want.stamp {
+        if let failure = source.failures[want.path], failure.stamp == want.stamp {
             return .failure(FailureReason(text: failure.reason, noFace: failure.reason.contains(FaceError.noFaceMarker)))
         }
         return nil

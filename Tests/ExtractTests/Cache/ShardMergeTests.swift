@@ -59,7 +59,7 @@ import Shared
 
     static func merge(_ url: URL, _ layout: ShardMerge.Layout) throws {
         let metadata = CacheFixtures.metadata()
-        try ShardMerge(cacheURL: url, backbone: metadata.backbone, crop: metadata.cropPolicy, frames: metadata.frames).run(layout: layout)
+        try ShardMerge(cacheURL: url, backbone: metadata.backbone, crop: metadata.cropPolicy, frames: metadata.frames, weights: nil).run(layout: layout)
     }
 
     @Test(arguments: [ShardMerge.Layout.virtual, .copied])
@@ -150,6 +150,22 @@ import Shared
                            listing: Self.dataset().wanted, failing: [], shard: try ShardSpec(index: 0, count: 4))
         }.contains("shards of different counts"))
         _ = metadata
+    }
+
+    /// The shards' weights hash must be the local weights file's (the fix is named), unless that check is waived.
+    @Test func shardsOfOtherWeightsThanTheLocalFileAreRefused() throws {
+        let (single, merged) = try Self.prepare(try CacheFixtures.directory())
+        let metadata = CacheFixtures.metadata()
+        func merge(_ sha256: String?) throws {
+            try ShardMerge(cacheURL: merged, backbone: metadata.backbone, crop: metadata.cropPolicy, frames: metadata.frames,
+                           weights: sha256.map { ShardMerge.LocalWeights(file: "models/x.pth", sha256: $0) }).run(layout: .copied)
+        }
+        let error = try #require(throws: ShardMergeError.self) { try merge("c0ffee") }
+        #expect("\(error)".contains("x_f4.shard-0-of-3.h5: it was made with weights of SHA-256 b0353104, but models/x.pth here has SHA-256 c0ffee"), "\(error)")
+        #expect("\(error)".contains("--weights") && "\(error)".contains("--accept-weights-hash"))
+        try merge("b0353104")
+        try merge(nil)
+        try expectSameCacheContents(single, merged)
     }
 
     /// A merged cache whose shard vanished is refused when opened, not read as zeros.

@@ -104,7 +104,7 @@ struct KubernetesManifestTests {
         let command = try #require(try container(try document("merge-job.yaml"))["command"] as? [String])
         #expect(URL(fileURLWithPath: command[0]).lastPathComponent == "extract" && command[1] == "merge")
         let merge = flags(command)
-        for name in ["data", "frames", "backbone", "cache-dir", "crop"] {
+        for name in ["data", "frames", "backbone", "cache-dir", "crop", "models-dir"] {
             #expect(merge[name] == shards[name], "--\(name) differs between the shards and the merge")
         }
         let accepted = try help(["merge"])

@@ -49,7 +49,7 @@ import Train
             try Self.build(ShardPlan.shardURL(for: merged, shard: shard), ShardPlan.select(wanted, wanted: wanted, shard: shard).wanted,
                            listing: wanted, shard: shard)
         }
-        try ShardMerge(cacheURL: merged, backbone: "mobilenetv2", crop: "whole-frame", frames: Self.frames).run(layout: .virtual)
+        try ShardMerge(cacheURL: merged, backbone: "mobilenetv2", crop: "whole-frame", frames: Self.frames, weights: nil).run(layout: .virtual)
         let a = try CachedTrainingSet(cacheURL: single, backbone: "mobilenetv2", frames: Self.frames)
         let b = try CachedTrainingSet(cacheURL: merged, backbone: "mobilenetv2", frames: Self.frames)
         #expect(try EmbeddingCacheReader(url: merged).isMerged)
