@@ -2,8 +2,8 @@
 #   make setup                                  install system packages, fetch weights (idempotent)
 #   make demo [BACKBONE=efficientnet-lite2]     build the demo dataset and run the pipeline on it
 #   make extract DATA=CelebDF FRAMES=32 [BACKBONE=xception] [WEIGHTS=my.pth] [DATA_DIR=/path] [CROP=face|center-crop] [SHARD=I/N]
-#   make merge DATA=CelebDF FRAMES=32 [BACKBONE=...] [CROP=...] [COPY=1]   join the shard caches into the cache
-#   make faces DATA=CelebDF FRAMES=32 [PREVIEW=1]   face tracks only (MTCNN), with a contact sheet of the crops
+#   make merge DATA=CelebDF FRAMES=32 [BACKBONE=...] [WEIGHTS=...] [CROP=...] [COPY=1]   join the shard caches into the cache
+#   make faces DATA=CelebDF FRAMES=32 [PREVIEW=1] [SHARD=I/N]   face tracks only (MTCNN), with a contact sheet of the crops
 #   make train DATA=CelebDF FRAMES=32 ARCH=gru2-fc2 [CROP=face] [LR=1e-3] [EPOCHS=100] [SEED=42] [SEEDS=3] [FOLDS=5] [BACKBONE=...]
 #   make sweep [DATA=DFD] [FRAMES=16,32] [ARCH=gru1-fc1,gru2-fc2] [BACKBONE=..] [CROP=..] [SEEDS=3]  pipeline.yaml's sweep grid
 #   make predict MODEL=results/.../model.h5 VIDEO=clip.mp4 [JSON=1] [PER_FRAME=1] [REPORT=x.html] [LABELS=labels.csv]
