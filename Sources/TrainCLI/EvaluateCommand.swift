@@ -31,6 +31,11 @@ struct Evaluate: AsyncParsableCommand {
                 return value
             }
             let evaluation = try CrossDatasetEvaluation(modelURL: URL(fileURLWithPath: model))
+            // Results go beside the model, so a --results-dir elsewhere would be silently ignored.
+            if let given = paths.resultsDir,
+               URL(fileURLWithPath: given).standardizedFileURL.path != evaluation.resultsDirectory?.standardizedFileURL.path {
+                throw PipelineError("--results-dir \(given) is not where \(model) lives: evaluate writes beside the model (<run folder>/eval/<DATA>/) and updates that run's report; drop --results-dir")
+            }
             let cache = try await evaluationCache(for: evaluation, config: config)
             let outcome = try evaluation.run(cache: cache, dataset: data,
                                              split: chosen ?? .defaultFor(dataset: data, trainedOn: evaluation.request.dataset))

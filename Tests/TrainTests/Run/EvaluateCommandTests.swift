@@ -25,7 +25,7 @@ import Shared
             "--data-dir", data.path, "--cache-dir", work.appendingPathComponent("cache").path,
             "--models-dir", PredictTests.root.appendingPathComponent("models").path,
             "--config", work.appendingPathComponent("defaults.yaml").path]
-            + (tool == "train" ? ["--results-dir", work.appendingPathComponent("results").path] : [])
+            + (tool == "train" && !arguments.contains("--results-dir") ? ["--results-dir", work.appendingPathComponent("results").path] : [])
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -59,6 +59,8 @@ import Shared
 
         let typo = try run("train", ["evaluate", "--model", model, "--data", "T", "--split", "tset"])
         #expect(typo.status != 0 && typo.stderr.contains("--split 'tset' is not one of test, all"), "\(typo.stderr)")
+        let ignored = try run("train", ["evaluate", "--model", model, "--data", "T", "--results-dir", "elsewhere"])
+        #expect(ignored.status != 0 && ignored.stderr.contains("--results-dir elsewhere is not where"), "\(ignored.stderr)")
     }
 
     @Test func anotherDatasetIsExtractedScoredWithTheModelsStandardizationAndTabulated() throws {
