@@ -105,6 +105,19 @@ import Shared
         }
     }
 
+    @Test func labelsOfNearbyDotsDoNotOverlap() throws {
+        // Two threshold points 0.05 apart in TPR, as the demo2 ROC had them: their labels must sit a line apart.
+        var chart = LineChart(title: "ROC", xLabel: "x", yLabel: "y", series: [.init(name: "c", points: [(0, 0), (1, 1)], color: "#000")],
+                              xRange: 0...1, yRange: 0...1)
+        chart.markers = [.init(.dot, x: 0.55, y: 0.90, label: "threshold 0.5", color: "#777", role: "a"),
+                         .init(.dot, x: 0.70, y: 0.95, label: "val threshold 0.207", color: "#070", role: "b"),
+                         .init(.dot, x: 0.60, y: 0.92, label: "third", color: "#007", role: "c")]
+        let labels = try #require(SVGElements.parse(chart.svg())).filter { $0.name == "text" && ["threshold 0.5", "val threshold 0.207", "third"].contains($0.text) }
+        let ys = labels.compactMap { $0.attributes["y"].flatMap(Double.init) }.sorted()
+        #expect(ys.count == 3)
+        for (a, b) in zip(ys, ys.dropFirst()) { #expect(b - a >= 13, "labels at y \(ys)") }
+    }
+
     static func distance(_ p: (Double, Double), _ a: (x: Double, y: Double), _ b: (x: Double, y: Double)) -> Double {
         let dx = b.x - a.x, dy = b.y - a.y, length = dx * dx + dy * dy
         let t = length == 0 ? 0 : max(0, min(1, ((p.0 - a.x) * dx + (p.1 - a.y) * dy) / length))

@@ -95,10 +95,10 @@ public struct LineChart: Sendable {
         return svg
     }
 
-    /// Marker labels carry a white halo so they stay readable over grid and curves; dots that share a place
-    /// stack their labels instead of printing over each other.
+    /// Marker labels carry a white halo so they stay readable over grid and curves; dots close together
+    /// stack their labels a line apart instead of printing over each other.
     private func markerElements(_ frame: Frame) -> String {
-        var svg = "", dots = 0
+        var svg = "", labelLines: [Double] = []
         let halo = "stroke=\"white\" stroke-width=\"3\" paint-order=\"stroke\""
         for marker in markers where marker.x.isFinite && marker.y.isFinite {
             let x = frame.px(marker.x), label = Self.escape(marker.label)
@@ -113,8 +113,10 @@ public struct LineChart: Sendable {
                 svg += "<circle class=\"\(marker.role)\" cx=\"\(Self.f(x))\" cy=\"\(Self.f(y))\" r=\"4\" fill=\"\(marker.color)\" stroke=\"white\"/>"
                 guard !label.isEmpty else { continue }
                 let textX = anchor == "end" ? x - 8 : x + 8
-                svg += "<text x=\"\(Self.f(textX))\" y=\"\(Self.f(y + 14 + Double(dots) * 13))\" text-anchor=\"\(anchor)\" fill=\"\(marker.color)\" \(halo)>\(label)</text>\n"
-                dots += 1
+                var labelY = y + 14
+                while labelLines.contains(where: { abs($0 - labelY) < 13 }) { labelY += 13 }
+                labelLines.append(labelY)
+                svg += "<text x=\"\(Self.f(textX))\" y=\"\(Self.f(labelY))\" text-anchor=\"\(anchor)\" fill=\"\(marker.color)\" \(halo)>\(label)</text>\n"
             }
         }
         return svg
