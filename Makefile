@@ -13,7 +13,7 @@
 #   make test                                   the test suite (optimized build)
 #   make fuzz [FUZZ_SECONDS=600] [FUZZ_SEED=n]   mutation-fuzz the checkpoint reader for longer than `make test` does
 #   make slurm-extract DATA= FRAMES= SHARDS=16 [PARTITION= TIME= MEM= CPUS=]   a Slurm array + merge job (docs/scale-out.md)
-#   make slurm-sweep DATA= [ARCHS=] SHARDS=8 [AFTER=jobid]   the sweep grid as a Slurm array + leaderboard job
+#   make slurm-sweep DATA= [ARCHS=] [SEEDS=3] SHARDS=8 [AFTER=jobid]   the sweep grid as a Slurm array + leaderboard job
 BIN := .build/release
 
 # A variable given on the command line that the target does not read stops make, naming what it reads.

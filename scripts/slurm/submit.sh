@@ -2,7 +2,7 @@
 # Submits a sharded step to Slurm: an array of SHARDS tasks, then one merge job that runs only if every task
 # succeeded (--dependency=afterok), and prints the job ids and how to follow them.
 #   scripts/slurm/submit.sh extract    (make slurm-extract DATA= FRAMES= SHARDS=16 [BACKBONE= CROP= ...])
-#   scripts/slurm/submit.sh sweep      (make slurm-sweep [DATA= FRAMES= BACKBONES= ARCHS= EPOCHS=] SHARDS=8)
+#   scripts/slurm/submit.sh sweep      (make slurm-sweep [DATA= FRAMES= BACKBONES= ARCHS= EPOCHS= SEEDS=] SHARDS=8)
 # Settings come from the environment (make passes its variables): SHARDS, PARTITION, TIME, MEM (per task),
 # CPUS (per task), CONFIG (a pipeline.yaml other than ./pipeline.yaml), AFTER (a job id to wait for, e.g. the extraction's merge), TASKS (resubmit only these shards,
 # e.g. 2,5), and the step's own variables below. The binaries, data, caches and results must be on a
@@ -50,7 +50,7 @@ else
     merge_args=("${DATA:-}" "${args[@]}")
     flag --data "${DATA:-}"; flag --frames "${FRAMES:-}"; flag --data-dir "${DATA_DIR:-}"
     flag --backbones "${BACKBONES:-${BACKBONE:-}}"; flag --archs "${ARCHS:-${ARCH:-}}"; flag --crop "${CROP:-}"
-    flag --epochs "${EPOCHS:-}"
+    flag --epochs "${EPOCHS:-}"; flag --seeds "${SEEDS:-}"
     script=scripts/slurm/sweep-array.sbatch
 fi
 
