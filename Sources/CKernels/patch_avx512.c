@@ -55,7 +55,8 @@ DFH_AVX512 static void patch_tail(int count, const float *const *rows, ptrdiff_t
                                   ptrdiff_t run_stride, const float *w, ptrdiff_t k, int width, const float *bias,
                                   ptrdiff_t n, __m512 lower, __m512 upper, float *c) {
     switch (count) {
-#define DFH_TAIL(R) case R: patch_tile(R, rows, runs, run_length, run_stride, w, k, width, bias, n, lower, upper, c); break;
+#define DFH_TAIL(R) \
+    case R: patch_tile(R, rows, runs, run_length, run_stride, w, k, width, bias, n, lower, upper, c); break;
         DFH_TAIL(1) DFH_TAIL(2) DFH_TAIL(3) DFH_TAIL(4) DFH_TAIL(5) DFH_TAIL(6)
         DFH_TAIL(7) DFH_TAIL(8) DFH_TAIL(9) DFH_TAIL(10) DFH_TAIL(11)
 #undef DFH_TAIL

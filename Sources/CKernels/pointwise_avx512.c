@@ -31,9 +31,9 @@ DFH_AVX512 DFH_INLINE __m512 load(const int masked, __mmask16 mask, const float 
     return masked ? _mm512_maskz_loadu_ps(mask, p) : _mm512_loadu_ps(p);
 }
 
-DFH_AVX512 DFH_INLINE void tile(const int rows, const int masked, const float *a, ptrdiff_t lda, ptrdiff_t k, panel_t p0, panel_t p1,
-                                int width, const float *bias, const float *s, ptrdiff_t n, __m512 lower,
-                                __m512 upper, float *c) {
+DFH_AVX512 DFH_INLINE void tile(const int rows, const int masked, const float *a, ptrdiff_t lda, ptrdiff_t k,
+                                panel_t p0, panel_t p1, int width, const float *bias, const float *s, ptrdiff_t n,
+                                __m512 lower, __m512 upper, float *c) {
     __m512 b0 = load(masked, p0.mask, bias), b1 = width == 2 ? load(masked, p1.mask, bias + 16) : b0;
     __m512 acc0[12], acc1[12];
 #pragma clang loop unroll(full)

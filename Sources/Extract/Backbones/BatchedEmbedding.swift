@@ -5,12 +5,8 @@ import Shared
 /// 8 frames run at less than half the speed (the expanded 112x112x96 activations fall out of cache).
 let framesPerPass = framesPerPassOverride ?? 2
 
-/// Nets whose weights outweigh a few frames' activations (ResNet-50's 100 MB, Xception's 88 MB) stream them from
-/// memory once per pass: at batch 16 on 2 cores, 8 frames a pass ran 1.2-1.4x faster than 2 (Inception v3 alike,
-/// EfficientNet-B3 slower).
-let weightBoundFramesPerPass = framesPerPassOverride ?? 8
-
-/// `DEEPFAKE_FRAMES_PER_PASS=n` replaces both (`bench backbone` experiments).
+/// `DEEPFAKE_FRAMES_PER_PASS=n` replaces it (`bench backbone` experiments: 8 frames a pass ran ResNet-50 and
+/// Xception 1.2-1.4x faster than 2 at batch 16 with the 2 cores loaded by other work, alike on a quieter machine).
 let framesPerPassOverride: Int? = {
     guard let text = ProcessInfo.processInfo.environment["DEEPFAKE_FRAMES_PER_PASS"], let value = Int(text), value > 0
     else { return nil }
@@ -19,8 +15,7 @@ let framesPerPassOverride: Int? = {
 
 /// Embeds frames [N] -> [N, d], spreading them over the cores: each worker runs whole frames on one core
 /// (frame-level parallelism beats splitting each small layer across threads).
-func embedInBatches(_ images: [RGBImage], inputSize: Int, dimension: Int, framesPerPass: Int = framesPerPass,
-                    _ forward: ([RGBImage]) -> Tensor) -> Tensor {
+func embedInBatches(_ images: [RGBImage], inputSize: Int, dimension: Int, _ forward: ([RGBImage]) -> Tensor) -> Tensor {
     for image in images {
         precondition(image.width == inputSize && image.height == inputSize,
                      "backbone input must be \(inputSize)x\(inputSize), got \(image.width)x\(image.height)")

@@ -52,8 +52,7 @@ public struct ResNet50: Backbone {
     }
 
     public func embed(_ images: [RGBImage]) -> Tensor {
-        embedInBatches(images, inputSize: kind.inputSize, dimension: kind.embeddingDimension,
-                       framesPerPass: weightBoundFramesPerPass) { globalAveragePool(features($0)) }
+        embedInBatches(images, inputSize: kind.inputSize, dimension: kind.embeddingDimension) { globalAveragePool(features($0)) }
     }
 
     public func classify(_ images: [RGBImage]) -> Tensor {

@@ -61,7 +61,10 @@ public struct Convolution: Sendable {
     }
 
     public func callAsFunction(_ input: FeatureMap) -> FeatureMap {
-        LayerProfile.measure("conv \(kernelHeight)x\(kernelWidth)/\(stride) \(inputChannels)->\(outputChannels) \(input.height)x\(input.width)") { unprofiled(input) }
+        LayerProfile.measure("conv \(kernelHeight)x\(kernelWidth)/\(stride) \(inputChannels)->\(outputChannels) "
+                             + "\(input.height)x\(input.width)") {
+            unprofiled(input)
+        }
     }
 
     private func unprofiled(_ input: FeatureMap) -> FeatureMap {

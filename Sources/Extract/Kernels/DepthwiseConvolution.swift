@@ -35,7 +35,10 @@ public struct DepthwiseConvolution: Sendable {
     }
 
     public func callAsFunction(_ input: FeatureMap) -> FeatureMap {
-        LayerProfile.measure("depthwise \(kernelSize)x\(kernelSize)/\(stride) \(channels) \(input.height)x\(input.width)") { unprofiled(input) }
+        LayerProfile.measure("depthwise \(kernelSize)x\(kernelSize)/\(stride) \(channels) "
+                             + "\(input.height)x\(input.width)") {
+            unprofiled(input)
+        }
     }
 
     private func unprofiled(_ input: FeatureMap) -> FeatureMap {

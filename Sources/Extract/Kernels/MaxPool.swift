@@ -34,7 +34,9 @@ public struct MaxPool: Sendable, Equatable {
     }
 
     public func callAsFunction(_ input: FeatureMap) -> FeatureMap {
-        LayerProfile.measure("maxpool \(kernel)/\(stride) \(input.channels) \(input.height)x\(input.width)") { unprofiled(input) }
+        LayerProfile.measure("maxpool \(kernel)/\(stride) \(input.channels) \(input.height)x\(input.width)") {
+            unprofiled(input)
+        }
     }
 
     private func unprofiled(_ input: FeatureMap) -> FeatureMap {
