@@ -19,6 +19,11 @@ struct BackboneBenchmark {
         let framesPerRun: Int
         let secondsPerRun: [Double]
         let framesPerSecond: Double
+        /// Process CPU seconds (user + system) per frame over the timed runs: on a shared machine this moves far
+        /// less than wall time, so single-thread comparisons (OPENBLAS_NUM_THREADS=1, batch <= 2) read it.
+        let cpuSecondsPerFrame: Double
+        /// The system part of it (page faults on freshly mapped activations show up here).
+        let systemSecondsPerFrame: Double
     }
 
     struct Result: Encodable {
@@ -39,13 +44,28 @@ struct BackboneBenchmark {
         for batchSize in batchSizes {
             let images = RandomImages.make(count: batchSize, size: kind.inputSize, seed: UInt64(batchSize))
             let calls = max(1, (framesPerRun + batchSize - 1) / batchSize)
+            var cpu = (user: 0.0, system: 0.0)
             let times = Timing.runs(repeats: repeats) {
+                let before = Timing.processCPU()
                 for _ in 0..<calls { _ = backbone.embed(images) }
+                let after = Timing.processCPU()
+                cpu = (cpu.user + after.user - before.user, cpu.system + after.system - before.system)
             }
             let frames = calls * batchSize
+            // The warm-up call is counted too: one more run's worth of frames.
+            let cpuFrames = Double(frames * (times.count + 1))
             batches.append(BatchResult(batchSize: batchSize, framesPerRun: frames, secondsPerRun: times,
-                                       framesPerSecond: Double(frames) / Timing.median(times)))
+                                       framesPerSecond: Double(frames) / Timing.median(times),
+                                       cpuSecondsPerFrame: (cpu.user + cpu.system) / cpuFrames,
+                                       systemSecondsPerFrame: cpu.system / cpuFrames))
             JSONOutput.progress("\(kind.rawValue) batch \(batchSize): \(String(format: "%.1f", Double(frames) / Timing.median(times))) frames/s")
+        }
+        if let layers = LayerProfile.report() {
+            let total = layers.reduce(0) { $0 + $1.seconds }
+            for layer in layers {
+                JSONOutput.progress(String(format: "layer %7.3f s %5.1f%% %5d calls  ", layer.seconds,
+                                           100 * layer.seconds / total, layer.calls) + layer.label)
+            }
         }
         return Result(backbone: kind.rawValue, weights: weights?.lastPathComponent ?? kind.weightFileName,
                       coreName: OpenBLASKernels.coreName, loadSeconds: loadSeconds, batches: batches)

@@ -1,4 +1,5 @@
 import Dispatch
+import Glibc
 
 /// Wall-clock timing of repeated runs; the median resists the noise of a shared 2-core machine.
 enum Timing {
@@ -15,6 +16,14 @@ enum Timing {
         var times: [Double] = []
         for _ in 0..<max(repeats, 1) { times.append(try seconds(body)) }
         return times
+    }
+
+    /// This process's user and system CPU seconds so far (all threads).
+    static func processCPU() -> (user: Double, system: Double) {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return (seconds(usage.ru_utime), seconds(usage.ru_stime))
     }
 
     static func median(_ values: [Double]) -> Double {

@@ -10,15 +10,15 @@
 int dfh_cpu_has_avx512(void);
 
 // y[rows, n] (row stride n) = clamp(x[rows, k] * W + bias (+ shortcut), lower, upper) for the 16-wide weight
-// panels [first_panel, end_panel) of a packed 1x1 layer (panel p at packed + p * k * 16, [k][16]), all of them
-// full width. Each output is bias then one FMA per k in order, then + shortcut, then max(lower) and min(upper):
-// the same operations in the same order as the AVX2 tiles, so the results are bit-identical to them.
-// rows >= 12 (a short last block is computed as a full one ending at the last row).
+// panels [first_panel, end_panel) of a packed 1x1 layer (panel p at packed + p * k * 16, [k][16]; a partial last
+// panel [k][8] or [k][16], its width rounded up to 8, read and stored under a mask). Each output is bias then one
+// FMA per k in order, then + shortcut, then max(lower) and min(upper): the same operations in the same order as
+// the AVX2 tiles, so the results are bit-identical to them. Any rows >= 1 (the last rows % 12 as one exact tile).
 void dfh_pointwise_panels_avx512(const float *x, ptrdiff_t rows, ptrdiff_t k, const float *packed,
                                  ptrdiff_t first_panel, ptrdiff_t end_panel, const float *bias,
                                  const float *shortcut, ptrdiff_t n, float lower, float upper, float *y);
 
-// y[pixels, n] (row stride n = panels * 16) = clamp(patches * W + bias, lower, upper) for `pixels` (>= 12) output
+// y[pixels, n] (row stride n = panels * 16) = clamp(patches * W + bias, lower, upper) for `pixels` (>= 1) output
 // pixels of a k x k convolution read from a zero-padded NHWC input: pixel q's patch is `runs` runs of run_length
 // floats starting at starts[q], run_stride apart. packed: the layer's [runs * run_length][16] panels, all full
 // width. Each output is bias then one FMA per patch value in order, as PaddedPatchProduct's AVX2 tile computes it.

@@ -3,7 +3,15 @@ import Shared
 
 /// Frames per forward pass inside one worker. Measured at batch 16 on 2 cores: 1-4 frames run alike,
 /// 8 frames run at less than half the speed (the expanded 112x112x96 activations fall out of cache).
-let framesPerPass = 2
+let framesPerPass = framesPerPassOverride ?? 2
+
+/// `DEEPFAKE_FRAMES_PER_PASS=n` replaces it (`bench backbone` experiments: 8 frames a pass ran ResNet-50 and
+/// Xception 1.2-1.4x faster than 2 at batch 16 with the 2 cores loaded by other work, alike on a quieter machine).
+let framesPerPassOverride: Int? = {
+    guard let text = ProcessInfo.processInfo.environment["DEEPFAKE_FRAMES_PER_PASS"], let value = Int(text), value > 0
+    else { return nil }
+    return value
+}()
 
 /// Embeds frames [N] -> [N, d], spreading them over the cores: each worker runs whole frames on one core
 /// (frame-level parallelism beats splitting each small layer across threads).

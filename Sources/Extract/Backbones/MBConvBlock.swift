@@ -28,7 +28,11 @@ struct MBConvBlock: Sendable {
         let expandedBytes = input.height * input.width * depthwise.channels * MemoryLayout<Float>.size
         var gated: FeatureMap
         if let expansion, expandedBytes >= InvertedResidualBlock.bandingThresholdBytes {
-            gated = bandedDepthwise(input, expansion: expansion, sharedOver: CoreBudget.current)
+            let (k, s) = (depthwise.kernelSize, depthwise.stride)
+            gated = LayerProfile.measure("banded 1x1+depthwise \(k)x\(k)/\(s) \(input.channels)->\(depthwise.channels) "
+                                         + "\(input.height)x\(input.width)") {
+                bandedDepthwise(input, expansion: expansion, sharedOver: CoreBudget.current)
+            }
         } else {
             gated = depthwise(expansion.map { $0(input) } ?? input)
         }

@@ -61,6 +61,13 @@ public struct Convolution: Sendable {
     }
 
     public func callAsFunction(_ input: FeatureMap) -> FeatureMap {
+        LayerProfile.measure("conv \(kernelHeight)x\(kernelWidth)/\(stride) \(inputChannels)->\(outputChannels) "
+                             + "\(input.height)x\(input.width)") {
+            unprofiled(input)
+        }
+    }
+
+    private func unprofiled(_ input: FeatureMap) -> FeatureMap {
         precondition(input.channels == inputChannels, "convolution expects \(inputChannels) channels, got \(input.channels)")
         let (outputHeight, outputWidth) = outputSize(input)
         // Maps of fewer than six output pixels (no full tile) are left to the general path.

@@ -35,6 +35,13 @@ public struct DepthwiseConvolution: Sendable {
     }
 
     public func callAsFunction(_ input: FeatureMap) -> FeatureMap {
+        LayerProfile.measure("depthwise \(kernelSize)x\(kernelSize)/\(stride) \(channels) "
+                             + "\(input.height)x\(input.width)") {
+            unprofiled(input)
+        }
+    }
+
+    private func unprofiled(_ input: FeatureMap) -> FeatureMap {
         precondition(input.channels == channels, "depthwise conv expects \(channels) channels, got \(input.channels)")
         let outputHeight = Padding.outputSize(input.height, kernel: kernelSize, stride: stride,
                                               before: padding.top, after: padding.bottom)

@@ -34,6 +34,12 @@ public struct MaxPool: Sendable, Equatable {
     }
 
     public func callAsFunction(_ input: FeatureMap) -> FeatureMap {
+        LayerProfile.measure("maxpool \(kernel)/\(stride) \(input.channels) \(input.height)x\(input.width)") {
+            unprofiled(input)
+        }
+    }
+
+    private func unprofiled(_ input: FeatureMap) -> FeatureMap {
         let (height, width) = (outputSize(input.height), outputSize(input.width))
         var output = FeatureMap(uninitializedBatch: input.batch, height: height, width: width, channels: input.channels)
         input.data.withUnsafeBufferPointer { x in

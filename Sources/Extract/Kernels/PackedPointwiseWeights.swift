@@ -62,14 +62,13 @@ func multiplyPacked(_ x: UnsafePointer<Float>, rows: Int, _ packed: PackedPointw
                     shortcut: UnsafePointer<Float>?, bounds: ActivationBounds, into y: UnsafeMutablePointer<Float>,
                     panels: Range<Int>? = nil, isa: KernelISA = .active) {
     let k = packed.inputChannels, n = packed.outputChannels
-    var panels = panels ?? 0..<packed.panelCount
+    let panels = panels ?? 0..<packed.panelCount
     packed.values.withUnsafeBufferPointer { w in
-        // Full 16-wide panels on AVX-512 (12 x 32 tiles) where the CPU has it; the rest on the AVX2 tiles.
-        let fullEnd = min(panels.upperBound, n / PackedPointwiseWeights.panelWidth)
-        if isa == .avx512 && rows >= 12 && fullEnd > panels.lowerBound {
-            dfh_pointwise_panels_avx512(x, rows, k, w.baseAddress!, panels.lowerBound, fullEnd, bias, shortcut, n,
-                                        bounds.lower[0], bounds.upper[0], y)
-            panels = fullEnd..<panels.upperBound
+        // On AVX-512 every panel, a partial last one included, and every row run on the 12 x 32 tiles.
+        if isa == .avx512 {
+            dfh_pointwise_panels_avx512(x, rows, k, w.baseAddress!, panels.lowerBound, panels.upperBound, bias,
+                                        shortcut, n, bounds.lower[0], bounds.upper[0], y)
+            return
         }
         let firstColumn = panels.lowerBound * PackedPointwiseWeights.panelWidth
         let endColumn = min(n, panels.upperBound * PackedPointwiseWeights.panelWidth)

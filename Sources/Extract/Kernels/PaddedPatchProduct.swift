@@ -63,8 +63,9 @@ struct PaddedPatchProduct: Sendable {
                         // tile ending at the share's end whose repeated pixels are computed again identically.
                         func run(_ share: Range<Int>) {
                             var q = share.lowerBound
-                            // On AVX-512, 12 pixels x 32 channels a tile (the same sums in the same order).
-                            if isa == .avx512 && share.count >= 12 {
+                            // On AVX-512, 12 pixels x 32 channels a tile, the last pixels % 12 as one exact
+                            // tile (the same sums in the same order).
+                            if isa == .avx512 {
                                 let starts = share.map { UnsafePointer<Float>?(x + patchStart($0)) }
                                 dfh_patch_panels_avx512(starts, share.count, kernelHeight, runLength, runStride, w,
                                                         outputs / 16, b, bounds.lower[0], bounds.upper[0],

@@ -23,6 +23,13 @@ public struct PointwiseConvolution: Sendable {
     /// activation(input * W^T + bias + shortcut); shortcut (same shape as the output) is a residual branch
     /// added before the activation, so a block's identity shortcut costs no extra pass over memory.
     public func callAsFunction(_ input: FeatureMap, adding shortcut: FeatureMap? = nil) -> FeatureMap {
+        LayerProfile.measure("1x1 \(inputChannels)->\(outputChannels) \(input.height)x\(input.width)"
+                             + (shortcut == nil ? "" : " +res")) {
+            unprofiled(input, adding: shortcut)
+        }
+    }
+
+    private func unprofiled(_ input: FeatureMap, adding shortcut: FeatureMap?) -> FeatureMap {
         precondition(input.channels == inputChannels, "pointwise conv expects \(inputChannels) channels, got \(input.channels)")
         var output = FeatureMap(uninitializedBatch: input.batch, height: input.height, width: input.width,
                                 channels: outputChannels)

@@ -21,6 +21,10 @@ public struct SqueezeExcitation: Sendable {
 
     /// Scales every image of the batch by its own gate, in place.
     public func callAsFunction(_ map: inout FeatureMap) {
+        LayerProfile.measure("squeeze-excitation \(channels) \(map.height)x\(map.width)") { unprofiled(&map) }
+    }
+
+    private func unprofiled(_ map: inout FeatureMap) {
         precondition(map.channels == channels, "squeeze-and-excitation expects \(channels) channels, got \(map.channels)")
         let pixels = map.height * map.width
         map.data.withUnsafeMutableBufferPointer { x in

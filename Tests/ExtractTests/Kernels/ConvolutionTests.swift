@@ -87,12 +87,13 @@ import Testing
     }
 
     /// The AVX-512 12 x 32 tiles against the AVX2 6 x 16 ones, bit for bit by construction (each output the same
-    /// FMA chain, bias first, k in order, then shortcut and clamp): rows from one tile to a 12-row tail block, full
-    /// panel pairs, a lone 16-wide panel, and 8-wide or partial last panels left to the AVX2 tiles. K = 2048
-    /// engages the L2 blocking (groups of 2 of the 6 panels, 48-row blocks, the last one short): the same chains.
+    /// FMA chain, bias first, k in order, then shortcut and clamp): maps under one tile (1 and 5 rows), exact
+    /// tail tiles of rows % 12, full panel pairs, a lone 16-wide panel, and masked partial last panels (8 columns
+    /// stored 8 wide, 12 stored 16 wide, 4 stored 8 wide). K = 2048 engages the L2 blocking (groups of 2 of the 6
+    /// panels, 48-row blocks, the last one short): the same chains.
     @Test(.enabled(if: KernelISA.avx512Available),
           arguments: [(12, 16, 8), (13, 32, 24), (49, 72, 40), (112, 44, 24), (197, 96, 33), (30, 48, 16),
-                      (130, 104, 2048)])
+                      (130, 104, 2048), (1, 24, 16), (5, 40, 7), (23, 100, 64), (361, 728, 96)])
     func avx512TilesEqualTheAVX2TilesBitForBit(_ shape: (Int, Int, Int)) {
         let (rows, outputs, inputs) = shape
         var random = TestRandom(seed: 9)

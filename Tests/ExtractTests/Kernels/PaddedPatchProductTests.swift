@@ -53,7 +53,8 @@ import Testing
     }
 
     /// The AVX-512 12 x 32 tile sums in the AVX2 tile's order: the same bits, a lone last panel (48 outputs)
-    /// and a short last group of 12 pixels (a 9 x 9 map: 81 pixels) included; and both match the definition.
+    /// and exact tail tiles of pixels % 12 (two 9 x 9 maps: 162 pixels, or 81 a share on two threads) included;
+    /// and both match the definition.
     /// 256 inputs (K = 2304) split the 5 panels into L2-sized groups of 2, 2 and 1: the same chains.
     @Test(arguments: [(16, 48, 3, 1), (16, 48, 3, 2), (3, 64, 7, 2), (256, 80, 3, 1)])
     func avx512TileMatchesAVX2BitForBit(_ c: (Int, Int, Int, Int)) throws {
