@@ -14,24 +14,14 @@ import Shared
 
     private func run(_ tool: String, _ arguments: [String], cache: String = "sharded") throws
         -> (status: Int32, stdout: String, stderr: String) {
-        let binary = PredictTests.root.appendingPathComponent(".build/release/\(tool)")
-        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "run the tests with `make test` (it builds the binaries)")
-        let process = Process()
-        process.executableURL = binary
         var paths = ["--models-dir", PredictTests.root.appendingPathComponent("models").path,
                      "--data-dir", work.appendingPathComponent("data").path, "--cache-dir", work.appendingPathComponent(cache).path,
                      "--config", work.appendingPathComponent("defaults.yaml").path]
         if tool == "train" { paths += ["--results-dir", work.appendingPathComponent("results").path] }
-        process.arguments = arguments + paths
-        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SLURM_") && $0.key != "JOB_COMPLETION_INDEX" }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, stdout, stderr)
+        // Outside any job array, whatever shell the tests run from.
+        return try runTool(tool, arguments + paths, environment: ProcessInfo.processInfo.environment.filter {
+            !$0.key.hasPrefix("SLURM_") && $0.key != "JOB_COMPLETION_INDEX"
+        })
     }
 
     private func makeDataset() throws {

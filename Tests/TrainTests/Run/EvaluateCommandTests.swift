@@ -14,26 +14,14 @@ import Shared
     var model: String { runFolder.appendingPathComponent("model.h5").path }
 
     private func run(_ tool: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let binary = PredictTests.root.appendingPathComponent(".build/release/\(tool)")
-        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "run the tests with `make test` (it builds the binaries)")
         // An empty --config file: the built-in defaults, whatever the repository's pipeline.yaml says.
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         try "# built-in defaults\n".write(to: work.appendingPathComponent("defaults.yaml"), atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments + [
+        return try runTool(tool, arguments + [
             "--data-dir", data.path, "--cache-dir", work.appendingPathComponent("cache").path,
             "--models-dir", PredictTests.root.appendingPathComponent("models").path,
             "--config", work.appendingPathComponent("defaults.yaml").path]
-            + (tool == "train" && !arguments.contains("--results-dir") ? ["--results-dir", work.appendingPathComponent("results").path] : [])
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, stdout, stderr)
+            + (tool == "train" && !arguments.contains("--results-dir") ? ["--results-dir", work.appendingPathComponent("results").path] : []))
     }
 
     /// A gru1-fc1 head trained on 4-frame MobileNetV2 embeddings of the mirrored vtest clips (dataset T).

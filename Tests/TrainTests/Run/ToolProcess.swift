@@ -2,8 +2,10 @@ import Foundation
 import Testing
 
 /// Runs a built executable (`train`, `predict`) of this package; the tests need `make test`'s release build.
-/// Output goes through files, so a chatty child never blocks on a full pipe.
-func runTool(_ tool: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+/// Output goes through files, so a chatty child never blocks on a full pipe. `environment`: the child's whole
+/// environment (nil: this process's).
+func runTool(_ tool: String, _ arguments: [String], environment: [String: String]? = nil) throws
+    -> (status: Int32, stdout: String, stderr: String) {
     let binary = PredictTests.root.appendingPathComponent(".build/release/\(tool)")
     try #require(FileManager.default.isExecutableFile(atPath: binary.path), "run the tests with `make test` (it builds the binaries)")
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("tool-\(UUID().uuidString)")
@@ -15,6 +17,7 @@ func runTool(_ tool: String, _ arguments: [String]) throws -> (status: Int32, st
     let process = Process()
     process.executableURL = binary
     process.arguments = arguments
+    if let environment { process.environment = environment }
     process.standardOutput = try FileHandle(forWritingTo: outURL)
     process.standardError = try FileHandle(forWritingTo: errURL)
     try process.run()

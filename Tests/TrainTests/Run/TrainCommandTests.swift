@@ -9,23 +9,10 @@ import Testing
 
     private func run(_ tool: String, _ arguments: [String], environment: [String: String]? = nil) throws
         -> (status: Int32, stdout: String, stderr: String) {
-        let binary = PredictTests.root.appendingPathComponent(".build/release/\(tool)")
-        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "run the tests with `make test` (it builds the binaries)")
         // An empty --config file: the built-in defaults, whatever the repository's pipeline.yaml says.
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         try "# built-in defaults\n".write(to: work.appendingPathComponent("defaults.yaml"), atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, stdout, stderr)
+        return try runTool(tool, arguments, environment: environment)
     }
 
     private func makeDataset() throws {
