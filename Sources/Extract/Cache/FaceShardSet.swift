@@ -31,7 +31,8 @@ struct FaceShardSet {
                 try Self.checkWeights(found, against: detectorWeights, file: url.path)
             }
             if let first = readers.first?.metadata {
-                try Self.checkSameSettings(found, as: first, file: url.path, firstFile: urls[0].lastPathComponent)
+                try checkShardSettings(found, as: first, file: url.path, firstFile: urls[0].lastPathComponent,
+                                       fix: "Run every shard with the same options, tool version and dataset.")
             } else if found.listingSHA256 == nil {
                 throw ShardMergeError(file: url.path, problem: "it records no listing_sha256", fix: "Run that shard again with this version of extract.")
             }
@@ -54,21 +55,4 @@ struct FaceShardSet {
         }
     }
 
-    private static func checkSameSettings(_ found: FaceCacheMetadata, as first: FaceCacheMetadata, file: String,
-                                          firstFile: String) throws {
-        var comparable = found
-        comparable.shard = first.shard
-        var differences = comparable.differences(from: first)
-            .map { $0.replacingOccurrences(of: "cache has", with: "shard has").replacingOccurrences(of: "requested", with: "\(firstFile) has") }
-        if found.toolVersion != first.toolVersion {
-            differences.append("tool_version: shard has \(found.toolVersion), \(firstFile) has \(first.toolVersion)")
-        }
-        if found.listingSHA256 != first.listingSHA256 {
-            differences.append("listing_sha256: the dataset listing differs from \(firstFile)'s")
-        }
-        guard differences.isEmpty else {
-            throw ShardMergeError(file: file, problem: "it was made with other settings (\(differences.joined(separator: "; ")))",
-                                  fix: "Run every shard with the same options, tool version and dataset.")
-        }
-    }
 }

@@ -44,7 +44,8 @@ struct ShardSet {
                                       fix: "Merge with --weights set to the checkpoint the shards were made with, extract the shards again with \(weights.file), or pass --accept-weights-hash to merge without comparing with a local file.")
             }
             if let first = readers.first?.metadata {
-                try Self.checkSameSettings(found, as: first, file: url.path, firstFile: urls[0].lastPathComponent)
+                try checkShardSettings(found, as: first, file: url.path, firstFile: urls[0].lastPathComponent,
+                                       fix: "Extract every shard with the same options, tool version and dataset.")
             } else if found.listingSHA256 == nil {
                 throw ShardMergeError(file: url.path, problem: "it records no listing_sha256", fix: "Extract it again with this version of extract.")
             }
@@ -93,24 +94,6 @@ struct ShardSet {
         }
     }
 
-    private static func checkSameSettings(_ found: CacheMetadata, as first: CacheMetadata, file: String,
-                                          firstFile: String) throws {
-        var comparable = found
-        comparable.shard = first.shard
-        var differences = comparable.differences(from: first)
-            .map { $0.replacingOccurrences(of: "cache has", with: "shard has").replacingOccurrences(of: "requested", with: "\(firstFile) has") }
-        if found.toolVersion != first.toolVersion {
-            differences.append("tool_version: shard has \(found.toolVersion), \(firstFile) has \(first.toolVersion)")
-        }
-        if found.listingSHA256 != first.listingSHA256 {
-            differences.append("listing_sha256: the dataset listing differs from \(firstFile)'s")
-        }
-        guard differences.isEmpty else {
-            throw ShardMergeError(file: file, problem: "it was made with other settings (\(differences.joined(separator: "; ")))",
-                                  fix: "Extract every shard with the same options, tool version and dataset.")
-        }
-    }
-
     /// No video in two shards, each video in the shard the plan gives it, and all of them the listing;
     /// `shards` holds each shard's file and shared columns, shard i at index i.
     static func checkParts(_ shards: [(url: URL, table: CacheVideoTable)], listingSHA256: String?) throws {
@@ -136,5 +119,34 @@ struct ShardSet {
                                   problem: "the \(paths.count) videos the shards hold are not the dataset listing they were made from (listing_sha256 differs)",
                                   fix: "A shard lost videos: extract the shards again.")
         }
+    }
+}
+
+/// What a shard file of either kind (embeddings, face tracks) records that its siblings must share.
+protocol ShardMetadata {
+    var shard: ShardSpec? { get set }
+    var toolVersion: String { get }
+    var listingSHA256: String? { get }
+    func differences(from requested: Self) -> [String]
+}
+
+extension CacheMetadata: ShardMetadata {}
+extension FaceCacheMetadata: ShardMetadata {}
+
+/// Refuses a shard whose settings, tool version or listing differ from the first shard's, naming each difference.
+func checkShardSettings<Metadata: ShardMetadata>(_ found: Metadata, as first: Metadata, file: String, firstFile: String,
+                                                 fix: String) throws {
+    var comparable = found
+    comparable.shard = first.shard
+    var differences = comparable.differences(from: first)
+        .map { $0.replacingOccurrences(of: "cache has", with: "shard has").replacingOccurrences(of: "requested", with: "\(firstFile) has") }
+    if found.toolVersion != first.toolVersion {
+        differences.append("tool_version: shard has \(found.toolVersion), \(firstFile) has \(first.toolVersion)")
+    }
+    if found.listingSHA256 != first.listingSHA256 {
+        differences.append("listing_sha256: the dataset listing differs from \(firstFile)'s")
+    }
+    guard differences.isEmpty else {
+        throw ShardMergeError(file: file, problem: "it was made with other settings (\(differences.joined(separator: "; ")))", fix: fix)
     }
 }
