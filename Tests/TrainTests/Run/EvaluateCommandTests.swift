@@ -115,18 +115,7 @@ import Shared
     }
 
     @Test func makeEvaluatePassesItsVariablesAndRefusesOthers() throws {
-        func make(_ arguments: [String]) throws -> (status: Int32, output: String) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["make", "-n", "-C", PredictTests.root.path] + arguments
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            try process.run()
-            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            return (process.terminationStatus, output)
-        }
+        let make = dryRunMake
         let evaluate = try make(["evaluate", "MODEL=m.h5", "DATA=U", "SPLIT=test"])
         #expect(evaluate.status == 0 && evaluate.output.contains("train evaluate --model m.h5 --data U --split test"), "\(evaluate.output)")
         let refused = try make(["evaluate", "MODEL=m.h5", "DATA=U", "FRAMES=8"])

@@ -100,18 +100,7 @@ import Shared
 
     /// make passes SEEDS and FOLDS to train, SEEDS to sweep, and stops on FOLDS for a sweep.
     @Test func makePassesSeedsAndFolds() throws {
-        func make(_ arguments: [String]) throws -> (status: Int32, output: String) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["make", "-n", "-C", PredictTests.root.path] + arguments
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            try process.run()
-            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            return (process.terminationStatus, output)
-        }
+        let make = dryRunMake
         let train = try make(["train", "SEEDS=3", "FOLDS=5"])
         #expect(train.status == 0 && train.output.contains("--seeds 3 --folds 5"), "\(train.output)")
         let sweep = try make(["sweep", "SEEDS=3"])

@@ -24,3 +24,18 @@ func runTool(_ tool: String, _ arguments: [String], environment: [String: String
     process.waitUntilExit()
     return (process.terminationStatus, try String(contentsOf: outURL, encoding: .utf8), try String(contentsOf: errURL, encoding: .utf8))
 }
+
+/// `make -n -C <package root> arguments`: the commands a target would run, or its refusal (exit status and
+/// output, stdout and stderr together), without running anything.
+func dryRunMake(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["make", "-n", "-C", PredictTests.root.path] + arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationStatus, output)
+}

@@ -119,18 +119,7 @@ import Testing
 
     /// make stops on a variable its target would drop, and passes the sweep's overrides through.
     @Test func makeRefusesVariablesATargetIgnores() throws {
-        func make(_ arguments: [String]) throws -> (status: Int32, output: String) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["make", "-n", "-C", PredictTests.root.path] + arguments
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            try process.run()
-            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            return (process.terminationStatus, output)
-        }
+        let make = dryRunMake
         let refused = try make(["sweep", "SEED=3"])
         #expect(refused.status != 0 && refused.output.contains("make sweep does not use SEED=3"), "\(refused.output)")
         let train = try make(["train", "SAMPLING=nearest-decodable"])
