@@ -33,10 +33,13 @@ done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' requirements.txt | awk '{ split
 # is ~700 MB), with numpy held below 2 as that torch needs. Without torch the face rows' peers print n/a.
 system_python=/usr/bin/python3
 torch_venv=work/venv-torch  # under the git-ignored bench/work
-if ! "$system_python" -c "import torch" >/dev/null 2>&1 && ! dpkg -s python3-torch >/dev/null 2>&1; then
-    echo "setup-venv: installing Debian's python3-torch for the facenet-pytorch peer" >&2
+# torchvision too: export_backbones.py builds the registry's backbones from it for their ONNX Runtime rows.
+if ! "$system_python" -c "import torch, torchvision" >/dev/null 2>&1 \
+        && ! { dpkg -s python3-torch && dpkg -s python3-torchvision; } >/dev/null 2>&1; then
+    echo "setup-venv: installing Debian's python3-torch and python3-torchvision for the torch peers" >&2
     sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends python3-torch >/dev/null 2>&1 || true
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends python3-torch \
+        python3-torchvision >/dev/null 2>&1 || true
 fi
 if ! "$system_python" -c "import torch" >/dev/null 2>&1; then
     echo "setup-venv: no torch for $system_python (apt-get install python3-torch python3-torchvision);" \
