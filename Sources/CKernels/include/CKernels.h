@@ -36,4 +36,8 @@ void dfh_depthwise_interior_avx512(const float *in, ptrdiff_t row_stride, const 
                                    ptrdiff_t rows, ptrdiff_t channels, ptrdiff_t channels16, int k, int s,
                                    int pixels, float lower, float upper, float *out);
 
+// Blocks up to 512 MiB from the heap rather than fresh mmap pages, and up to 1 GiB of freed memory kept for
+// reuse rather than trimmed back to the OS (glibc's mallopt).
+void dfh_keep_freed_blocks(void);
+
 #endif

@@ -1,9 +1,11 @@
 import Foundation
+import CKernels
 import Shared
 
-/// Frames per forward pass inside one worker. Measured at batch 16 on 2 cores: 1-4 frames run alike,
-/// 8 frames run at less than half the speed (the expanded 112x112x96 activations fall out of cache).
-let framesPerPass = framesPerPassOverride ?? 2
+/// Frames per forward pass inside one worker. Measured at batch 16 on 2 cores (AMD Zen 4): one frame ran
+/// EfficientNet-B0 and Xception 5-15% faster than two (a 147x147x128 map is 11 MB a frame, a third of L3),
+/// ResNet-50 alike; 8 frames ran at less than half the speed.
+let framesPerPass = framesPerPassOverride ?? 1
 
 /// `DEEPFAKE_FRAMES_PER_PASS=n` replaces it (`bench backbone` experiments: 8 frames a pass ran ResNet-50 and
 /// Xception 1.2-1.4x faster than 2 at batch 16 with the 2 cores loaded by other work, alike on a quieter machine).
@@ -16,6 +18,7 @@ let framesPerPassOverride: Int? = {
 /// Embeds frames [N] -> [N, d], spreading them over the cores: each worker runs whole frames on one core
 /// (frame-level parallelism beats splitting each small layer across threads).
 func embedInBatches(_ images: [RGBImage], inputSize: Int, dimension: Int, _ forward: ([RGBImage]) -> Tensor) -> Tensor {
+    _ = activationHeap
     for image in images {
         precondition(image.width == inputSize && image.height == inputSize,
                      "backbone input must be \(inputSize)x\(inputSize), got \(image.width)x\(image.height)")
@@ -34,6 +37,11 @@ func embedInBatches(_ images: [RGBImage], inputSize: Int, dimension: Int, _ forw
     }
     return stack(results.map { $0! }, rows: images.count, dimension: dimension)
 }
+
+/// Activations are megabytes each and freed a layer later. glibc serves blocks that large with fresh mmap pages
+/// (a page fault per 4 KiB on first write, 4-10% of the CPU time of ResNet-50 and Xception on Zen 4) and trims
+/// the heap back to the OS; keeping freed blocks in the heap lets the next layer reuse them warm.
+private let activationHeap: Void = dfh_keep_freed_blocks()
 
 /// Concatenates [n_i, d] blocks into [sum n_i, d].
 private func stack(_ blocks: [Tensor], rows: Int, dimension: Int) -> Tensor {
