@@ -2,13 +2,7 @@ import Foundation
 import CKernels
 import Shared
 
-/// Frames per forward pass inside one worker. Measured at batch 16 on 2 cores (AMD Zen 4): one frame ran
-/// EfficientNet-B0 and Xception 5-15% faster than two (a 147x147x128 map is 11 MB a frame, a third of L3),
-/// ResNet-50 alike; 8 frames ran at less than half the speed.
-let framesPerPass = framesPerPassOverride ?? 1
-
-/// `DEEPFAKE_FRAMES_PER_PASS=n` replaces it (`bench backbone` experiments: 8 frames a pass ran ResNet-50 and
-/// Xception 1.2-1.4x faster than 2 at batch 16 with the 2 cores loaded by other work, alike on a quieter machine).
+/// `DEEPFAKE_FRAMES_PER_PASS=n` replaces every network's frames per pass (`bench backbone` experiments).
 let framesPerPassOverride: Int? = {
     guard let text = ProcessInfo.processInfo.environment["DEEPFAKE_FRAMES_PER_PASS"], let value = Int(text), value > 0
     else { return nil }
@@ -16,9 +10,14 @@ let framesPerPassOverride: Int? = {
 }()
 
 /// Embeds frames [N] -> [N, d], spreading them over the cores: each worker runs whole frames on one core
-/// (frame-level parallelism beats splitting each small layer across threads).
-func embedInBatches(_ images: [RGBImage], inputSize: Int, dimension: Int, _ forward: ([RGBImage]) -> Tensor) -> Tensor {
+/// (frame-level parallelism beats splitting each small layer across threads), `framesPerPass` frames a forward
+/// pass. One frame suits networks whose large maps dominate (their activations then stay in cache: one frame ran
+/// EfficientNet-B0 and Xception 5-15% faster than two at batch 16 on 2 Zen 4 cores); a network whose last
+/// layers read megabytes of weights for a few pixels batches those layers (ResNet50.features).
+func embedInBatches(_ images: [RGBImage], inputSize: Int, dimension: Int, framesPerPass: Int = 1,
+                    _ forward: ([RGBImage]) -> Tensor) -> Tensor {
     _ = activationHeap
+    let framesPerPass = framesPerPassOverride ?? framesPerPass
     for image in images {
         precondition(image.width == inputSize && image.height == inputSize,
                      "backbone input must be \(inputSize)x\(inputSize), got \(image.width)x\(image.height)")

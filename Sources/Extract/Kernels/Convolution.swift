@@ -20,6 +20,9 @@ public struct Convolution: Sendable {
     /// Ungrouped with output channels in whole 16-wide panels (both stems): the same product read straight
     /// from a zero-padded copy of the input, no im2col rows (`patchProduct` then serves only maps under 6 pixels).
     let paddedPatchProduct: PaddedPatchProduct?
+    /// 3x3, stride 1, padding 1, ungrouped (ResNet's, DenseNet's and Inception's middle layers): Winograd's
+    /// F(2x2, 3x3), 2.25x fewer products, on frames of at least `Winograd3x3.minimumTiles` 2x2 output tiles.
+    let winograd: Winograd3x3?
 
     /// torchWeights: [out, in/groups, kh, kw] (PyTorch layout), bias: [out].
     public init(torchWeights: [Float], bias: [Float], inputChannels: Int, kernelHeight: Int, kernelWidth: Int,
@@ -54,6 +57,10 @@ public struct Convolution: Sendable {
             ? PointwiseConvolution(weights: reordered, bias: bias, inputChannels: groupInputs * kernelHeight * kernelWidth,
                                    activation: activation)
             : nil
+        winograd = Winograd3x3.applies(kernel: kernelHeight == kernelWidth ? kernelHeight : 0, stride: stride,
+                                       padding: padding, groups: groups, inputs: inputChannels, outputs: outputChannels)
+            ? Winograd3x3(torchWeights: torchWeights, bias: bias, inputChannels: inputChannels, activation: activation)
+            : nil
         paddedPatchProduct = patchProduct.flatMap {
             PaddedPatchProduct(kernelHeight: kernelHeight, kernelWidth: kernelWidth, stride: stride, padding: padding,
                                inputChannels: inputChannels, patches: $0)
@@ -70,6 +77,13 @@ public struct Convolution: Sendable {
     private func unprofiled(_ input: FeatureMap) -> FeatureMap {
         precondition(input.channels == inputChannels, "convolution expects \(inputChannels) channels, got \(input.channels)")
         let (outputHeight, outputWidth) = outputSize(input)
+        if let winograd, Winograd3x3.suits(input) {
+            var output = winograd(input)
+            if activation == .silu {
+                output.data.withUnsafeMutableBufferPointer { applySiLU($0.baseAddress!, count: $0.count) }
+            }
+            return output
+        }
         // Maps of fewer than six output pixels (no full tile) are left to the general path.
         guard let paddedPatchProduct, input.batch * outputHeight * outputWidth >= 6 else { return im2colProduct(input) }
         var output = paddedPatchProduct(input, outputHeight: outputHeight, outputWidth: outputWidth)

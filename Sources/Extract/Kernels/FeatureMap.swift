@@ -24,6 +24,19 @@ public struct FeatureMap: Sendable, Equatable {
                   data: [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count })
     }
 
+    /// The frames of `maps`, all of one height, width and channel count, as one batch in their order.
+    init(stacking maps: [FeatureMap]) {
+        let first = maps[0]
+        precondition(maps.allSatisfy { ($0.height, $0.width, $0.channels) == (first.height, first.width, first.channels) },
+                     "stacked feature maps must share height, width and channels")
+        if maps.count == 1 { self = first; return }
+        var data: [Float] = []
+        data.reserveCapacity(maps.reduce(0) { $0 + $1.data.count })
+        for map in maps { data.append(contentsOf: map.data) }
+        self.init(batch: maps.reduce(0) { $0 + $1.batch }, height: first.height, width: first.width,
+                  channels: first.channels, data: data)
+    }
+
     /// Pixels over the whole batch: the row count of the [pixels, channels] matrix a 1x1 convolution sees.
     public var pixelCount: Int { batch * height * width }
 }

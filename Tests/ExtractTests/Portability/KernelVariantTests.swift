@@ -13,7 +13,7 @@ import Testing
 
     /// Suites whose results depend on floating-point kernels.
     static let extractSuites = ["ConvolutionTests", "InvertedResidualBandTests", "PaddedPatchProductTests",
-                                "BackboneTests", "LayerTests", "KernelVariantTests"]
+                                "Winograd3x3Tests", "BackboneTests", "LayerTests", "KernelVariantTests"]
     static let trainSuites = ["TrainerTests", "GRURecurrenceSplitTests", "LayerGradientTests", "HeadReferenceTests",
                               "HeadGradientTests", "GRUKerasSemanticsTests", "KernelVariantTests"]
 

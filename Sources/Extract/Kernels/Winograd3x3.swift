@@ -1,0 +1,213 @@
+import Shared
+
+/// A 3x3, stride 1, padding 1 convolution by Winograd's minimal filtering F(2x2, 3x3) (Lavin & Gray 2015,
+/// "Fast Algorithms for Convolutional Neural Networks"): each 2x2 block of outputs comes from its 4x4 input
+/// window with 16 products per channel pair instead of 36. With d the window, g a filter and
+///     V = Bᵀ d B,   U = G g Gᵀ,   Y = Aᵀ [ Σ_in U ⊙ V ] A,
+/// the sum over input channels at each of the 16 positions ξ is a GEMM [tiles, in] x [in, out], run on the
+/// packed 1x1 kernel (`multiplyPacked`). The transforms are adds and subtracts in a fixed order, so every output
+/// is the same sequence of float operations on every CPU and under any batch or thread split; it differs from the
+/// direct product in rounding only (checked against a double-precision convolution in Winograd3x3Tests).
+struct Winograd3x3: Sendable {
+    let inputChannels: Int
+    let outputChannels: Int
+    /// U at the 16 positions ξ = 4i + j, each as a 1x1 layer's packed [out, in] weights.
+    let transformed: [PackedPointwiseWeights]
+    let bias: [Float]
+    let activation: Activation
+    /// The GEMMs add no bias (it is added once, after the output transform).
+    private let zeros: [Float]
+
+    /// Frames of fewer tiles than this stay on the direct product (a 5x5 map has 9 tiles for 25 outputs); a 7x7
+    /// frame has 16. The choice depends on the frame's size alone, never on the batch, so a frame's output is the
+    /// same whatever pass it is in.
+    static let minimumTiles = 16
+
+    /// Whether frames of `input`'s size run on this rather than the direct product.
+    static func suits(_ input: FeatureMap) -> Bool {
+        TileGeometry(height: input.height, width: input.width).tiles >= minimumTiles
+    }
+
+    /// Layers this runs: ungrouped 3x3, stride 1, one pixel of zero padding on each side, channels in whole
+    /// 8-lane vectors (the transforms' unit).
+    static func applies(kernel: Int, stride: Int, padding: Padding, groups: Int, inputs: Int, outputs: Int) -> Bool {
+        kernel == 3 && stride == 1 && groups == 1 && padding == .symmetric(kernel: 3)
+            && inputs % 8 == 0 && outputs % 8 == 0
+    }
+
+    /// torchWeights: [out, in, 3, 3]; bias: [out].
+    init(torchWeights: [Float], bias: [Float], inputChannels: Int, activation: Activation) {
+        let outputs = bias.count
+        precondition(torchWeights.count == outputs * inputChannels * 9, "3x3 weights must be [out, in, 3, 3]")
+        // U = G g Gᵀ in double, rounded once; G = [1 0 0; ½ ½ ½; ½ -½ ½; 0 0 1].
+        let G: [[Double]] = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]]
+        var positions = [[Float]](repeating: [Float](repeating: 0, count: outputs * inputChannels), count: 16)
+        for o in 0..<outputs {
+            for c in 0..<inputChannels {
+                let g = (0..<9).map { Double(torchWeights[(o * inputChannels + c) * 9 + $0]) }
+                for i in 0..<4 {
+                    for j in 0..<4 {
+                        var u = 0.0
+                        for a in 0..<3 { for b in 0..<3 { u += G[i][a] * g[a * 3 + b] * G[j][b] } }
+                        positions[i * 4 + j][o * inputChannels + c] = Float(u)
+                    }
+                }
+            }
+        }
+        self.inputChannels = inputChannels
+        self.outputChannels = outputs
+        self.transformed = positions.map {
+            PackedPointwiseWeights(weights: $0, inputChannels: inputChannels, outputChannels: outputs)
+        }
+        self.bias = bias
+        self.activation = activation
+        self.zeros = [Float](repeating: 0, count: outputs)
+    }
+
+    /// input [N, H, W, in] -> output [N, H, W, out]; threads: cores one call may split over. The tiles of every
+    /// frame are the GEMMs' rows, so a pass of several small frames reads the transformed weights once.
+    func callAsFunction(_ input: FeatureMap, threads: Int = CoreBudget.current, isa: KernelISA = .active) -> FeatureMap {
+        precondition(input.channels == inputChannels, "winograd conv expects \(inputChannels) channels")
+        let geometry = TileGeometry(height: input.height, width: input.width)
+        let rows = input.batch * geometry.tiles
+        // Zero-padded so that every tile's 4x4 window lies inside: one pixel before, one or two after.
+        let padded = paddedCopy(input, height: geometry.paddedHeight, width: geometry.paddedWidth)
+        var output = FeatureMap(uninitializedBatch: input.batch, height: input.height, width: input.width,
+                                channels: outputChannels)
+        // V: [16][N * tiles][in], M: [16][N * tiles][out].
+        var v = [Float](unsafeUninitializedCapacity: 16 * rows * inputChannels) { $1 = $0.count }
+        var m = [Float](unsafeUninitializedCapacity: 16 * rows * outputChannels) { $1 = $0.count }
+        let shares = (0..<threads).map { rows * $0 / threads..<rows * ($0 + 1) / threads }
+        padded.withUnsafeBufferPointer { p in
+            v.withUnsafeMutableBufferPointer { v in
+                m.withUnsafeMutableBufferPointer { m in
+                    output.data.withUnsafeMutableBufferPointer { y in
+                        let (p, v, m, y) = (p.baseAddress!, v.baseAddress!, m.baseAddress!, y.baseAddress!)
+                        split(shares) { transformInput(p, geometry, rows: rows, $0, into: v) }
+                        split(threads) { multiply(v, rows: rows, positions: $0, into: m, isa: isa) }
+                        split(shares) { transformOutput(m, geometry, rows: rows, $0, into: y) }
+                    }
+                }
+            }
+        }
+        return output
+    }
+
+    /// The tiles of one frame: 2x2 output blocks, each read from its 4x4 window of the padded frame.
+    struct TileGeometry {
+        let height: Int
+        let width: Int
+        var tilesHigh: Int { (height + 1) / 2 }
+        var tilesWide: Int { (width + 1) / 2 }
+        var tiles: Int { tilesHigh * tilesWide }
+        var paddedHeight: Int { 2 * tilesHigh + 2 }
+        var paddedWidth: Int { 2 * tilesWide + 2 }
+    }
+
+    /// V[ξ][t] = (Bᵀ d B)[ξ] for the tiles `range`; Bᵀ = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1].
+    private func transformInput(_ padded: UnsafePointer<Float>, _ geometry: TileGeometry, rows: Int,
+                                _ range: Range<Int>, into v: UnsafeMutablePointer<Float>) {
+        let k = inputChannels, rowFloats = geometry.paddedWidth * k
+        let plane = rows * k  // floats between positions ξ and ξ + 1
+        for t in range {
+            let (frame, index) = t.quotientAndRemainder(dividingBy: geometry.tiles)
+            let (ty, tx) = index.quotientAndRemainder(dividingBy: geometry.tilesWide)
+            let window = padded + ((frame * geometry.paddedHeight + 2 * ty) * rowFloats + 2 * tx * k)
+            let out = v + t * k
+            for c in Swift.stride(from: 0, to: k, by: 8) {
+                @inline(__always) func d(_ i: Int, _ j: Int) -> ChannelVector {
+                    ChannelVector(loadingFrom: window + i * rowFloats + j * k + c)
+                }
+                // Bᵀ d, row by row of the window's columns j.
+                let t0 = (d(0, 0) - d(2, 0), d(0, 1) - d(2, 1), d(0, 2) - d(2, 2), d(0, 3) - d(2, 3))
+                let t1 = (d(1, 0) + d(2, 0), d(1, 1) + d(2, 1), d(1, 2) + d(2, 2), d(1, 3) + d(2, 3))
+                let t2 = (d(2, 0) - d(1, 0), d(2, 1) - d(1, 1), d(2, 2) - d(1, 2), d(2, 3) - d(1, 3))
+                let t3 = (d(1, 0) - d(3, 0), d(1, 1) - d(3, 1), d(1, 2) - d(3, 2), d(1, 3) - d(3, 3))
+                // (Bᵀ d) B, stored at ξ = 4i + j.
+                @inline(__always) func store(_ i: Int, _ r: (ChannelVector, ChannelVector, ChannelVector, ChannelVector)) {
+                    (r.0 - r.2).store(to: out + (4 * i) * plane + c)
+                    (r.1 + r.2).store(to: out + (4 * i + 1) * plane + c)
+                    (r.2 - r.1).store(to: out + (4 * i + 2) * plane + c)
+                    (r.1 - r.3).store(to: out + (4 * i + 3) * plane + c)
+                }
+                store(0, t0); store(1, t1); store(2, t2); store(3, t3)
+            }
+        }
+    }
+
+    /// M[ξ] = V[ξ] U[ξ] for the positions `range`.
+    private func multiply(_ v: UnsafePointer<Float>, rows: Int, positions range: Range<Int>,
+                          into m: UnsafeMutablePointer<Float>, isa: KernelISA) {
+        zeros.withUnsafeBufferPointer { zeros in
+            for position in range {
+                multiplyPacked(v + position * rows * inputChannels, rows: rows, transformed[position],
+                               bias: zeros.baseAddress!, shortcut: nil, bounds: ActivationBounds(.identity),
+                               into: m + position * rows * outputChannels, isa: isa)
+            }
+        }
+    }
+
+    /// y = activation(Aᵀ M A + bias) for the tiles `range`, Aᵀ = [1 1 1 0; 0 1 -1 -1]; a tile's second row or
+    /// column past the map's edge (odd sizes) is not stored.
+    private func transformOutput(_ m: UnsafePointer<Float>, _ geometry: TileGeometry, rows: Int,
+                                 _ range: Range<Int>, into y: UnsafeMutablePointer<Float>) {
+        let n = outputChannels, plane = rows * n
+        let bounds = ActivationBounds(activation)
+        bias.withUnsafeBufferPointer { bias in
+            for t in range {
+                let (frame, index) = t.quotientAndRemainder(dividingBy: geometry.tiles)
+                let (ty, tx) = index.quotientAndRemainder(dividingBy: geometry.tilesWide)
+                let (oy, ox) = (2 * ty, 2 * tx)
+                let secondRow = oy + 1 < geometry.height, secondColumn = ox + 1 < geometry.width
+                let corner = y + ((frame * geometry.height + oy) * geometry.width + ox) * n
+                let tile = m + t * n
+                for c in Swift.stride(from: 0, to: n, by: 8) {
+                    @inline(__always) func at(_ i: Int, _ j: Int) -> ChannelVector {
+                        ChannelVector(loadingFrom: tile + (4 * i + j) * plane + c)
+                    }
+                    // Aᵀ M: two rows of four.
+                    let s0 = (at(0, 0) + at(1, 0) + at(2, 0), at(0, 1) + at(1, 1) + at(2, 1),
+                              at(0, 2) + at(1, 2) + at(2, 2), at(0, 3) + at(1, 3) + at(2, 3))
+                    let s1 = (at(1, 0) - at(2, 0) - at(3, 0), at(1, 1) - at(2, 1) - at(3, 1),
+                              at(1, 2) - at(2, 2) - at(3, 2), at(1, 3) - at(2, 3) - at(3, 3))
+                    let b = ChannelVector(loadingFrom: bias.baseAddress! + c)
+                    bounds(s0.0 + s0.1 + s0.2 + b).store(to: corner + c)
+                    if secondColumn { bounds(s0.1 - s0.2 - s0.3 + b).store(to: corner + n + c) }
+                    if secondRow {
+                        let below = corner + geometry.width * n
+                        bounds(s1.0 + s1.1 + s1.2 + b).store(to: below + c)
+                        if secondColumn { bounds(s1.1 - s1.2 - s1.3 + b).store(to: below + n + c) }
+                    }
+                }
+            }
+        }
+    }
+
+    /// [N, height, width, in] with the input at (1, 1) and zeros around it.
+    private func paddedCopy(_ input: FeatureMap, height: Int, width: Int) -> [Float] {
+        let k = input.channels, rowFloats = width * k
+        var padded = [Float](repeating: 0, count: input.batch * height * rowFloats)
+        input.data.withUnsafeBufferPointer { x in
+            padded.withUnsafeMutableBufferPointer { p in
+                for n in 0..<input.batch {
+                    for row in 0..<input.height {
+                        let source = x.baseAddress! + (n * input.height + row) * input.width * k
+                        let target = p.baseAddress! + (n * height + row + 1) * rowFloats + k
+                        target.update(from: source, count: input.width * k)
+                    }
+                }
+            }
+        }
+        return padded
+    }
+}
+
+/// Runs body on each share, over the cores when there are several.
+private func split(_ shares: [Range<Int>], _ body: (Range<Int>) -> Void) {
+    if shares.count == 1 { body(shares[0]) } else { parallelFor(count: shares.count) { body(shares[$0]) } }
+}
+
+/// The 16 positions shared over `threads` cores.
+private func split(_ threads: Int, _ body: (Range<Int>) -> Void) {
+    split((0..<threads).map { 16 * $0 / threads..<16 * ($0 + 1) / threads }, body)
+}

@@ -1,0 +1,77 @@
+import Testing
+@testable import Extract
+
+/// Winograd's F(2x2, 3x3) against the definition in double precision, and the same bits however a batch,
+/// the cores or the instruction set split the work (fixed transforms, the packed 1x1 kernel's fixed chains).
+@Suite struct Winograd3x3Tests {
+    /// (in, out, height, width, batch): even and odd sides (a tile's second row or column past the edge), one
+    /// and several 16-wide output panels, and K = 256 as in ResNet's third stage.
+    @Test(arguments: [(8, 16, 14, 14, 1), (16, 24, 15, 14, 2), (24, 32, 14, 17, 1), (256, 64, 16, 16, 1)])
+    func matchesTheDefinition(_ shape: (Int, Int, Int, Int, Int)) {
+        let (inputs, outputs, height, width, batch) = shape
+        let input = TestRandom.map(batch: batch, height: height, width: width, channels: inputs, seed: 31)
+        var random = TestRandom(seed: 32)
+        let weights = random.values(outputs * inputs * 9)
+        let bias = random.values(outputs)
+        for activation in [Activation.identity, .relu] {
+            let layer = Winograd3x3(torchWeights: weights, bias: bias, inputChannels: inputs, activation: activation)
+            let got = layer(input)
+            let want = naiveConvolution(input, torchWeights: weights, bias: bias, kernelHeight: 3, kernelWidth: 3,
+                                        stride: 1, padding: .symmetric(kernel: 3), groups: 1, activation: activation)
+            #expect([got.batch, got.height, got.width, got.channels] == [want.batch, want.height, want.width, want.channels])
+            // The transforms scale terms by up to 4 before they cancel: a few ulps of the products' magnitude,
+            // which grows as sqrt(9 * in) for these unit-range values.
+            let tolerance = 4e-6 * Float(9 * inputs).squareRoot()
+            #expect(maxAbsoluteDifference(got.data, want.data) < tolerance)
+        }
+    }
+
+    /// The convolution layer takes the Winograd path on frames of at least `minimumTiles` tiles, whatever the
+    /// batch, and keeps the direct product below it; both agree with the definition.
+    @Test func convolutionUsesItOnLargeFramesOnly() throws {
+        var random = TestRandom(seed: 33)
+        let (weights, bias) = (random.values(16 * 16 * 9), random.values(16))
+        let layer = Convolution(torchWeights: weights, bias: bias, inputChannels: 16, kernelHeight: 3, kernelWidth: 3,
+                                stride: 1, padding: .symmetric(kernel: 3), activation: .relu)
+        let winograd = try #require(layer.winograd)
+        // A 7x7 frame (16 tiles) is at the threshold; a 5x6 one (9) is below it, even four in a pass.
+        #expect(Winograd3x3.minimumTiles == 16)
+        let large = TestRandom.map(batch: 1, height: 7, width: 7, channels: 16, seed: 34)
+        let sameAsWinograd = layer(large) == winograd(large)
+        #expect(sameAsWinograd)
+        let small = TestRandom.map(batch: 4, height: 5, width: 6, channels: 16, seed: 35)
+        let direct = layer(small) == layer.im2colProduct(small)  // the padded product sums as im2col does
+        #expect(direct)
+        for input in [large, small] {
+            let want = naiveConvolution(input, torchWeights: weights, bias: bias, kernelHeight: 3, kernelWidth: 3,
+                                        stride: 1, padding: .symmetric(kernel: 3), groups: 1, activation: .relu)
+            #expect(maxAbsoluteDifference(layer(input).data, want.data) < 1e-4)
+        }
+        let strided = Convolution(torchWeights: weights, bias: bias, inputChannels: 16, kernelHeight: 3, kernelWidth: 3,
+                                  stride: 2, padding: .symmetric(kernel: 3), activation: .relu)
+        #expect(strided.winograd == nil)
+    }
+
+    /// A frame gives the same bits alone or in a batch, on one core or two, with AVX2 or AVX-512 tiles.
+    @Test func batchCoresAndISAChangeNoBit() {
+        let inputs = 32, outputs = 48
+        var random = TestRandom(seed: 36)
+        let layer = Winograd3x3(torchWeights: random.values(outputs * inputs * 9), bias: random.values(outputs),
+                                inputChannels: inputs, activation: .relu)
+        let batch = TestRandom.map(batch: 3, height: 15, width: 16, channels: inputs, seed: 37)
+        let reference = layer(batch, threads: 1, isa: .avx2)
+        let frameFloats = 15 * 16 * inputs
+        let second = FeatureMap(batch: 1, height: 15, width: 16, channels: inputs,
+                                data: Array(batch.data[frameFloats..<2 * frameFloats]))
+        let alone = layer(second, threads: 1, isa: .avx2)
+        let sameAlone = alone.data == Array(reference.data[15 * 16 * outputs..<2 * 15 * 16 * outputs])
+        #expect(sameAlone)
+        let sameOnTwo = layer(batch, threads: 2, isa: .avx2) == reference
+        #expect(sameOnTwo)
+        guard KernelISA.avx512Available else { return }
+        for threads in [1, 2] {
+            let sameWide = layer(batch, threads: threads, isa: .avx512) == reference
+            #expect(sameWide)
+        }
+    }
+}
