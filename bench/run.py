@@ -413,9 +413,11 @@ def check_same_function(name, onnx_dir, published):
     return peer("ort-check", "--backbone", name, "--onnx", onnx_dir, "--bench", BENCH, "--threads", os.cpu_count())
 
 
-def time_backbone(name, weights, onnx_dir, quick):
-    """Ours and ONNX Runtime taking turns (noise comes in spells of seconds); per batch the median of all runs."""
-    batches, rounds, repeats, frames = ("16", 1, 2, 16) if quick else ("1,16", 2, 2, 16)
+def time_backbone(name, weights, onnx_dir, quick, gmacs=None):
+    """Ours and ONNX Runtime taking turns (noise comes in spells of seconds); per batch the median of all runs.
+    Light nets time more frames a run (up to 8 x 16 below 0.5 GMACs), so no run is a fraction of a second."""
+    frames = 16 * max(1, min(8, int(4 / gmacs))) if gmacs else 16
+    batches, rounds, repeats = ("16", 1, 2) if quick else ("1,16", 3, 2)
     weight_args = ("--weights", weights) if weights else ()
     ours_runs, ort_runs = [], []
     for _ in range(rounds):
@@ -456,7 +458,7 @@ def registry_backbone_rows(table, results, notes, quick, published=None):
             notes.append(f"{name}: ONNX Runtime and ours do NOT compute the same function on the check photo "
                          f"({row['check']}); its ratio is not a fair one")
         row["project"], row["onnxruntime"] = time_backbone(
-            name, os.path.join(ROOT, row["weights"]) if row["weights"] else None, onnx_dir, quick)
+            name, os.path.join(ROOT, row["weights"]) if row["weights"] else None, onnx_dir, quick, row["gmacs"])
         results["registryBackbones"][name] = row
         gmacs = f", {row['gmacs']:.2f} GMACs" if row["gmacs"] else ""
         for batch in ((16,) if quick else (1, 16)):

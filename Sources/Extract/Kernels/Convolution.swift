@@ -1,7 +1,8 @@
 import CBLAS
 
-/// General 2-D convolution (any kernel, stride, padding, groups) over NHWC as im2col + one GEMM per group,
-/// with fused bias and activation. Used for stems; 1x1 and depthwise layers have their own faster kernels.
+/// General 2-D convolution (any kernel, stride, padding, groups) over NHWC, with fused bias and activation: by
+/// Winograd's F(2x2, 3x3) where it applies, else as a patch product (im2col rows, or read straight from a padded
+/// copy) on the packed 1x1 kernel. 1x1 and depthwise layers have their own layers.
 public struct Convolution: Sendable {
     public let inputChannels: Int
     public let outputChannels: Int

@@ -53,7 +53,7 @@ import Testing
     }
 
     /// A frame gives the same bits alone or in a batch, on one core or two, with AVX2 or AVX-512 tiles.
-    @Test func batchCoresAndISAChangeNoBit() {
+    @Test func batchCoresAndISAChangeNoBitByConstruction() {
         let inputs = 32, outputs = 48
         var random = TestRandom(seed: 36)
         let layer = Winograd3x3(torchWeights: random.values(outputs * inputs * 9), bias: random.values(outputs),
