@@ -40,4 +40,8 @@ void dfh_depthwise_interior_avx512(const float *in, ptrdiff_t row_stride, const 
 // reuse rather than trimmed back to the OS (glibc's mallopt).
 void dfh_keep_freed_blocks(void);
 
+// SiLU x / (1 + e^-x) in place over vectors * 16 floats: the same operations as SiLU.swift's vector path
+// (a clamped Cephes e^x), so bit-identical to it.
+void dfh_silu_avx512(float *values, ptrdiff_t vectors);
+
 #endif

@@ -30,6 +30,20 @@ import Testing
         }
     }
 
+    /// The AVX-512 pass runs the vector path's operations one for one, each correctly rounded: the same bits
+    /// by construction, over the whole range, both clamps, signed zeros, infinities and NaN.
+    @Test(.enabled(if: KernelISA.avx512Available))
+    func avx512EqualsTheVectorPathBitForBitByConstruction() {
+        var random = TestRandom(seed: 21)
+        let specials: [Float] = [0, -0, .infinity, -.infinity, .nan, 87, -87, 88, -88, 89, -104, 1e-30, -1e-30]
+        let values = random.values(4096).enumerated().map { $1 * Float(1 + $0 % 120) } + specials + [1, 2, 3]
+        var (wide, narrow) = (values, values)
+        wide.withUnsafeMutableBufferPointer { applySiLU($0.baseAddress!, count: $0.count, isa: .avx512) }
+        narrow.withUnsafeMutableBufferPointer { applySiLU($0.baseAddress!, count: $0.count, isa: .avx2) }
+        let differing = zip(values, zip(wide, narrow)).filter { $1.0.bitPattern != $1.1.bitPattern }
+        #expect(differing.isEmpty, "\(differing.count) differ, first \(differing.prefix(4).map { "\($0.0): \($0.1.0) vs \($0.1.1)" })")
+    }
+
     /// Every layer kind applies SiLU after its bias (the clamping kernels leave it to a pass of their own).
     @Test func layersWithSiLUMatchTheNaiveConvolution() {
         var random = TestRandom(seed: 11)
