@@ -11,6 +11,22 @@ public final class HDF5File: HDF5Container {
     private init(id: hid_t, url: URL) {
         self.url = url
         self.handle = HDF5Handle(id: id, filePath: url.path, objectPath: "/", close: H5Fclose)
+        Self.closeOnExec(id)
+    }
+
+    /// HDF5 opens files without O_CLOEXEC: a process that another thread starts meanwhile would inherit the
+    /// descriptor and, with it, HDF5's lock on the file, so reopening the file here fails ("unable to lock the
+    /// file") for as long as that child runs.
+    private static func closeOnExec(_ id: hid_t) {
+        guard let fd = descriptor(id) else { return }
+        _ = fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) | FD_CLOEXEC)
+    }
+
+    /// The file's descriptor (the default sec2 driver's handle is an int).
+    static func descriptor(_ id: hid_t) -> Int32? {
+        var handle: UnsafeMutableRawPointer?
+        guard H5Fget_vfd_handle(id, chdf5_p_default(), &handle) >= 0, let handle else { return nil }
+        return handle.load(as: Int32.self)
     }
 
     /// Creates a new file, replacing any existing one unless `overwrite` is false.

@@ -3,6 +3,19 @@ import Testing
 @testable import Shared
 
 @Suite struct HDF5RoundTripTests {
+    /// Created and opened files close on exec: a child process started meanwhile by another thread must not
+    /// inherit the descriptor, which would hold HDF5's lock on the file for as long as the child runs.
+    @Test func fileDescriptorsCloseOnExec() throws {
+        let directory = try makeHDF5TestDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("cloexec.h5")
+        for file in [try HDF5File.create(at: url), try HDF5File.open(url)] {
+            let fd = try #require(HDF5File.descriptor(file.handle.id))
+            #expect(fcntl(fd, F_GETFD) & FD_CLOEXEC != 0)
+            try file.close()
+        }
+    }
+
     @Test func everyNumericTypeRoundTripsWhole() throws {
         let directory = try makeHDF5TestDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
