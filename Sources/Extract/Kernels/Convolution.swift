@@ -78,17 +78,16 @@ public struct Convolution: Sendable {
     private func unprofiled(_ input: FeatureMap) -> FeatureMap {
         precondition(input.channels == inputChannels, "convolution expects \(inputChannels) channels, got \(input.channels)")
         let (outputHeight, outputWidth) = outputSize(input)
+        var output: FeatureMap
         if let winograd, Winograd3x3.suits(input) {
-            var output = winograd(input)
-            if activation == .silu {
-                output.data.withUnsafeMutableBufferPointer { applySiLU($0.baseAddress!, count: $0.count) }
-            }
-            return output
+            output = winograd(input)
+        } else if let paddedPatchProduct, input.batch * outputHeight * outputWidth >= 6 {
+            output = paddedPatchProduct(input, outputHeight: outputHeight, outputWidth: outputWidth)
+        } else {
+            // Maps of fewer than six output pixels (no full tile) are left to the general path.
+            return im2colProduct(input)
         }
-        // Maps of fewer than six output pixels (no full tile) are left to the general path.
-        guard let paddedPatchProduct, input.batch * outputHeight * outputWidth >= 6 else { return im2colProduct(input) }
-        var output = paddedPatchProduct(input, outputHeight: outputHeight, outputWidth: outputWidth)
-        // The patch kernel only clamps: SiLU gets a pass of its own (a stem's output, written once).
+        // Both kernels' stores only clamp: SiLU gets a pass of its own over the output, written once.
         if activation == .silu {
             output.data.withUnsafeMutableBufferPointer { applySiLU($0.baseAddress!, count: $0.count) }
         }
