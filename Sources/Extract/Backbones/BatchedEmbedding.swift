@@ -13,15 +13,12 @@ let framesPerPassOverride: Int? = {
 /// (frame-level parallelism beats splitting each small layer across threads), `framesPerPass` frames a forward
 /// pass. One frame suits networks whose large maps dominate (their activations then stay in cache: one frame ran
 /// EfficientNet-B0 and Xception 5-15% faster than two at batch 16 on 2 Zen 4 cores); a network whose last
-/// layers read megabytes of weights for a few pixels batches those layers (ResNet50.features).
+/// layers read megabytes of weights for a few pixels batches those layers (`embedInStages`).
 func embedInBatches(_ images: [RGBImage], inputSize: Int, dimension: Int, framesPerPass: Int = 1,
                     _ forward: ([RGBImage]) -> Tensor) -> Tensor {
     _ = activationHeap
     let framesPerPass = framesPerPassOverride ?? framesPerPass
-    for image in images {
-        precondition(image.width == inputSize && image.height == inputSize,
-                     "backbone input must be \(inputSize)x\(inputSize), got \(image.width)x\(image.height)")
-    }
+    checkSizes(images, inputSize: inputSize)
     let passes = stride(from: 0, to: images.count, by: framesPerPass).map { start in
         start..<min(start + framesPerPass, images.count)
     }
@@ -35,6 +32,46 @@ func embedInBatches(_ images: [RGBImage], inputSize: Int, dimension: Int, frames
         }
     }
     return stack(results.map { $0! }, rows: images.count, dimension: dimension)
+}
+
+/// Embeds frames [N] -> [N, d] in two parallel stages, for a network whose early layers suit one frame at a time
+/// and whose late layers suit passes of `framesPerPass` stacked frames (ResNet50.early and .late). Each stage hands out
+/// its own work items, so on a machine whose cores run at different speeds (a busy neighbour on a shared host)
+/// the faster core takes more frames, not just more passes. Frames go through in chunks of a few passes a core,
+/// so the early maps held between the stages stay bounded whatever the batch.
+func embedInStages(_ images: [RGBImage], inputSize: Int, dimension: Int, framesPerPass: Int,
+                   early: (RGBImage) -> FeatureMap, late: (FeatureMap) -> Tensor) -> Tensor {
+    _ = activationHeap
+    let framesPerPass = framesPerPassOverride ?? framesPerPass
+    checkSizes(images, inputSize: inputSize)
+    let chunk = framesPerPass * max(1, availableCores) * 2
+    var blocks: [Tensor] = []
+    for start in stride(from: 0, to: images.count, by: chunk) {
+        let frames = Array(images[start..<min(start + chunk, images.count)])
+        let maps = eachInParallel(frames.count) { early(frames[$0]) }
+        let passes = stride(from: 0, to: frames.count, by: framesPerPass).map { start in
+            start..<min(start + framesPerPass, frames.count)
+        }
+        blocks += eachInParallel(passes.count) { late(FeatureMap(stacking: passes[$0].map { maps[$0] })) }
+    }
+    return stack(blocks, rows: images.count, dimension: dimension)
+}
+
+/// body(0..<count), one core an index; a single index runs on the caller with every core, so its layers split.
+private func eachInParallel<T>(_ count: Int, _ body: (Int) -> T) -> [T] {
+    if count == 1 { return [body(0)] }
+    var results = [T?](repeating: nil, count: count)
+    results.withUnsafeMutableBufferPointer { results in
+        parallelFor(count: count) { results[$0] = body($0) }
+    }
+    return results.map { $0! }
+}
+
+private func checkSizes(_ images: [RGBImage], inputSize: Int) {
+    for image in images {
+        precondition(image.width == inputSize && image.height == inputSize,
+                     "backbone input must be \(inputSize)x\(inputSize), got \(image.width)x\(image.height)")
+    }
 }
 
 /// Activations are megabytes each and freed a layer later. glibc serves blocks that large with fresh mmap pages

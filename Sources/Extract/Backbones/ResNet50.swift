@@ -44,29 +44,32 @@ public struct ResNet50: Backbone {
         try weights.checkEveryTensorRead()
     }
 
-    /// Frames a forward pass (see `features`).
+    /// Frames a pass of the late layers (see `late`).
     static let framesPerPass = 4
     /// Blocks that run one frame at a time: conv2_x and conv3_x, on 56- and 28-pixel maps.
     static let frameByFrameBlocks = stageTable[0].blocks + stageTable[1].blocks
 
-    /// [N, 224, 224, 3] normalised RGB -> [N, 7, 7, 2048]. The stem, conv2_x and conv3_x run frame by frame, so a
-    /// frame's megabytes of activations stay in cache; conv4_x and conv5_x run on the whole pass, whose 14- and
-    /// 7-pixel maps give each frame 196 and 49 rows per GEMM: batched, a layer's weights (up to 8 MB in conv5_x)
-    /// are read once per pass rather than once per frame (5-12% more frames/s than one frame a pass at batch 16,
+    /// One frame through the stem, conv2_x and conv3_x -> [1, 28, 28, 512]: on 56- and 28-pixel maps a frame's
+    /// megabytes of activations stay in cache.
+    func early(_ image: RGBImage) -> FeatureMap {
+        var x = maxPool(conv1(kind.normalization([image])))  // [1, 56, 56, 64]
+        for block in blocks[..<Self.frameByFrameBlocks] { x = block(x) }
+        return x
+    }
+
+    /// conv4_x and conv5_x on a pass of stacked frames [n, 28, 28, 512] -> [n, 7, 7, 2048]: their 14- and 7-pixel
+    /// maps give each frame 196 and 49 rows per GEMM; batched, a layer's weights (up to 8 MB in conv5_x) are read
+    /// once per pass rather than once per frame (5-12% more frames/s than one frame a pass at batch 16,
     /// alternating runs on 2 Sapphire Rapids cores).
-    func features(_ images: [RGBImage]) -> FeatureMap {
-        var x = FeatureMap(stacking: images.map { image in
-            var x = maxPool(conv1(kind.normalization([image])))  // [1, 56, 56, 64]
-            for block in blocks[..<Self.frameByFrameBlocks] { x = block(x) }
-            return x  // [1, 28, 28, 512]
-        })
+    func late(_ x: FeatureMap) -> FeatureMap {
+        var x = x
         for block in blocks[Self.frameByFrameBlocks...] { x = block(x) }
         return x
     }
 
     public func embed(_ images: [RGBImage]) -> Tensor {
-        embedInBatches(images, inputSize: kind.inputSize, dimension: kind.embeddingDimension,
-                       framesPerPass: Self.framesPerPass) { globalAveragePool(features($0)) }
+        embedInStages(images, inputSize: kind.inputSize, dimension: kind.embeddingDimension,
+                      framesPerPass: Self.framesPerPass, early: early) { globalAveragePool(late($0)) }
     }
 
     public func classify(_ images: [RGBImage]) -> Tensor {
