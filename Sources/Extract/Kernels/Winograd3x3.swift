@@ -64,9 +64,15 @@ struct Winograd3x3: Sendable {
         self.zeros = [Float](repeating: 0, count: outputs)
     }
 
-    /// input [N, H, W, in] -> output [N, H, W, out]; threads: cores one call may split over. The tiles of every
-    /// frame are the GEMMs' rows, so a pass of several small frames reads the transformed weights once.
-    func callAsFunction(_ input: FeatureMap, threads: Int = CoreBudget.current, isa: KernelISA = .active) -> FeatureMap {
+    /// Layers whose 16 transformed weight matrices fit in this many bytes run their tiles in chunks (`chunked`).
+    static let chunkedWeightBytes = 512 << 10
+    /// A chunk's V and M together take about this many bytes, so they stay in L2 between the three steps.
+    static let chunkBytes = 768 << 10
+
+    /// input [N, H, W, in] -> output [N, H, W, out]; threads: cores one call may split over; chunkRows: tiles
+    /// per chunk (nil: by size, see `chunked`; Int.max: all at once).
+    func callAsFunction(_ input: FeatureMap, threads: Int = CoreBudget.current, isa: KernelISA = .active,
+                        chunkRows: Int? = nil) -> FeatureMap {
         precondition(input.channels == inputChannels, "winograd conv expects \(inputChannels) channels")
         let geometry = TileGeometry(height: input.height, width: input.width)
         let rows = input.batch * geometry.tiles
@@ -74,23 +80,57 @@ struct Winograd3x3: Sendable {
         let padded = paddedCopy(input, height: geometry.paddedHeight, width: geometry.paddedWidth)
         var output = FeatureMap(uninitializedBatch: input.batch, height: input.height, width: input.width,
                                 channels: outputChannels)
-        // V: [16][N * tiles][in], M: [16][N * tiles][out].
-        var v = [Float](unsafeUninitializedCapacity: 16 * rows * inputChannels) { $1 = $0.count }
-        var m = [Float](unsafeUninitializedCapacity: 16 * rows * outputChannels) { $1 = $0.count }
-        let shares = (0..<threads).map { rows * $0 / threads..<rows * ($0 + 1) / threads }
         padded.withUnsafeBufferPointer { p in
-            v.withUnsafeMutableBufferPointer { v in
-                m.withUnsafeMutableBufferPointer { m in
-                    output.data.withUnsafeMutableBufferPointer { y in
-                        let (p, v, m, y) = (p.baseAddress!, v.baseAddress!, m.baseAddress!, y.baseAddress!)
-                        split(shares) { transformInput(p, geometry, rows: rows, $0, into: v) }
-                        split(threads) { multiply(v, rows: rows, positions: $0, into: m, isa: isa) }
-                        split(shares) { transformOutput(m, geometry, rows: rows, $0, into: y) }
-                    }
+            output.data.withUnsafeMutableBufferPointer { y in
+                let smallWeights = 16 * inputChannels * outputChannels * MemoryLayout<Float>.size <= Self.chunkedWeightBytes
+                let chunkRows = chunkRows ?? (smallWeights ? Self.chunkRows(inputs: inputChannels, outputs: outputChannels)
+                                                           : Int.max)
+                if rows > chunkRows {
+                    chunked(p.baseAddress!, geometry, rows: rows, chunkRows: chunkRows, into: y.baseAddress!,
+                            threads: threads, isa: isa)
+                } else {
+                    whole(p.baseAddress!, geometry, rows: rows, into: y.baseAddress!, threads: threads, isa: isa)
                 }
             }
         }
         return output
+    }
+
+    /// Tiles per chunk: a multiple of the 12-row GEMM tile whose V and M fit `chunkBytes`.
+    static func chunkRows(inputs: Int, outputs: Int) -> Int {
+        max(12, chunkBytes / (16 * (inputs + outputs) * MemoryLayout<Float>.size) / 12 * 12)
+    }
+
+    /// All tiles through each step in turn: the tiles of every frame are the GEMMs' rows, so a pass of several
+    /// small frames reads the transformed weights (megabytes on 14- and 7-pixel maps) once.
+    private func whole(_ p: UnsafePointer<Float>, _ geometry: TileGeometry, rows: Int, into y: UnsafeMutablePointer<Float>,
+                       threads: Int, isa: KernelISA) {
+        // V: [16][N * tiles][in], M: [16][N * tiles][out].
+        let v = UnsafeMutablePointer<Float>.allocate(capacity: 16 * rows * inputChannels)
+        let m = UnsafeMutablePointer<Float>.allocate(capacity: 16 * rows * outputChannels)
+        defer { v.deallocate(); m.deallocate() }
+        let shares = (0..<threads).map { rows * $0 / threads..<rows * ($0 + 1) / threads }
+        split(shares) { transformInput(p, geometry, rows: rows, $0, first: 0, into: v) }
+        split(threads) { multiply(v, rows: rows, positions: $0, into: m, isa: isa) }
+        split(shares) { transformOutput(m, geometry, rows: rows, $0, first: 0, into: y) }
+    }
+
+    /// A chunk of tiles at a time through all three steps, its V and M in L2, on layers whose transformed weights
+    /// stay in L2 too (ResNet's 56-pixel 64-channel layers: whole, their 3 MB each of V and M went to L3 and back,
+    /// and the layer ran little faster than the direct product). Chunks run in parallel over `threads`; each
+    /// tile's sums are the same whatever chunk it is in.
+    private func chunked(_ p: UnsafePointer<Float>, _ geometry: TileGeometry, rows: Int, chunkRows: Int,
+                         into y: UnsafeMutablePointer<Float>, threads: Int, isa: KernelISA) {
+        let chunks = stride(from: 0, to: rows, by: chunkRows).map { $0..<min($0 + chunkRows, rows) }
+        func run(_ chunk: Range<Int>) {
+            let v = UnsafeMutablePointer<Float>.allocate(capacity: 16 * chunk.count * inputChannels)
+            let m = UnsafeMutablePointer<Float>.allocate(capacity: 16 * chunk.count * outputChannels)
+            defer { v.deallocate(); m.deallocate() }
+            transformInput(p, geometry, rows: chunk.count, chunk, first: chunk.lowerBound, into: v)
+            multiply(v, rows: chunk.count, positions: 0..<16, into: m, isa: isa)
+            transformOutput(m, geometry, rows: chunk.count, chunk, first: chunk.lowerBound, into: y)
+        }
+        if threads > 1 { parallelFor(count: chunks.count) { run(chunks[$0]) } } else { chunks.forEach(run) }
     }
 
     /// The tiles of one frame: 2x2 output blocks, each read from its 4x4 window of the padded frame.
@@ -104,16 +144,17 @@ struct Winograd3x3: Sendable {
         var paddedWidth: Int { 2 * tilesWide + 2 }
     }
 
-    /// V[ξ][t] = (Bᵀ d B)[ξ] for the tiles `range`; Bᵀ = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1].
+    /// V[ξ][t - first] = (Bᵀ d B)[ξ] for the tiles `range`, V holding `rows` tiles from tile `first`;
+    /// Bᵀ = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1].
     private func transformInput(_ padded: UnsafePointer<Float>, _ geometry: TileGeometry, rows: Int,
-                                _ range: Range<Int>, into v: UnsafeMutablePointer<Float>) {
+                                _ range: Range<Int>, first: Int, into v: UnsafeMutablePointer<Float>) {
         let k = inputChannels, rowFloats = geometry.paddedWidth * k
         let plane = rows * k  // floats between positions ξ and ξ + 1
         for t in range {
             let (frame, index) = t.quotientAndRemainder(dividingBy: geometry.tiles)
             let (ty, tx) = index.quotientAndRemainder(dividingBy: geometry.tilesWide)
             let window = padded + ((frame * geometry.paddedHeight + 2 * ty) * rowFloats + 2 * tx * k)
-            let out = v + t * k
+            let out = v + (t - first) * k
             for c in Swift.stride(from: 0, to: k, by: 8) {
                 @inline(__always) func d(_ i: Int, _ j: Int) -> ChannelVector {
                     ChannelVector(loadingFrom: window + i * rowFloats + j * k + c)
@@ -147,10 +188,10 @@ struct Winograd3x3: Sendable {
         }
     }
 
-    /// y = activation(Aᵀ M A + bias) for the tiles `range`, Aᵀ = [1 1 1 0; 0 1 -1 -1]; a tile's second row or
-    /// column past the map's edge (odd sizes) is not stored.
+    /// y = activation(Aᵀ M A + bias) for the tiles `range`, M holding `rows` tiles from tile `first`;
+    /// Aᵀ = [1 1 1 0; 0 1 -1 -1]; a tile's second row or column past the map's edge (odd sizes) is not stored.
     private func transformOutput(_ m: UnsafePointer<Float>, _ geometry: TileGeometry, rows: Int,
-                                 _ range: Range<Int>, into y: UnsafeMutablePointer<Float>) {
+                                 _ range: Range<Int>, first: Int, into y: UnsafeMutablePointer<Float>) {
         let n = outputChannels, plane = rows * n
         let bounds = ActivationBounds(activation)
         bias.withUnsafeBufferPointer { bias in
@@ -160,7 +201,7 @@ struct Winograd3x3: Sendable {
                 let (oy, ox) = (2 * ty, 2 * tx)
                 let secondRow = oy + 1 < geometry.height, secondColumn = ox + 1 < geometry.width
                 let corner = y + ((frame * geometry.height + oy) * geometry.width + ox) * n
-                let tile = m + t * n
+                let tile = m + (t - first) * n
                 for c in Swift.stride(from: 0, to: n, by: 8) {
                     @inline(__always) func at(_ i: Int, _ j: Int) -> ChannelVector {
                         ChannelVector(loadingFrom: tile + (4 * i + j) * plane + c)

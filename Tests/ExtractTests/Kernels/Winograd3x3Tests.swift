@@ -15,14 +15,17 @@ import Testing
         let bias = random.values(outputs)
         for activation in [Activation.identity, .relu] {
             let layer = Winograd3x3(torchWeights: weights, bias: bias, inputChannels: inputs, activation: activation)
-            let got = layer(input)
             let want = naiveConvolution(input, torchWeights: weights, bias: bias, kernelHeight: 3, kernelWidth: 3,
                                         stride: 1, padding: .symmetric(kernel: 3), groups: 1, activation: activation)
-            #expect([got.batch, got.height, got.width, got.channels] == [want.batch, want.height, want.width, want.channels])
-            // The transforms scale terms by up to 4 before they cancel: a few ulps of the products' magnitude,
-            // which grows as sqrt(9 * in) for these unit-range values.
-            let tolerance = 4e-6 * Float(9 * inputs).squareRoot()
-            #expect(maxAbsoluteDifference(got.data, want.data) < tolerance)
+            // All tiles at once, and in chunks of 12 and 30 tiles (the last one short).
+            for chunkRows in [Int.max, 12, 30] {
+                let got = layer(input, chunkRows: chunkRows)
+                #expect([got.batch, got.height, got.width, got.channels] == [want.batch, want.height, want.width, want.channels])
+                // The transforms scale terms by up to 4 before they cancel: a few ulps of the products' magnitude,
+                // which grows as sqrt(9 * in) for these unit-range values.
+                let tolerance = 4e-6 * Float(9 * inputs).squareRoot()
+                #expect(maxAbsoluteDifference(got.data, want.data) < tolerance, "\(shape) chunks of \(chunkRows)")
+            }
         }
     }
 
@@ -52,13 +55,16 @@ import Testing
         #expect(strided.winograd == nil)
     }
 
-    /// A frame gives the same bits alone or in a batch, on one core or two, with AVX2 or AVX-512 tiles.
+    /// A frame gives the same bits alone or in a batch, on one core or two, with AVX2 or AVX-512 tiles, with its
+    /// tiles all at once or in chunks.
     @Test func batchCoresAndISAChangeNoBitByConstruction() {
         let inputs = 32, outputs = 48
         var random = TestRandom(seed: 36)
         let layer = Winograd3x3(torchWeights: random.values(outputs * inputs * 9), bias: random.values(outputs),
                                 inputChannels: inputs, activation: .relu)
         let batch = TestRandom.map(batch: 3, height: 15, width: 16, channels: inputs, seed: 37)
+        // 192 tiles: by size the layer runs them in chunks of 144; Int.max below runs them all at once.
+        #expect(Winograd3x3.chunkRows(inputs: inputs, outputs: outputs) == 144)
         let reference = layer(batch, threads: 1, isa: .avx2)
         let frameFloats = 15 * 16 * inputs
         let second = FeatureMap(batch: 1, height: 15, width: 16, channels: inputs,
@@ -68,6 +74,10 @@ import Testing
         #expect(sameAlone)
         let sameOnTwo = layer(batch, threads: 2, isa: .avx2) == reference
         #expect(sameOnTwo)
+        for (chunkRows, threads) in [(12, 1), (36, 2), (Int.max, 2)] {
+            let sameChunked = layer(batch, threads: threads, isa: .avx2, chunkRows: chunkRows) == reference
+            #expect(sameChunked, "chunks of \(chunkRows) on \(threads) threads")
+        }
         guard KernelISA.avx512Available else { return }
         for threads in [1, 2] {
             let sameWide = layer(batch, threads: threads, isa: .avx512) == reference
