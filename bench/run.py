@@ -72,8 +72,13 @@ def run_json(command, env=None, timeout=900):
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def swift(*arguments, env=None):
-    return run_json([BENCH, *[str(a) for a in arguments]], env=env)
+def pinned(cores):
+    """The command prefix that keeps a process on the given CPUs ("0"), or none."""
+    return ["taskset", "-c", cores] if cores else []
+
+
+def swift(*arguments, env=None, cores=None):
+    return run_json([*pinned(cores), BENCH, *[str(a) for a in arguments]], env=env)
 
 
 def face_peer(*arguments):
@@ -83,11 +88,12 @@ def face_peer(*arguments):
     return run_json([TORCH_PYTHON, FACE_PEER, *[str(a) for a in arguments]], timeout=1800)
 
 
-def peer(*arguments, env=None):
+def peer(*arguments, env=None, cores=None):
     if not os.path.exists(VENV_PYTHON):
         return None
     # TensorFlow's start-up chatter is not ours to print.
-    return run_json([VENV_PYTHON, PEERS, *[str(a) for a in arguments]], env={"TF_CPP_MIN_LOG_LEVEL": "3", **(env or {})})
+    return run_json([*pinned(cores), VENV_PYTHON, PEERS, *[str(a) for a in arguments]],
+                    env={"TF_CPP_MIN_LOG_LEVEL": "3", **(env or {})})
 
 
 def machine_info():
@@ -373,6 +379,8 @@ PORTED_BACKBONES = ["resnet50", "densenet121", "inception-v3", "xception", "effi
                     "efficientnet-lite1", "efficientnet-lite2"]
 # Timed by the backbone rows of the full run (against ONNX Runtime and Keras), with their published weights.
 BACKBONES_WITH_ROWS = ("mobilenetv2", "efficientnet-lite0")
+# The nets whose target is at least ONNX Runtime's frames/s: five turns, and rows with one core each.
+SPEED_TARGET_BACKBONES = ("resnet50", "efficientnet-b0", "xception")
 EXPORT_BACKBONES = os.path.join(ROOT, "bench", "export_backbones.py")
 CELEB_DF_VIDEOS, CELEB_DF_FRAMES = 6000, 32
 
@@ -413,19 +421,37 @@ def check_same_function(name, onnx_dir, published):
     return peer("ort-check", "--backbone", name, "--onnx", onnx_dir, "--bench", BENCH, "--threads", os.cpu_count())
 
 
-def time_backbone(name, weights, onnx_dir, quick, gmacs=None):
-    """Ours and ONNX Runtime taking turns (noise comes in spells of seconds); per batch the median of all runs.
-    Light nets time more frames a run (up to 8 x 16 below 0.5 GMACs), so no run is a fraction of a second."""
+def time_backbone(name, weights, onnx_dir, quick, gmacs=None, rounds=3, cores=None):
+    """Ours and ONNX Runtime taking turns (noise comes in spells of seconds); per batch the median of all runs,
+    and each turn's ratio (ours / ORT, the two processes back to back). Light nets time more frames a run (up
+    to 8 x 16 below 0.5 GMACs), so no run is a fraction of a second. cores="0": both pinned to one CPU, ONNX
+    Runtime on one thread."""
     frames = 16 * max(1, min(8, int(4 / gmacs))) if gmacs else 16
-    batches, rounds, repeats = ("16", 1, 2) if quick else ("1,16", 3, 2)
+    batches, rounds, repeats = ("16", 1, 2) if quick else ("1,16", rounds, 2)
     weight_args = ("--weights", weights) if weights else ()
+    threads = 1 if cores else os.cpu_count()
     ours_runs, ort_runs = [], []
     for _ in range(rounds):
         ours_runs.append(swift("backbone", "--backbone", name, *weight_args, "--batches", batches,
-                               "--frames", frames, "--repeats", repeats))
+                               "--frames", frames, "--repeats", repeats, cores=cores))
         ort_runs.append(peer("ort-backbone", "--backbone", name, "--batches", batches, "--frames", frames,
-                             "--repeats", repeats, "--threads", os.cpu_count(), "--onnx", onnx_dir))
-    return merged_backbone_runs(ours_runs), merged_backbone_runs(ort_runs)
+                             "--repeats", repeats, "--threads", threads, "--onnx", onnx_dir, cores=cores))
+    ours, ort = merged_backbone_runs(ours_runs), merged_backbone_runs(ort_runs)
+    if ours and ort:
+        ours["pairedRatios"] = {row["batchSize"]: [rate_at(a, row["batchSize"]) / rate_at(b, row["batchSize"])
+                                                   for a, b in zip(ours_runs, ort_runs) if a and b]
+                                for row in ours["batches"]}
+    return ours, ort
+
+
+def paired_summary(result):
+    """'b16 median 1.05x (0.92-1.20x, 5 turns)' from time_backbone's per-turn ratios."""
+    parts = []
+    for batch, ratios in sorted((result or {}).get("pairedRatios", {}).items()):
+        if ratios:
+            parts.append(f"b{batch} median {statistics.median(ratios):.2f}x ({min(ratios):.2f}-{max(ratios):.2f}x, "
+                         f"{len(ratios)} turns)")
+    return ", ".join(parts)
 
 
 def registry_backbone_rows(table, results, notes, quick, published=None):
@@ -457,13 +483,26 @@ def registry_backbone_rows(table, results, notes, quick, published=None):
         elif not row["check"]["sameFunction"]:
             notes.append(f"{name}: ONNX Runtime and ours do NOT compute the same function on the check photo "
                          f"({row['check']}); its ratio is not a fair one")
-        row["project"], row["onnxruntime"] = time_backbone(
-            name, os.path.join(ROOT, row["weights"]) if row["weights"] else None, onnx_dir, quick, row["gmacs"])
-        results["registryBackbones"][name] = row
+        weights = os.path.join(ROOT, row["weights"]) if row["weights"] else None
+        target = name in SPEED_TARGET_BACKBONES
+        row["project"], row["onnxruntime"] = time_backbone(name, weights, onnx_dir, quick, row["gmacs"],
+                                                           rounds=5 if target else 3)
         gmacs = f", {row['gmacs']:.2f} GMACs" if row["gmacs"] else ""
         for batch in ((16,) if quick else (1, 16)):
             table.rate(f"{label}{gmacs}, batch {batch}", rate_at(row["project"], batch),
                        rate_at(row["onnxruntime"], batch), "ONNX Runtime", "frames/s")
+        if paired_summary(row["project"]):
+            notes.append(f"{name}: each turn's ratio ours / ONNX Runtime: {paired_summary(row['project'])}")
+        if target and not quick:
+            # One core each: the per-core speed, untouched by the other core's neighbours.
+            row["oneCore"] = dict(zip(("project", "onnxruntime"),
+                                      time_backbone(name, weights, onnx_dir, quick, row["gmacs"], cores="0")))
+            for batch in (1, 16):
+                table.rate(f"{label}{gmacs}, batch {batch}, one core", rate_at(row["oneCore"]["project"], batch),
+                           rate_at(row["oneCore"]["onnxruntime"], batch), "ONNX Runtime", "frames/s")
+            if paired_summary(row["oneCore"]["project"]):
+                notes.append(f"{name}, one core: each turn's ratio: {paired_summary(row['oneCore']['project'])}")
+        results["registryBackbones"][name] = row
 
 
 def load_export_summary(name, onnx_dir):
