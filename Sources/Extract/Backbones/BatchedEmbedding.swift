@@ -22,16 +22,8 @@ func embedInBatches(_ images: [RGBImage], inputSize: Int, dimension: Int, frames
     let passes = stride(from: 0, to: images.count, by: framesPerPass).map { start in
         start..<min(start + framesPerPass, images.count)
     }
-    if passes.count <= 1 || availableCores <= 1 {
-        return stack(passes.map { forward(Array(images[$0])) }, rows: images.count, dimension: dimension)
-    }
-    var results = [Tensor?](repeating: nil, count: passes.count)
-    results.withUnsafeMutableBufferPointer { results in
-        parallelFor(count: passes.count) { pass in
-            results[pass] = forward(Array(images[passes[pass]]))
-        }
-    }
-    return stack(results.map { $0! }, rows: images.count, dimension: dimension)
+    return stack(eachInParallel(passes.count) { forward(Array(images[passes[$0]])) }, rows: images.count,
+                 dimension: dimension)
 }
 
 /// Embeds frames [N] -> [N, d] in two parallel stages, for a network whose early layers suit one frame at a time
