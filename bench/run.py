@@ -450,7 +450,7 @@ def paired_summary(result):
     for batch, ratios in sorted((result or {}).get("pairedRatios", {}).items()):
         if ratios:
             parts.append(f"b{batch} median {statistics.median(ratios):.2f}x ({min(ratios):.2f}-{max(ratios):.2f}x, "
-                         f"{len(ratios)} turns)")
+                         f"{len(ratios)} turn{'s' if len(ratios) != 1 else ''})")
     return ", ".join(parts)
 
 
