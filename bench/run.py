@@ -439,7 +439,8 @@ def time_backbone(name, weights, onnx_dir, quick, gmacs=None, rounds=3, cores=No
     ours, ort = merged_backbone_runs(ours_runs), merged_backbone_runs(ort_runs)
     if ours and ort:
         ours["pairedRatios"] = {row["batchSize"]: [rate_at(a, row["batchSize"]) / rate_at(b, row["batchSize"])
-                                                   for a, b in zip(ours_runs, ort_runs) if a and b]
+                                                   for a, b in zip(ours_runs, ort_runs)
+                                                   if rate_at(a, row["batchSize"]) and rate_at(b, row["batchSize"])]
                                 for row in ours["batches"]}
     return ours, ort
 

@@ -19,9 +19,7 @@ func embedInBatches(_ images: [RGBImage], inputSize: Int, dimension: Int, frames
     _ = activationHeap
     let framesPerPass = framesPerPassOverride ?? framesPerPass
     checkSizes(images, inputSize: inputSize)
-    let passes = stride(from: 0, to: images.count, by: framesPerPass).map { start in
-        start..<min(start + framesPerPass, images.count)
-    }
+    let passes = consecutiveRanges(images.count, length: framesPerPass)
     return stack(eachInParallel(passes.count) { forward(Array(images[passes[$0]])) }, rows: images.count,
                  dimension: dimension)
 }
@@ -36,17 +34,19 @@ func embedInStages(_ images: [RGBImage], inputSize: Int, dimension: Int, framesP
     _ = activationHeap
     let framesPerPass = framesPerPassOverride ?? framesPerPass
     checkSizes(images, inputSize: inputSize)
-    let chunk = framesPerPass * max(1, availableCores) * 2
     var blocks: [Tensor] = []
-    for start in stride(from: 0, to: images.count, by: chunk) {
-        let frames = Array(images[start..<min(start + chunk, images.count)])
+    for chunk in consecutiveRanges(images.count, length: framesPerPass * availableCores * 2) {
+        let frames = Array(images[chunk])
         let maps = eachInParallel(frames.count) { early(frames[$0]) }
-        let passes = stride(from: 0, to: frames.count, by: framesPerPass).map { start in
-            start..<min(start + framesPerPass, frames.count)
-        }
+        let passes = consecutiveRanges(frames.count, length: framesPerPass)
         blocks += eachInParallel(passes.count) { late(FeatureMap(stacking: passes[$0].map { maps[$0] })) }
     }
     return stack(blocks, rows: images.count, dimension: dimension)
+}
+
+/// 0..<count cut into consecutive ranges of `length`, the last one shorter.
+private func consecutiveRanges(_ count: Int, length: Int) -> [Range<Int>] {
+    stride(from: 0, to: count, by: length).map { $0..<min($0 + length, count) }
 }
 
 /// body(0..<count), one core an index; a single index runs on the caller with every core, so its layers split.
