@@ -26,6 +26,15 @@ void dfh_patch_panels_avx512(const float *const *starts, ptrdiff_t pixels, ptrdi
                              ptrdiff_t run_stride, const float *packed, ptrdiff_t panels, const float *bias,
                              float lower, float upper, float *y);
 
+// The same two products on AVX2 + FMA (6 x 16 register tiles, weights in L2-sized groups): the same operations
+// in the same order as the AVX-512 kernels above, so bit-identical to them on every input.
+void dfh_pointwise_panels_avx2(const float *x, ptrdiff_t rows, ptrdiff_t k, const float *packed,
+                               ptrdiff_t first_panel, ptrdiff_t end_panel, const float *bias,
+                               const float *shortcut, ptrdiff_t n, float lower, float upper, float *y);
+void dfh_patch_panels_avx2(const float *const *starts, ptrdiff_t pixels, ptrdiff_t runs, ptrdiff_t run_length,
+                           ptrdiff_t run_stride, const float *packed, ptrdiff_t panels, const float *bias,
+                           float lower, float upper, float *y);
+
 // `pixels` horizontally adjacent interior outputs of a depthwise k x k layer with stride s (pixels, k, s one of
 // 8/3/1, 8/5/1, 4/3/2, 4/5/2), channels [0, channels16) in 16-lane vectors (channels16 a multiple of 16, row
 // stride `channels`). in: the first output's window at its first unclipped kernel row; w: that row's taps

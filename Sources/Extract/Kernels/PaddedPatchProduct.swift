@@ -4,8 +4,8 @@ import Shared
 /// An ungrouped convolution's GEMM without im2col rows (the stems: 3x3, stride 2, 3 -> 32 channels).
 /// In a zero-padded NHWC copy of the input, an output pixel's patch in [kh, kw, in] order is `kernelHeight`
 /// runs of kernelWidth * inputChannels contiguous floats, one per kernel row, a padded row apart. So the
-/// 1x1 layers' 6 x 16 tile (`tile6x16`) runs on six pixels' run pointers over the same packed weight panels,
-/// summing in the same order as the im2col product (bit-identical results) without writing and re-reading
+/// 1x1 layers' register tiles (CKernels' patch products) run on pixels' run pointers over the same packed weight
+/// panels, summing in the same order as the im2col product (bit-identical results) without writing and re-reading
 /// a [pixels, kh * kw * in] matrix: for a 224 x 224 stem that matrix is 1.35 MB a frame, built from 37,632
 /// nine-float copies.
 struct PaddedPatchProduct: Sendable {
@@ -59,30 +59,17 @@ struct PaddedPatchProduct: Sendable {
                     patches.bias.withUnsafeBufferPointer { b in
                         let (x, y, w, b) = (x.baseAddress!, y.baseAddress!, w.baseAddress!, b.baseAddress!)
                         let bounds = ActivationBounds(patches.activation)
-                        // Output pixels `share` (at least 6), six at a time; a short last group becomes a full
-                        // tile ending at the share's end whose repeated pixels are computed again identically.
+                        // Output pixels `share`: 12 x 32 register tiles on AVX-512, 6 x 16 on AVX2, the last
+                        // pixels as one exact tile (the same sums in the same order).
                         func run(_ share: Range<Int>) {
-                            var q = share.lowerBound
-                            // On AVX-512, 12 pixels x 32 channels a tile, the last pixels % 12 as one exact
-                            // tile (the same sums in the same order).
+                            let starts = share.map { UnsafePointer<Float>?(x + patchStart($0)) }
+                            let out = y + share.lowerBound * outputs
                             if isa == .avx512 {
-                                let starts = share.map { UnsafePointer<Float>?(x + patchStart($0)) }
                                 dfh_patch_panels_avx512(starts, share.count, kernelHeight, runLength, runStride, w,
-                                                        outputs / 16, b, bounds.lower[0], bounds.upper[0],
-                                                        y + q * outputs)
-                                return
-                            }
-                            while q < share.upperBound {
-                                q = min(q, share.upperBound - 6)
-                                let rows = (x + patchStart(q), x + patchStart(q + 1), x + patchStart(q + 2),
-                                            x + patchStart(q + 3), x + patchStart(q + 4), x + patchStart(q + 5))
-                                var panel = w
-                                for column in Swift.stride(from: 0, to: outputs, by: 16) {
-                                    tile6x16(rows, runs: kernelHeight, runLength: runLength, runStride: runStride,
-                                             panel, b + column, nil, n: outputs, bounds, y + q * outputs + column)
-                                    panel += packed.inputChannels * 16
-                                }
-                                q += 6
+                                                        outputs / 16, b, bounds.lower[0], bounds.upper[0], out)
+                            } else {
+                                dfh_patch_panels_avx2(starts, share.count, kernelHeight, runLength, runStride, w,
+                                                      outputs / 16, b, bounds.lower[0], bounds.upper[0], out)
                             }
                         }
                         if let shares = tileShares(rows: pixels, threads: threads) {

@@ -115,6 +115,10 @@ public struct UnpaddedConvolution: Sendable {
     }
 }
 
+/// Six output pixels' patch starts, one 6 x 16 tile's rows.
+typealias SixRows = (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>,
+                     UnsafePointer<Float>, UnsafePointer<Float>)
+
 /// How a patch lies in the input: `runs` runs of `length` floats, `stride` floats apart.
 struct PatchRuns {
     let runs: Int

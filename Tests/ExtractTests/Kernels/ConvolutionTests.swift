@@ -121,6 +121,44 @@ import Testing
         }
     }
 
+    /// Every register tile this CPU can run against the scalar chain it claims to compute, bit for bit by
+    /// construction on every CPU: bias, one fused multiply-add per input in order, + shortcut, then the clamp.
+    /// Covers the AVX2 6 x 16 tiles where AVX-512 is absent: one-row and 5-row maps, exact tails of rows % 6 and
+    /// % 12, a lone 8-wide panel, masked partial panels (4, 7, 12 of 16 columns) and K = 2048 (L2 groups of one
+    /// panel, short row blocks).
+    @Test(arguments: [(13, 32, 24), (1, 24, 16), (5, 40, 7), (49, 72, 40), (23, 100, 64), (130, 104, 2048),
+                      (61, 4, 9), (7, 8, 3)])
+    func tilesEqualTheScalarFMAChainBitForBit(_ shape: (Int, Int, Int)) {
+        let (rows, outputs, inputs) = shape
+        var random = TestRandom(seed: 19)
+        let x = random.values(rows * inputs), shortcut = random.values(rows * outputs)
+        let weights = random.values(outputs * inputs).map { $0 * 3 }, bias = random.values(outputs)
+        let packed = PackedPointwiseWeights(weights: weights, inputChannels: inputs, outputChannels: outputs)
+        var want = [Float](repeating: 0, count: rows * outputs)
+        for r in 0..<rows {
+            for o in 0..<outputs {
+                var sum = bias[o]
+                for i in 0..<inputs { sum = sum.addingProduct(x[r * inputs + i], weights[o * inputs + i]) }
+                sum += shortcut[r * outputs + o]
+                want[r * outputs + o] = sum < 0 ? 0 : (sum > 6 ? 6 : sum)
+            }
+        }
+        for isa in KernelISA.avx512Available ? [KernelISA.avx2, .avx512] : [.avx2] {
+            let got = [Float](unsafeUninitializedCapacity: rows * outputs) { y, count in
+                x.withUnsafeBufferPointer { x in
+                    shortcut.withUnsafeBufferPointer { s in
+                        multiplyPacked(x.baseAddress!, rows: rows, packed, bias: bias, shortcut: s.baseAddress!,
+                                       bounds: ActivationBounds(.relu6), into: y.baseAddress!, isa: isa)
+                    }
+                }
+                count = rows * outputs
+            }
+            let differing = zip(got, want).filter { $0.bitPattern != $1.bitPattern }.count
+            #expect(differing == 0, "\(shape) \(isa): \(differing) of \(want.count) outputs differ")
+        }
+        #expect(want.contains { $0 > 0 && $0 < 6 })
+    }
+
     /// The depthwise layer's AVX-512 interior pixels (16-channel vectors; 8 at stride 1, 4 at stride 2) against
     /// the AVX2 kernels, bit for bit by construction (each output the same FMA chain in tap order), with channel
     /// counts that leave an 8-lane remainder, clipped top and bottom rows and both paddings.
