@@ -18,13 +18,15 @@ struct Bottleneck: Sendable {
     /// so the projection then runs on the packed 1x1 kernel over a quarter of the pixels.
     static let subsample = MaxPool(kernel: 1, stride: 2, padding: 0, ceilMode: false)
 
-    /// prefix: "layerS.B."; input channels in, bottleneck width, stride of the 3x3.
-    init(_ weights: WeightDictionary, prefix: String, input: Int, width: Int, stride: Int, epsilon: Float) throws {
+    /// prefix: "layerS.B."; input channels in, bottleneck width, stride of the 3x3 and its Winograd output tile.
+    init(_ weights: WeightDictionary, prefix: String, input: Int, width: Int, stride: Int, epsilon: Float,
+         winogradTile: Int) throws {
         let output = width * 4
         reduce = try weights.pointwise(prefix + "conv1.weight", batchNorm: prefix + "bn1", input: input, output: width,
                                        epsilon: epsilon, activation: .relu)
         conv3x3 = try weights.convolution(prefix + "conv2.weight", batchNorm: prefix + "bn2", input: width,
-                                          output: width, kernel: 3, stride: stride, epsilon: epsilon, activation: .relu)
+                                          output: width, kernel: 3, stride: stride, epsilon: epsilon, activation: .relu,
+                                          winogradTile: winogradTile)
         expand = try weights.pointwise(prefix + "conv3.weight", batchNorm: prefix + "bn3", input: width, output: output,
                                        epsilon: epsilon, activation: .relu)
         projection = stride != 1 || input != output

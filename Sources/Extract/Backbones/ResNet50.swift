@@ -7,11 +7,13 @@ public struct ResNet50: Backbone {
 
     /// Table 1 of the paper, 50-layer column: bottleneck width, blocks and the first block's stride per stage
     /// (conv2_x ... conv5_x; torchvision's layer1 ... layer4). Each block outputs 4 x width channels.
-    static let stageTable: [(width: Int, blocks: Int, stride: Int)] = [
-        (width: 64, blocks: 3, stride: 1),   // conv2_x, 56 x 56 -> 256 channels
-        (width: 128, blocks: 4, stride: 2),  // conv3_x, 28 x 28 -> 512
-        (width: 256, blocks: 6, stride: 2),  // conv4_x, 14 x 14 -> 1024
-        (width: 512, blocks: 3, stride: 2),  // conv5_x, 7 x 7 -> 2048
+    /// winogradTile: the 3x3 layers' Winograd output tile, 4x4 where a frame has 16 or more of them; a 7x7 map
+    /// has 4, and there 36 transformed 512 x 512 matrices (36 MB) would be read for every 16 tiles.
+    static let stageTable: [(width: Int, blocks: Int, stride: Int, winogradTile: Int)] = [
+        (width: 64, blocks: 3, stride: 1, winogradTile: 4),   // conv2_x, 56 x 56 -> 256 channels
+        (width: 128, blocks: 4, stride: 2, winogradTile: 4),  // conv3_x, 28 x 28 -> 512
+        (width: 256, blocks: 6, stride: 2, winogradTile: 4),  // conv4_x, 14 x 14 -> 1024
+        (width: 512, blocks: 3, stride: 2, winogradTile: 2),  // conv5_x, 7 x 7 -> 2048
     ]
     static let batchNormEpsilon: Float = 1e-5
 
@@ -35,7 +37,8 @@ public struct ResNet50: Backbone {
         for (stage, row) in Self.stageTable.enumerated() {
             for block in 0..<row.blocks {
                 blocks.append(try Bottleneck(weights, prefix: "layer\(stage + 1).\(block).", input: channels,
-                                             width: row.width, stride: block == 0 ? row.stride : 1, epsilon: epsilon))
+                                             width: row.width, stride: block == 0 ? row.stride : 1, epsilon: epsilon,
+                                             winogradTile: row.winogradTile))
                 channels = row.width * 4
             }
         }

@@ -101,12 +101,12 @@ final class WeightDictionary {
 extension WeightDictionary {
     /// A k x k convolution [out, in, k, k] with the following batch norm folded in, padding k/2.
     func convolution(_ weightName: String, batchNorm prefix: String, input: Int, output: Int, kernel: Int,
-                     stride: Int, epsilon: Float, activation: Activation) throws -> Convolution {
+                     stride: Int, epsilon: Float, activation: Activation, winogradTile: Int = 2) throws -> Convolution {
         let folded = try foldedConvolution(weightName, batchNorm: prefix, shape: [output, input, kernel, kernel],
                                            epsilon: epsilon)
         return Convolution(torchWeights: folded.weights, bias: folded.bias, inputChannels: input, kernelHeight: kernel,
                            kernelWidth: kernel, stride: stride, padding: .symmetric(kernel: kernel),
-                           activation: activation)
+                           activation: activation, winogradTile: winogradTile)
     }
 
     /// A batch norm kept as a per-channel affine map (an activation follows it before the next convolution).

@@ -1,7 +1,7 @@
 import CBLAS
 
 /// General 2-D convolution (any kernel, stride, padding, groups) over NHWC, with fused bias and activation: by
-/// Winograd's F(2x2, 3x3) where it applies, else as a patch product (im2col rows, or read straight from a padded
+/// Winograd's F(2x2, 3x3) or F(4x4, 3x3) where it applies, else as a patch product (im2col rows, or read straight from a padded
 /// copy) on the packed 1x1 kernel. 1x1 and depthwise layers have their own layers.
 public struct Convolution: Sendable {
     public let inputChannels: Int
@@ -22,12 +22,14 @@ public struct Convolution: Sendable {
     /// from a zero-padded copy of the input, no im2col rows (`patchProduct` then serves only maps under 6 pixels).
     let paddedPatchProduct: PaddedPatchProduct?
     /// 3x3, stride 1, padding 1, ungrouped (ResNet's, DenseNet's and Inception's middle layers): Winograd's
-    /// F(2x2, 3x3), 2.25x fewer products, on frames of at least `Winograd3x3.minimumTiles` 2x2 output tiles.
+    /// F(m x m, 3x3), 2.25x (m = 2) or 4x (m = 4) fewer products, on frames of at least
+    /// `Winograd3x3.minimumTiles` output tiles.
     let winograd: Winograd3x3?
 
-    /// torchWeights: [out, in/groups, kh, kw] (PyTorch layout), bias: [out].
+    /// torchWeights: [out, in/groups, kh, kw] (PyTorch layout), bias: [out]; winogradTile: the output tile's
+    /// side m where Winograd applies (2 or 4).
     public init(torchWeights: [Float], bias: [Float], inputChannels: Int, kernelHeight: Int, kernelWidth: Int,
-                stride: Int, padding: Padding, groups: Int = 1, activation: Activation) {
+                stride: Int, padding: Padding, groups: Int = 1, activation: Activation, winogradTile: Int = 2) {
         let outputChannels = bias.count
         let groupInputs = inputChannels / groups
         precondition(inputChannels % groups == 0 && outputChannels % groups == 0, "channels must divide into groups")
@@ -60,7 +62,8 @@ public struct Convolution: Sendable {
             : nil
         winograd = Winograd3x3.applies(kernel: kernelHeight == kernelWidth ? kernelHeight : 0, stride: stride,
                                        padding: padding, groups: groups, inputs: inputChannels, outputs: outputChannels)
-            ? Winograd3x3(torchWeights: torchWeights, bias: bias, inputChannels: inputChannels, activation: activation)
+            ? Winograd3x3(torchWeights: torchWeights, bias: bias, inputChannels: inputChannels, activation: activation,
+                          tile: winogradTile)
             : nil
         paddedPatchProduct = patchProduct.flatMap {
             PaddedPatchProduct(kernelHeight: kernelHeight, kernelWidth: kernelWidth, stride: stride, padding: padding,
@@ -79,7 +82,7 @@ public struct Convolution: Sendable {
         precondition(input.channels == inputChannels, "convolution expects \(inputChannels) channels, got \(input.channels)")
         let (outputHeight, outputWidth) = outputSize(input)
         var output: FeatureMap
-        if let winograd, Winograd3x3.suits(input) {
+        if let winograd, winograd.suits(input) {
             output = winograd(input)
         } else if let paddedPatchProduct, input.batch * outputHeight * outputWidth >= 6 {
             output = paddedPatchProduct(input, outputHeight: outputHeight, outputWidth: outputWidth)

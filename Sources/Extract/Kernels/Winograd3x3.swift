@@ -1,32 +1,39 @@
 import Shared
 
-/// A 3x3, stride 1, padding 1 convolution by Winograd's minimal filtering F(2x2, 3x3) (Lavin & Gray 2015,
-/// "Fast Algorithms for Convolutional Neural Networks"): each 2x2 block of outputs comes from its 4x4 input
-/// window with 16 products per channel pair instead of 36. With d the window, g a filter and
+/// A 3x3, stride 1, padding 1 convolution by Winograd's minimal filtering F(m x m, 3x3) (Lavin & Gray 2015,
+/// "Fast Algorithms for Convolutional Neural Networks"): each m x m block of outputs comes from its (m + 2)²
+/// input window, F(2x2, 3x3) with 16 products per channel pair instead of 36, F(4x4, 3x3) with 36 instead of
+/// 144. With d the window, g a filter and
 ///     V = Bᵀ d B,   U = G g Gᵀ,   Y = Aᵀ [ Σ_in U ⊙ V ] A,
-/// the sum over input channels at each of the 16 positions ξ is a GEMM [tiles, in] x [in, out], run on the
+/// the sum over input channels at each of the (m + 2)² positions ξ is a GEMM [tiles, in] x [in, out], run on the
 /// packed 1x1 kernel (`multiplyPacked`). The transforms are adds and subtracts in a fixed order, so every output
 /// is the same sequence of float operations on every CPU and under any batch or thread split; it differs from the
 /// direct product in rounding only (checked against a double-precision convolution in Winograd3x3Tests).
 struct Winograd3x3: Sendable {
+    /// The output tile's side m, 2 or 4: F(4x4, 3x3) does 44% fewer products but holds 36 transformed weight
+    /// matrices, not 16, so networks pick it where a pass has many tiles per weight read (ResNet's `stageTable`).
+    let tile: Int
     let inputChannels: Int
     let outputChannels: Int
-    /// U at the 16 positions ξ = 4i + j, each as a 1x1 layer's packed [out, in] weights.
+    /// U at the (m + 2)² positions ξ = (m + 2) i + j, each as a 1x1 layer's packed [out, in] weights.
     let transformed: [PackedPointwiseWeights]
     let bias: [Float]
     let activation: Activation
     /// The GEMMs add no bias (it is added once, after the output transform).
     private let zeros: [Float]
 
-    /// Frames of fewer tiles than this stay on the direct product (a 5x5 map has 9 tiles for 25 outputs); a 7x7
-    /// frame has 16. The choice depends on the frame's size alone, never on the batch, so a frame's output is the
-    /// same whatever pass it is in.
+    /// Frames of fewer tiles than this stay on the direct product (a 5x5 map has 9 2x2 tiles for 25 outputs); a
+    /// 7x7 frame has 16 2x2 tiles, a 14x14 one 16 4x4 tiles. The choice depends on the frame's size alone, never on
+    /// the batch, so a frame's output is the same whatever pass it is in.
     static let minimumTiles = 16
 
     /// Whether frames of `input`'s size run on this rather than the direct product.
-    static func suits(_ input: FeatureMap) -> Bool {
-        TileGeometry(height: input.height, width: input.width).tiles >= minimumTiles
+    func suits(_ input: FeatureMap) -> Bool {
+        TileGeometry(height: input.height, width: input.width, tile: tile).tiles >= Self.minimumTiles
     }
+
+    /// The (m + 2)² window positions of a tile.
+    var positions: Int { (tile + 2) * (tile + 2) }
 
     /// Layers this runs: ungrouped 3x3, stride 1, one pixel of zero padding on each side, channels in whole
     /// 8-lane vectors (the transforms' unit).
@@ -35,25 +42,34 @@ struct Winograd3x3: Sendable {
             && inputs % 8 == 0 && outputs % 8 == 0
     }
 
-    /// torchWeights: [out, in, 3, 3]; bias: [out].
-    init(torchWeights: [Float], bias: [Float], inputChannels: Int, activation: Activation) {
+    /// G for F(2x2, 3x3) and F(4x4, 3x3), (m + 2) x 3 (Lavin & Gray's points 0, ±1 and 0, ±1, ±2, ∞).
+    static let filterTransforms: [Int: [[Double]]] = [
+        2: [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]],
+        4: [[1.0 / 4, 0, 0], [-1.0 / 6, -1.0 / 6, -1.0 / 6], [-1.0 / 6, 1.0 / 6, -1.0 / 6],
+            [1.0 / 24, 1.0 / 12, 1.0 / 6], [1.0 / 24, -1.0 / 12, 1.0 / 6], [0, 0, 1]],
+    ]
+
+    /// torchWeights: [out, in, 3, 3]; bias: [out]; tile: the output tile's side m (2 or 4).
+    init(torchWeights: [Float], bias: [Float], inputChannels: Int, activation: Activation, tile: Int = 2) {
         let outputs = bias.count
         precondition(torchWeights.count == outputs * inputChannels * 9, "3x3 weights must be [out, in, 3, 3]")
-        // U = G g Gᵀ in double, rounded once; G = [1 0 0; ½ ½ ½; ½ -½ ½; 0 0 1].
-        let G: [[Double]] = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]]
-        var positions = [[Float]](repeating: [Float](repeating: 0, count: outputs * inputChannels), count: 16)
+        guard let G = Self.filterTransforms[tile] else { preconditionFailure("Winograd tiles are 2x2 or 4x4") }
+        // U = G g Gᵀ in double, rounded once.
+        let side = tile + 2
+        var positions = [[Float]](repeating: [Float](repeating: 0, count: outputs * inputChannels), count: side * side)
         for o in 0..<outputs {
             for c in 0..<inputChannels {
                 let g = (0..<9).map { Double(torchWeights[(o * inputChannels + c) * 9 + $0]) }
-                for i in 0..<4 {
-                    for j in 0..<4 {
+                for i in 0..<side {
+                    for j in 0..<side {
                         var u = 0.0
                         for a in 0..<3 { for b in 0..<3 { u += G[i][a] * g[a * 3 + b] * G[j][b] } }
-                        positions[i * 4 + j][o * inputChannels + c] = Float(u)
+                        positions[i * side + j][o * inputChannels + c] = Float(u)
                     }
                 }
             }
         }
+        self.tile = tile
         self.inputChannels = inputChannels
         self.outputChannels = outputs
         self.transformed = positions.map {
@@ -64,8 +80,8 @@ struct Winograd3x3: Sendable {
         self.zeros = [Float](repeating: 0, count: outputs)
     }
 
-    /// Layers whose 16 transformed weight matrices fit in this many bytes run their tiles in chunks (`chunked`).
-    static let chunkedWeightBytes = 512 << 10
+    /// Layers whose transformed weight matrices fit in this many bytes run their tiles in chunks (`chunked`).
+    static let chunkedWeightBytes = 640 << 10
     /// A chunk's V and M together take about this many bytes, so they stay in L2 between the three steps.
     static let chunkBytes = 768 << 10
 
@@ -74,7 +90,7 @@ struct Winograd3x3: Sendable {
     func callAsFunction(_ input: FeatureMap, threads: Int = CoreBudget.current, isa: KernelISA = .active,
                         chunkRows: Int? = nil) -> FeatureMap {
         precondition(input.channels == inputChannels, "winograd conv expects \(inputChannels) channels")
-        let geometry = TileGeometry(height: input.height, width: input.width)
+        let geometry = TileGeometry(height: input.height, width: input.width, tile: tile)
         let rows = input.batch * geometry.tiles
         // Zero-padded so that every tile's 4x4 window lies inside: one pixel before, one or two after.
         let padded = paddedCopy(input, height: geometry.paddedHeight, width: geometry.paddedWidth)
@@ -82,9 +98,11 @@ struct Winograd3x3: Sendable {
                                 channels: outputChannels)
         padded.withUnsafeBufferPointer { p in
             output.data.withUnsafeMutableBufferPointer { y in
-                let smallWeights = 16 * inputChannels * outputChannels * MemoryLayout<Float>.size <= Self.chunkedWeightBytes
-                let chunkRows = chunkRows ?? (smallWeights ? Self.chunkRows(inputs: inputChannels, outputs: outputChannels)
-                                                           : Int.max)
+                let weightBytes = positions * inputChannels * outputChannels * MemoryLayout<Float>.size
+                let chunkRows = chunkRows ?? (weightBytes <= Self.chunkedWeightBytes
+                                              ? Self.chunkRows(inputs: inputChannels, outputs: outputChannels,
+                                                               positions: positions)
+                                              : Int.max)
                 if rows > chunkRows {
                     chunked(p.baseAddress!, geometry, rows: rows, chunkRows: chunkRows, into: y.baseAddress!,
                             threads: threads, isa: isa)
@@ -97,21 +115,23 @@ struct Winograd3x3: Sendable {
     }
 
     /// Tiles per chunk: a multiple of the 12-row GEMM tile whose V and M fit `chunkBytes`.
-    static func chunkRows(inputs: Int, outputs: Int) -> Int {
-        max(12, chunkBytes / (16 * (inputs + outputs) * MemoryLayout<Float>.size) / 12 * 12)
+    static func chunkRows(inputs: Int, outputs: Int, positions: Int = 16) -> Int {
+        max(12, chunkBytes / (positions * (inputs + outputs) * MemoryLayout<Float>.size) / 12 * 12)
     }
 
     /// All tiles through each step in turn: the tiles of every frame are the GEMMs' rows, so a pass of several
     /// small frames reads the transformed weights (megabytes on 14- and 7-pixel maps) once.
     private func whole(_ p: UnsafePointer<Float>, _ geometry: TileGeometry, rows: Int, into y: UnsafeMutablePointer<Float>,
                        threads: Int, isa: KernelISA) {
-        // V: [16][N * tiles][in], M: [16][N * tiles][out].
-        let v = UnsafeMutablePointer<Float>.allocate(capacity: 16 * rows * inputChannels)
-        let m = UnsafeMutablePointer<Float>.allocate(capacity: 16 * rows * outputChannels)
+        // V: [positions][N * tiles][in], M: [positions][N * tiles][out].
+        let v = UnsafeMutablePointer<Float>.allocate(capacity: positions * rows * inputChannels)
+        let m = UnsafeMutablePointer<Float>.allocate(capacity: positions * rows * outputChannels)
         defer { v.deallocate(); m.deallocate() }
         let shares = (0..<threads).map { rows * $0 / threads..<rows * ($0 + 1) / threads }
         split(shares) { transformInput(p, geometry, rows: rows, $0, first: 0, into: v) }
-        split(threads) { multiply(v, rows: rows, positions: $0, into: m, isa: isa) }
+        split((0..<threads).map { positions * $0 / threads..<positions * ($0 + 1) / threads }) {
+            multiply(v, rows: rows, positions: $0, into: m, isa: isa)
+        }
         split(shares) { transformOutput(m, geometry, rows: rows, $0, first: 0, into: y) }
     }
 
@@ -123,30 +143,40 @@ struct Winograd3x3: Sendable {
                          into y: UnsafeMutablePointer<Float>, threads: Int, isa: KernelISA) {
         let chunks = stride(from: 0, to: rows, by: chunkRows).map { $0..<min($0 + chunkRows, rows) }
         func run(_ chunk: Range<Int>) {
-            let v = UnsafeMutablePointer<Float>.allocate(capacity: 16 * chunk.count * inputChannels)
-            let m = UnsafeMutablePointer<Float>.allocate(capacity: 16 * chunk.count * outputChannels)
+            let v = UnsafeMutablePointer<Float>.allocate(capacity: positions * chunk.count * inputChannels)
+            let m = UnsafeMutablePointer<Float>.allocate(capacity: positions * chunk.count * outputChannels)
             defer { v.deallocate(); m.deallocate() }
             transformInput(p, geometry, rows: chunk.count, chunk, first: chunk.lowerBound, into: v)
-            multiply(v, rows: chunk.count, positions: 0..<16, into: m, isa: isa)
+            multiply(v, rows: chunk.count, positions: 0..<positions, into: m, isa: isa)
             transformOutput(m, geometry, rows: chunk.count, chunk, first: chunk.lowerBound, into: y)
         }
         if threads > 1 { parallelFor(count: chunks.count) { run(chunks[$0]) } } else { chunks.forEach(run) }
     }
 
-    /// The tiles of one frame: 2x2 output blocks, each read from its 4x4 window of the padded frame.
+    /// The tiles of one frame: m x m output blocks, each read from its (m + 2)² window of the padded frame.
     struct TileGeometry {
         let height: Int
         let width: Int
-        var tilesHigh: Int { (height + 1) / 2 }
-        var tilesWide: Int { (width + 1) / 2 }
+        let tile: Int
+        var tilesHigh: Int { (height + tile - 1) / tile }
+        var tilesWide: Int { (width + tile - 1) / tile }
         var tiles: Int { tilesHigh * tilesWide }
-        var paddedHeight: Int { 2 * tilesHigh + 2 }
-        var paddedWidth: Int { 2 * tilesWide + 2 }
+        var paddedHeight: Int { tile * tilesHigh + 2 }
+        var paddedWidth: Int { tile * tilesWide + 2 }
     }
 
-    /// V[ξ][t - first] = (Bᵀ d B)[ξ] for the tiles `range`, V holding `rows` tiles from tile `first`;
-    /// Bᵀ = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1].
+    /// V[ξ][t - first] = (Bᵀ d B)[ξ] for the tiles `range`, V holding `rows` tiles from tile `first`.
     private func transformInput(_ padded: UnsafePointer<Float>, _ geometry: TileGeometry, rows: Int,
+                                _ range: Range<Int>, first: Int, into v: UnsafeMutablePointer<Float>) {
+        if tile == 4 {
+            transformInput4(padded, geometry, rows: rows, range, first: first, into: v)
+        } else {
+            transformInput2(padded, geometry, rows: rows, range, first: first, into: v)
+        }
+    }
+
+    /// F(2x2, 3x3): Bᵀ = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1].
+    private func transformInput2(_ padded: UnsafePointer<Float>, _ geometry: TileGeometry, rows: Int,
                                 _ range: Range<Int>, first: Int, into v: UnsafeMutablePointer<Float>) {
         let k = inputChannels, rowFloats = geometry.paddedWidth * k
         let plane = rows * k  // floats between positions ξ and ξ + 1
@@ -188,9 +218,19 @@ struct Winograd3x3: Sendable {
         }
     }
 
-    /// y = activation(Aᵀ M A + bias) for the tiles `range`, M holding `rows` tiles from tile `first`;
-    /// Aᵀ = [1 1 1 0; 0 1 -1 -1]; a tile's second row or column past the map's edge (odd sizes) is not stored.
+    /// y = activation(Aᵀ M A + bias) for the tiles `range`, M holding `rows` tiles from tile `first`; a tile's
+    /// rows and columns past the map's edge are not stored.
     private func transformOutput(_ m: UnsafePointer<Float>, _ geometry: TileGeometry, rows: Int,
+                                 _ range: Range<Int>, first: Int, into y: UnsafeMutablePointer<Float>) {
+        if tile == 4 {
+            transformOutput4(m, geometry, rows: rows, range, first: first, into: y)
+        } else {
+            transformOutput2(m, geometry, rows: rows, range, first: first, into: y)
+        }
+    }
+
+    /// F(2x2, 3x3): Aᵀ = [1 1 1 0; 0 1 -1 -1].
+    private func transformOutput2(_ m: UnsafePointer<Float>, _ geometry: TileGeometry, rows: Int,
                                  _ range: Range<Int>, first: Int, into y: UnsafeMutablePointer<Float>) {
         let n = outputChannels, plane = rows * n
         let bounds = ActivationBounds(activation)
@@ -248,7 +288,3 @@ private func split(_ shares: [Range<Int>], _ body: (Range<Int>) -> Void) {
     if shares.count == 1 { body(shares[0]) } else { parallelFor(count: shares.count) { body(shares[$0]) } }
 }
 
-/// The 16 positions shared over `threads` cores.
-private func split(_ threads: Int, _ body: (Range<Int>) -> Void) {
-    split((0..<threads).map { 16 * $0 / threads..<16 * ($0 + 1) / threads }, body)
-}

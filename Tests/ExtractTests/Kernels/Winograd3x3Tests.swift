@@ -1,29 +1,31 @@
 import Testing
 @testable import Extract
 
-/// Winograd's F(2x2, 3x3) against the definition in double precision, and the same bits however a batch,
-/// the cores or the instruction set split the work (fixed transforms, the packed 1x1 kernel's fixed chains).
+/// Winograd's F(2x2, 3x3) and F(4x4, 3x3) against the definition in double precision, and the same bits however
+/// a batch, the cores or the instruction set split the work (fixed transforms, the packed 1x1 kernel's fixed chains).
 @Suite struct Winograd3x3Tests {
-    /// (in, out, height, width, batch): even and odd sides (a tile's second row or column past the edge), one
-    /// and several 16-wide output panels, and K = 256 as in ResNet's third stage.
-    @Test(arguments: [(8, 16, 14, 14, 1), (16, 24, 15, 14, 2), (24, 32, 14, 17, 1), (256, 64, 16, 16, 1)])
-    func matchesTheDefinition(_ shape: (Int, Int, Int, Int, Int)) {
-        let (inputs, outputs, height, width, batch) = shape
+    /// (in, out, height, width, batch, tile): sides that leave a partial last tile row or column (1, 2 or 3 of 4
+    /// outputs past the edge), one and several 16-wide output panels, and K = 256 as in ResNet's third stage.
+    @Test(arguments: [(8, 16, 14, 14, 1, 2), (16, 24, 15, 14, 2, 2), (24, 32, 14, 17, 1, 2), (256, 64, 16, 16, 1, 2),
+                      (8, 16, 14, 14, 1, 4), (16, 24, 15, 13, 2, 4), (24, 32, 16, 17, 1, 4), (256, 64, 16, 16, 1, 4)])
+    func matchesTheDefinition(_ shape: (Int, Int, Int, Int, Int, Int)) {
+        let (inputs, outputs, height, width, batch, tile) = shape
         let input = TestRandom.map(batch: batch, height: height, width: width, channels: inputs, seed: 31)
         var random = TestRandom(seed: 32)
         let weights = random.values(outputs * inputs * 9)
         let bias = random.values(outputs)
         for activation in [Activation.identity, .relu] {
-            let layer = Winograd3x3(torchWeights: weights, bias: bias, inputChannels: inputs, activation: activation)
+            let layer = Winograd3x3(torchWeights: weights, bias: bias, inputChannels: inputs, activation: activation,
+                                    tile: tile)
             let want = naiveConvolution(input, torchWeights: weights, bias: bias, kernelHeight: 3, kernelWidth: 3,
                                         stride: 1, padding: .symmetric(kernel: 3), groups: 1, activation: activation)
             // All tiles at once, and in chunks of 12 and 30 tiles (the last one short).
             for chunkRows in [Int.max, 12, 30] {
                 let got = layer(input, chunkRows: chunkRows)
                 #expect([got.batch, got.height, got.width, got.channels] == [want.batch, want.height, want.width, want.channels])
-                // The transforms scale terms by up to 4 before they cancel: a few ulps of the products' magnitude,
-                // which grows as sqrt(9 * in) for these unit-range values.
-                let tolerance = 4e-6 * Float(9 * inputs).squareRoot()
+                // The transforms scale terms by up to 4 (F(4x4): 25 in Bᵀ d B, 64 in Aᵀ M A, against Gs of 1/24)
+                // before they cancel: ulps of the products' magnitude, which grows as sqrt(9 * in) here.
+                let tolerance = (tile == 4 ? 4e-5 : 4e-6) * Float(9 * inputs).squareRoot()
                 #expect(maxAbsoluteDifference(got.data, want.data) < tolerance, "\(shape) chunks of \(chunkRows)")
             }
         }
@@ -53,18 +55,29 @@ import Testing
         let strided = Convolution(torchWeights: weights, bias: bias, inputChannels: 16, kernelHeight: 3, kernelWidth: 3,
                                   stride: 2, padding: .symmetric(kernel: 3), activation: .relu)
         #expect(strided.winograd == nil)
+        // With 4x4 tiles a 13x13 frame has 16, a 12x12 one 9: the direct product.
+        let wide = Convolution(torchWeights: weights, bias: bias, inputChannels: 16, kernelHeight: 3, kernelWidth: 3,
+                               stride: 1, padding: .symmetric(kernel: 3), activation: .relu, winogradTile: 4)
+        let wideWinograd = try #require(wide.winograd)
+        #expect(wideWinograd.tile == 4 && wideWinograd.positions == 36)
+        let thirteen = TestRandom.map(batch: 1, height: 13, width: 13, channels: 16, seed: 38)
+        let twelve = TestRandom.map(batch: 2, height: 12, width: 12, channels: 16, seed: 39)
+        let onF4 = wide(thirteen) == wideWinograd(thirteen), twelveDirect = wide(twelve) == wide.im2colProduct(twelve)
+        #expect(onF4 && twelveDirect)
     }
 
     /// A frame gives the same bits alone or in a batch, on one core or two, with AVX2 or AVX-512 tiles, with its
     /// tiles all at once or in chunks.
-    @Test func batchCoresAndISAChangeNoBitByConstruction() {
+    @Test(arguments: [2, 4])
+    func batchCoresAndISAChangeNoBitByConstruction(tile: Int) {
         let inputs = 32, outputs = 48
         var random = TestRandom(seed: 36)
         let layer = Winograd3x3(torchWeights: random.values(outputs * inputs * 9), bias: random.values(outputs),
-                                inputChannels: inputs, activation: .relu)
+                                inputChannels: inputs, activation: .relu, tile: tile)
         let batch = TestRandom.map(batch: 3, height: 15, width: 16, channels: inputs, seed: 37)
-        // 192 tiles: by size the layer runs them in chunks of 144; Int.max below runs them all at once.
-        #expect(Winograd3x3.chunkRows(inputs: inputs, outputs: outputs) == 144)
+        // 2x2: 192 tiles, run by size in chunks of 144; 4x4: 48 tiles in chunks of 60 (one). Int.max below runs
+        // them all at once.
+        #expect(Winograd3x3.chunkRows(inputs: inputs, outputs: outputs, positions: layer.positions) == (tile == 2 ? 144 : 60))
         let reference = layer(batch, threads: 1, isa: .avx2)
         let frameFloats = 15 * 16 * inputs
         let second = FeatureMap(batch: 1, height: 15, width: 16, channels: inputs,
