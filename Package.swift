@@ -25,7 +25,7 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CDNNL", path: "Sources/CDNNL", providers: [.apt(["libdnnl-dev"])]),
 
-        // Kernels for instruction sets past the x86-64-v3 baseline (AVX-512), picked at run time by Extract.
+        // Register tiles in C, picked at run time by Extract: AVX-512 1x1, patch, depthwise and SiLU; AVX2 1x1 and patch.
         .target(name: "CKernels", path: "Sources/CKernels", cSettings: [.unsafeFlags(["-O3"])]),
 
         // What both stages use: tensors, HDF5, configuration, dataset layouts, hashing, progress.

@@ -26,7 +26,7 @@ import Testing
         process.arguments = [url.path]
         let pipe = Pipe()
         process.standardOutput = pipe
-        try process.run()
+        try process.runFenced()
         process.waitUntilExit()
         let reference = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             .split(separator: " ").first.map(String.init)

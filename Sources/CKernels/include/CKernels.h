@@ -1,6 +1,6 @@
-// Kernels compiled for instruction sets beyond the package's x86-64-v3 baseline, chosen at run time.
-// Swift has no per-function target attribute, so these few live in C with one (a whole Swift module built
-// for AVX-512 would let the optimiser inline its code into paths that run on AVX2-only CPUs).
+// The CNN's register-tile kernels in C, chosen at run time: AVX-512 ones, which need a per-function target
+// attribute Swift lacks (a whole Swift module built for AVX-512 would let the optimiser inline its code into
+// paths that run on AVX2-only CPUs), and their AVX2 twins, whose loop blocking and register use C controls.
 #ifndef DFH_CKERNELS_H
 #define DFH_CKERNELS_H
 

@@ -44,7 +44,7 @@ struct PackedPointwiseWeights: Sendable {
 }
 
 /// One frame at a time, a layer's rows split over the cores in shares of whole 6-row tiles, at least 8 tiles
-/// a share (each share then holds a full tile, so no share needs the one-row tail); nil when the map is too
+/// a share (each share then holds a full tile, as UnpaddedConvolution's shifted last group needs); nil when the map is too
 /// small for that. Each output's sum runs in the same order wherever it falls, so no split changes a bit.
 func tileShares(rows: Int, threads: Int) -> [Range<Int>]? {
     let tiles = (rows + 5) / 6

@@ -44,7 +44,7 @@ enum BackboneTestAssets {
                              "-pix_fmt", "rgb24", "-f", "rawvideo", "-"]
         let pipe = Pipe()
         process.standardOutput = pipe
-        try process.run()
+        try process.runFenced()
         let bytes = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0, bytes.count == size * size * 3 else {

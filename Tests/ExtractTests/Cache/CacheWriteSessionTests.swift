@@ -207,7 +207,7 @@ import Shared
             """, CacheSchema.journalURL(for: url).path]
         let output = Pipe()
         holder.standardOutput = output
-        try holder.run()
+        try holder.runFenced()
         defer { holder.terminate() }
         let said = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)  // waits for the holder
         try #require(said.hasPrefix("locked"), "the python lock holder did not start")
@@ -314,7 +314,7 @@ func runCommand(_ executable: String, _ arguments: [String]) throws -> (status: 
     let pipe = Pipe()
     process.standardOutput = pipe
     process.standardError = pipe
-    try process.run()
+    try process.runFenced()
     let data = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))

@@ -97,7 +97,7 @@ import Shared
             process.currentDirectoryURL = URL(fileURLWithPath: "/")
             let out = Pipe()
             process.standardOutput = out
-            try process.run()
+            try process.runFenced()
             let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             process.waitUntilExit()
             #expect(process.terminationStatus == 0)

@@ -91,7 +91,7 @@ enum MTCNNTestAssets {
             + ["-pix_fmt", "rgb24", "-f", "rawvideo", "-"]
         let pipe = Pipe()
         process.standardOutput = pipe
-        try process.run()
+        try process.runFenced()
         let bytes = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0, !bytes.isEmpty else {

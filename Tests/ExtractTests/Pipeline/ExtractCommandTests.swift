@@ -25,7 +25,7 @@ import Extract
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        try process.run()
+        try process.runFenced()
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
@@ -165,7 +165,7 @@ import Extract
         let victim = try extractProcess(["--data", "K", "--frames", "16"])
         victim.standardError = FileHandle.nullDevice
         victim.standardOutput = FileHandle.nullDevice
-        try victim.run()
+        try victim.runFenced()
         let deadline = Date().addingTimeInterval(60)
         // Kill once the journal holds at least one finished video, mid-way through the rest: a journal longer
         // than two videos' embeddings has its first record whole (one video's size alone may be a record

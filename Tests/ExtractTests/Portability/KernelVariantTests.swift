@@ -62,7 +62,7 @@ import Testing
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
-        try process.run()
+        try process.runFenced()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         let summary = text.split(separator: "\n").last { $0.contains("Test run with") } ?? "no summary line"

@@ -32,7 +32,7 @@ enum VideoTestSupport {
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
-        do { try process.run() } catch {
+        do { try process.runFenced() } catch {
             throw TestSetupError("cannot run \(tool): \(error); install ffmpeg (run `make setup`)")
         }
         // Read before waiting so a full pipe cannot block the tool.

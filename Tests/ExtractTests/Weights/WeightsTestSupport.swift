@@ -39,7 +39,7 @@ enum WeightsTestSupport {
         process.arguments = ["python3"] + arguments
         let errors = Pipe()
         process.standardError = errors
-        try process.run()
+        try process.runFenced()
         let errorData = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: errorData, as: UTF8.self))

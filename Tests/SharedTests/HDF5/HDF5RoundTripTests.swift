@@ -16,6 +16,24 @@ import Testing
         }
     }
 
+    /// Opening and creating wait while a spawn holds `DescriptorFence` (the window in which HDF5's descriptor has
+    /// no close-on-exec yet never overlaps a spawn), and go on once it is released.
+    @Test func filesOpenOutsideSpawns() throws {
+        let directory = try makeHDF5TestDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("fenced.h5")
+        try HDF5File.create(at: url).close()
+        let opened = DispatchSemaphore(value: 0)
+        let stillWaiting: Bool = DescriptorFence.spawning {
+            let opens: [@Sendable () throws -> Void] = [{ try HDF5File.create(at: url).close() },
+                                                        { try HDF5File.open(url).close() }]
+            for open in opens { Thread.detachNewThread { try? open(); opened.signal() } }
+            return opened.wait(timeout: .now() + 0.3) == .timedOut
+        }
+        #expect(stillWaiting, "an HDF5 open finished while a spawn held the fence")
+        #expect(opened.wait(timeout: .now() + 10) == .success && opened.wait(timeout: .now() + 10) == .success)
+    }
+
     @Test func everyNumericTypeRoundTripsWhole() throws {
         let directory = try makeHDF5TestDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

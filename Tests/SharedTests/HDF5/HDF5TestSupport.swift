@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 
 /// A fresh directory under the system temp folder for one test.
 func makeHDF5TestDirectory(_ name: String = #function) throws -> URL {
@@ -17,7 +18,7 @@ func runTool(_ executable: String, _ arguments: [String]) throws -> (status: Int
     let output = Pipe()
     process.standardOutput = output
     process.standardError = output
-    try process.run()
+    try process.runFenced()
     let data = output.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))

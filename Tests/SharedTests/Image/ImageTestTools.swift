@@ -10,7 +10,7 @@ enum ImageTestTools {
         process.arguments = [tool] + arguments
         let pipe = Pipe()
         process.standardOutput = pipe
-        do { try process.run() } catch {
+        do { try process.runFenced() } catch {
             throw PipelineError("cannot start \(tool): \(error); install it (run `make setup`)")
         }
         let bytes = [UInt8](pipe.fileHandleForReading.readDataToEndOfFile())

@@ -16,7 +16,7 @@ import Shared
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        try process.run()
+        try process.runFenced()
         let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
@@ -109,7 +109,7 @@ import Shared
         let victim = try process("extract", ["faces", "--data", "F", "--frames", "8"])
         victim.standardError = FileHandle.nullDevice
         victim.standardOutput = FileHandle.nullDevice
-        try victim.run()
+        try victim.runFenced()
         // Kill once the journal holds some videos (a face record is ~0.5 KB at 8 frames) and before the end.
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline, victim.isRunning,

@@ -64,7 +64,7 @@ enum FaceDataset {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try process.runFenced()
         process.waitUntilExit()
         try #require(process.terminationStatus == 0, "ffmpeg could not make \(url.lastPathComponent): \(arguments.joined(separator: " "))")
     }

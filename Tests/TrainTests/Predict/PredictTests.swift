@@ -26,7 +26,7 @@ import Shared
         process.arguments = ["ffmpeg", "-v", "error", "-y", "-ss", String(start), "-t", "1",
                              "-i", "/usr/share/doc/opencv-doc/examples/data/Megamind.avi", "-vf", "scale=160:120",
                              "-c:v", "mpeg4", "-an", url.path]
-        try process.run()
+        try process.runFenced()
         process.waitUntilExit()
         try #require(process.terminationStatus == 0, "ffmpeg could not cut a clip: run `make setup`")
         return url
@@ -106,7 +106,7 @@ import Shared
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try process.runFenced()
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         #expect(process.terminationStatus != 0, "a video that cannot be scored must make the exit status non-zero")

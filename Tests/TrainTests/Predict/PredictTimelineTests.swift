@@ -20,7 +20,7 @@ import Shared
         let output = Pipe()
         process.standardOutput = output
         process.standardError = errors
-        try process.run()
+        try process.runFenced()
         let stdout = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         return (process.terminationStatus, stdout, try String(contentsOf: errorsFile, encoding: .utf8))

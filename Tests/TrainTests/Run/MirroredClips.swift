@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 import Testing
 
 /// Twelve one-second clips of vtest.avi under `<data>/<dataset>/{real,fake}/`; the fakes are mirrored, an easy
@@ -13,7 +14,7 @@ func makeMirroredClips(in data: URL, dataset: String) throws {
         process.arguments = ["ffmpeg", "-v", "error", "-y", "-ss", String(i * 5), "-t", "1",
                              "-i", "/usr/share/doc/opencv-doc/examples/data/vtest.avi",
                              "-vf", fake ? "hflip,scale=128:96" : "scale=128:96", "-c:v", "mpeg4", url.path]
-        try process.run()
+        try process.runFenced()
         process.waitUntilExit()
         try #require(process.terminationStatus == 0, "ffmpeg could not cut a clip: run `make setup`")
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 import Testing
 
 /// Runs a built executable (`train`, `predict`) of this package; the tests need `make test`'s release build.
@@ -20,7 +21,7 @@ func runTool(_ tool: String, _ arguments: [String], environment: [String: String
     if let environment { process.environment = environment }
     process.standardOutput = try FileHandle(forWritingTo: outURL)
     process.standardError = try FileHandle(forWritingTo: errURL)
-    try process.run()
+    try process.runFenced()
     process.waitUntilExit()
     return (process.terminationStatus, try String(contentsOf: outURL, encoding: .utf8), try String(contentsOf: errURL, encoding: .utf8))
 }
@@ -34,7 +35,7 @@ func dryRunMake(_ arguments: [String]) throws -> (status: Int32, output: String)
     let pipe = Pipe()
     process.standardOutput = pipe
     process.standardError = pipe
-    try process.run()
+    try process.runFenced()
     let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
     return (process.terminationStatus, output)
