@@ -163,6 +163,22 @@ struct Winograd3x3: Sendable {
         var tiles: Int { tilesHigh * tilesWide }
         var paddedHeight: Int { tile * tilesHigh + 2 }
         var paddedWidth: Int { tile * tilesWide + 2 }
+
+        /// Tile t's window: the index of its top-left pixel in the padded frames [N, paddedHeight, paddedWidth].
+        func window(_ t: Int) -> Int {
+            let (frame, index) = t.quotientAndRemainder(dividingBy: tiles)
+            let (ty, tx) = index.quotientAndRemainder(dividingBy: tilesWide)
+            return (frame * paddedHeight + tile * ty) * paddedWidth + tile * tx
+        }
+
+        /// Tile t's outputs: the index of the first in the frames [N, height, width], and how many of its rows
+        /// and columns lie inside the map.
+        func outputs(_ t: Int) -> (pixel: Int, height: Int, width: Int) {
+            let (frame, index) = t.quotientAndRemainder(dividingBy: tiles)
+            let (ty, tx) = index.quotientAndRemainder(dividingBy: tilesWide)
+            let (oy, ox) = (tile * ty, tile * tx)
+            return ((frame * height + oy) * width + ox, min(tile, height - oy), min(tile, width - ox))
+        }
     }
 
     /// V[ξ][t - first] = (Bᵀ d B)[ξ] for the tiles `range`, V holding `rows` tiles from tile `first`.
@@ -181,9 +197,7 @@ struct Winograd3x3: Sendable {
         let k = inputChannels, rowFloats = geometry.paddedWidth * k
         let plane = rows * k  // floats between positions ξ and ξ + 1
         for t in range {
-            let (frame, index) = t.quotientAndRemainder(dividingBy: geometry.tiles)
-            let (ty, tx) = index.quotientAndRemainder(dividingBy: geometry.tilesWide)
-            let window = padded + ((frame * geometry.paddedHeight + 2 * ty) * rowFloats + 2 * tx * k)
+            let window = padded + geometry.window(t) * k
             let out = v + (t - first) * k
             for c in Swift.stride(from: 0, to: k, by: 8) {
                 @inline(__always) func d(_ i: Int, _ j: Int) -> ChannelVector {
@@ -236,11 +250,9 @@ struct Winograd3x3: Sendable {
         let bounds = ActivationBounds(activation)
         bias.withUnsafeBufferPointer { bias in
             for t in range {
-                let (frame, index) = t.quotientAndRemainder(dividingBy: geometry.tiles)
-                let (ty, tx) = index.quotientAndRemainder(dividingBy: geometry.tilesWide)
-                let (oy, ox) = (2 * ty, 2 * tx)
-                let secondRow = oy + 1 < geometry.height, secondColumn = ox + 1 < geometry.width
-                let corner = y + ((frame * geometry.height + oy) * geometry.width + ox) * n
+                let outputs = geometry.outputs(t)
+                let secondRow = outputs.height > 1, secondColumn = outputs.width > 1
+                let corner = y + outputs.pixel * n
                 let tile = m + (t - first) * n
                 for c in Swift.stride(from: 0, to: n, by: 8) {
                     @inline(__always) func at(_ i: Int, _ j: Int) -> ChannelVector {

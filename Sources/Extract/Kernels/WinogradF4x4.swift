@@ -13,9 +13,7 @@ extension Winograd3x3 {
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 36 * 8)  // (Bᵀ d)[i][j], 8 lanes each
         defer { scratch.deallocate() }
         for t in range {
-            let (frame, index) = t.quotientAndRemainder(dividingBy: geometry.tiles)
-            let (ty, tx) = index.quotientAndRemainder(dividingBy: geometry.tilesWide)
-            let window = padded + ((frame * geometry.paddedHeight + 4 * ty) * rowFloats + 4 * tx * k)
+            let window = padded + geometry.window(t) * k
             let out = v + (t - first) * k
             for c in Swift.stride(from: 0, to: k, by: 8) {
                 for j in 0..<6 {
@@ -47,11 +45,8 @@ extension Winograd3x3 {
         defer { scratch.deallocate() }
         bias.withUnsafeBufferPointer { bias in
             for t in range {
-                let (frame, index) = t.quotientAndRemainder(dividingBy: geometry.tiles)
-                let (ty, tx) = index.quotientAndRemainder(dividingBy: geometry.tilesWide)
-                let (oy, ox) = (4 * ty, 4 * tx)
-                let (height, width) = (min(4, geometry.height - oy), min(4, geometry.width - ox))
-                let corner = y + ((frame * geometry.height + oy) * geometry.width + ox) * n
+                let (pixel, height, width) = geometry.outputs(t)
+                let corner = y + pixel * n
                 let products = m + (t - first) * n
                 for c in Swift.stride(from: 0, to: n, by: 8) {
                     for j in 0..<6 {
