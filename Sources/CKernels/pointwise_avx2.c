@@ -115,7 +115,7 @@ DFH_AVX2 DFH_INLINE void run_tile(int rows, const float *const *a, ptrdiff_t run
 // their uses (Zen 3's L2 is 512 KB a core): a layer's weights are otherwise streamed from L3 once per 6 rows.
 #define DFH_AVX2_BLOCK_BYTES (160 * 1024)
 
-// The group of panels starting at `first` for a layer with k inputs a row.
+// Panels a group holds for a layer with k inputs a row (at least one).
 static ptrdiff_t group_panels(ptrdiff_t k) {
     ptrdiff_t group = DFH_AVX2_BLOCK_BYTES / (k * 16 * (ptrdiff_t)sizeof(float));
     return group < 1 ? 1 : group;
