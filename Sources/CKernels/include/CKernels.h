@@ -40,10 +40,15 @@ void dfh_patch_panels_avx2(const float *const *starts, ptrdiff_t pixels, ptrdiff
 // stride `channels`). in: the first output's window at its first unclipped kernel row; w: that row's taps
 // ([k][channels] per kernel row); rows: kernel rows inside the image; row_stride: floats from one input row to
 // the next. Each output: bias, then one FMA per tap in (row, column) order, then max(lower) and min(upper), as
-// the AVX2 pixel kernels compute it.
+// the AVX2 kernel below and the Swift edge-pixel kernels compute it.
 void dfh_depthwise_interior_avx512(const float *in, ptrdiff_t row_stride, const float *w, const float *bias,
                                    ptrdiff_t rows, ptrdiff_t channels, ptrdiff_t channels16, int k, int s,
                                    int pixels, float lower, float upper, float *out);
+// The same on AVX2 + FMA, channels [0, channels8) in 8-lane vectors (channels8 a multiple of 8), and also
+// 4 pixels at stride 1: the same operations in the same order, so bit-identical to it.
+void dfh_depthwise_interior_avx2(const float *in, ptrdiff_t row_stride, const float *w, const float *bias,
+                                 ptrdiff_t rows, ptrdiff_t channels, ptrdiff_t channels8, int k, int s,
+                                 int pixels, float lower, float upper, float *out);
 
 // Blocks up to 512 MiB from the heap rather than fresh mmap pages, and up to 1 GiB of freed memory kept for
 // reuse rather than trimmed back to the OS (glibc's mallopt).

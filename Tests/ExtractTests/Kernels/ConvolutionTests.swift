@@ -159,12 +159,14 @@ import Testing
         #expect(want.contains { $0 > 0 && $0 < 6 })
     }
 
-    /// The depthwise layer's AVX-512 interior pixels (16-channel vectors; 8 at stride 1, 4 at stride 2) against
-    /// the AVX2 kernels, bit for bit by construction (each output the same FMA chain in tap order), with channel
-    /// counts that leave an 8-lane remainder, clipped top and bottom rows and both paddings.
-    @Test(.enabled(if: KernelISA.avx512Available),
-          arguments: [(3, 1, 40, 21), (5, 1, 96, 17), (3, 2, 48, 22), (5, 2, 24, 19), (3, 1, 16, 9), (5, 2, 144, 14)])
-    func avx512DepthwiseEqualsAVX2BitForBit(_ shape: (Int, Int, Int, Int)) {
+    /// The depthwise layer on every instruction set this CPU can run against the scalar chain it claims to
+    /// compute, bit for bit by construction on every CPU: bias, one fused multiply-add per tap inside the image in
+    /// (row, column) order, then the clamp. Interior pixels run CKernels' 8- and 4-pixel kernels (16 lanes on
+    /// AVX-512, 8 on AVX2, so 40 and 24 channels leave an 8-lane remainder there); 13 and 21 channels a scalar
+    /// tail; clipped rows and columns, both paddings.
+    @Test(arguments: [(3, 1, 40, 21), (5, 1, 96, 17), (3, 2, 48, 22), (5, 2, 24, 19), (3, 1, 16, 9), (5, 2, 144, 14),
+                      (3, 1, 13, 14), (5, 1, 21, 13), (3, 2, 21, 15)])
+    func depthwiseEqualsTheScalarFMAChainBitForBit(_ shape: (Int, Int, Int, Int)) {
         let (kernel, stride, channels, size) = shape
         var random = TestRandom(seed: 10)
         let input = FeatureMap(batch: 2, height: size, width: size, channels: channels,
@@ -172,14 +174,51 @@ import Testing
         let weights = random.values(channels * kernel * kernel).map { $0 * 2 }, bias = random.values(channels)
         for padding in [Padding.symmetric(kernel: kernel),
                         Padding.tensorFlowSame(inputHeight: size, inputWidth: size, kernel: kernel, stride: stride)] {
+            let want = scalarDepthwise(input, weights: weights, bias: bias, kernel: kernel, stride: stride,
+                                       padding: padding)
             var layer = DepthwiseConvolution(torchWeights: weights, bias: bias, kernelSize: kernel, stride: stride,
                                              padding: padding, activation: .relu6)
-            layer.isa = .avx512
-            let wide = layer(input)
-            layer.isa = .avx2
-            #expect(wide.data == layer(input).data, "\(shape) \(padding)")
-            #expect(wide.data.contains { $0 > 0 && $0 < 6 })
+            for isa in KernelISA.avx512Available ? [KernelISA.avx2, .avx512] : [.avx2] {
+                layer.isa = isa
+                let got = layer(input).data
+                let differing = zip(got, want).filter { $0.bitPattern != $1.bitPattern }.count
+                #expect(got.count == want.count && differing == 0,
+                        "\(shape) \(padding) \(isa): \(differing) of \(want.count) outputs differ")
+            }
+            #expect(want.contains { $0 > 0 && $0 < 6 })
         }
+    }
+
+    /// ReLU6(bias + taps), the taps in (row, column) order as fused multiply-adds; torch weights [C, 1, k, k].
+    private func scalarDepthwise(_ x: FeatureMap, weights: [Float], bias: [Float], kernel: Int, stride: Int,
+                                 padding: Padding) -> [Float] {
+        let c = x.channels
+        let outputHeight = Padding.outputSize(x.height, kernel: kernel, stride: stride, before: padding.top,
+                                              after: padding.bottom)
+        let outputWidth = Padding.outputSize(x.width, kernel: kernel, stride: stride, before: padding.left,
+                                             after: padding.right)
+        var out: [Float] = []
+        for n in 0..<x.batch {
+            for oy in 0..<outputHeight {
+                for ox in 0..<outputWidth {
+                    for channel in 0..<c {
+                        var sum = bias[channel]
+                        for ky in 0..<kernel {
+                            let iy = oy * stride - padding.top + ky
+                            guard iy >= 0 && iy < x.height else { continue }
+                            for kx in 0..<kernel {
+                                let ix = ox * stride - padding.left + kx
+                                guard ix >= 0 && ix < x.width else { continue }
+                                sum = sum.addingProduct(x.data[((n * x.height + iy) * x.width + ix) * c + channel],
+                                                        weights[(channel * kernel + ky) * kernel + kx])
+                            }
+                        }
+                        out.append(sum < 0 ? 0 : (sum > 6 ? 6 : sum))
+                    }
+                }
+            }
+        }
+        return out
     }
 
     /// One frame on several cores: a 1x1 layer splits by row tiles on large maps and by 16-channel panels on
