@@ -1,10 +1,12 @@
 import Foundation
 
-/// HDF5 opens its files without O_CLOEXEC, and `HDF5File` can only set the flag once HDF5's open returns: a
-/// child process spawned by another thread in between inherits the descriptor and, with it, HDF5's lock on the
-/// file for as long as the child runs ("unable to lock the file" when the file is reopened). HDF5File opens and
-/// creates files inside this fence, shared; code that spawns processes while files may be opening (the tests,
-/// which run tools beside HDF5 tests) spawns inside it, exclusively, with `Process.runFenced()`.
+/// Foundation's `Process` closes, in the child, every descriptor it finds open just before it spawns; one that
+/// another thread opens after that look is inherited. HDF5 opens files without O_CLOEXEC (the file it is asked
+/// to open, and the source files of a virtual dataset, which it opens itself during a read and keeps open), so
+/// such a child holds HDF5's lock on the file for as long as it runs ("unable to lock the file" when the file is
+/// reopened). HDF5File opens and creates files, and datasets read, inside this fence, shared; code that spawns
+/// processes while files may be opening (the tests, which run tools beside HDF5 tests) spawns inside it,
+/// exclusively, with `Process.runFenced()`.
 public enum DescriptorFence {
     nonisolated(unsafe) private static let lock: UnsafeMutablePointer<pthread_rwlock_t> = {
         let lock = UnsafeMutablePointer<pthread_rwlock_t>.allocate(capacity: 1)
@@ -12,11 +14,18 @@ public enum DescriptorFence {
         return lock
     }()
 
-    /// Held while a descriptor without close-on-exec may exist; many at once.
+    /// Held while HDF5 may open a descriptor; many at once.
     static func enterOpening() { pthread_rwlock_rdlock(lock) }
     static func leaveOpening() { pthread_rwlock_unlock(lock) }
 
-    /// body (a spawn) while no descriptor lacks close-on-exec.
+    /// body inside the fence, shared.
+    static func opening<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+        enterOpening()
+        defer { leaveOpening() }
+        return try body()
+    }
+
+    /// body (a spawn) while HDF5 opens no descriptor.
     public static func spawning<T>(_ body: () throws -> T) rethrows -> T {
         pthread_rwlock_wrlock(lock)
         defer { pthread_rwlock_unlock(lock) }
@@ -25,7 +34,7 @@ public enum DescriptorFence {
 }
 
 extension Process {
-    /// `run()` inside `DescriptorFence`: the child inherits no HDF5 descriptor that is still being opened.
+    /// `run()` inside `DescriptorFence`: the child inherits no descriptor HDF5 is opening meanwhile.
     public func runFenced() throws {
         try DescriptorFence.spawning { try run() }
     }

@@ -79,9 +79,12 @@ public final class HDF5Dataset: HDF5Object {
         var values = [Element](repeating: 0, count: selection.elementCount)
         guard selection.elementCount > 0 else { return values }
         _ = try values.withUnsafeMutableBufferPointer { (buffer) throws(HDF5Error) in
-            try call("reading rows \(firstRow)..<\(firstRow + count)") {
-                H5Dread(handle.id, Element.hdf5MemoryType, selection.memory, selection.file, chdf5_p_default(),
-                        buffer.baseAddress)
+            // A virtual dataset's read opens its source files (`DescriptorFence`).
+            try DescriptorFence.opening { () throws(HDF5Error) in
+                try call("reading rows \(firstRow)..<\(firstRow + count)") {
+                    H5Dread(handle.id, Element.hdf5MemoryType, selection.memory, selection.file, chdf5_p_default(),
+                            buffer.baseAddress)
+                }
             }
         }
         return values
@@ -123,8 +126,11 @@ public final class HDF5Dataset: HDF5Object {
         defer { H5Tclose(stringType) }
         var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: selection.elementCount)
         _ = try pointers.withUnsafeMutableBufferPointer { (buffer) throws(HDF5Error) in
-            try call("reading string rows \(firstRow)..<\(firstRow + count)") {
-                H5Dread(handle.id, stringType, selection.memory, selection.file, chdf5_p_default(), buffer.baseAddress)
+            try DescriptorFence.opening { () throws(HDF5Error) in
+                try call("reading string rows \(firstRow)..<\(firstRow + count)") {
+                    H5Dread(handle.id, stringType, selection.memory, selection.file, chdf5_p_default(),
+                            buffer.baseAddress)
+                }
             }
         }
         let strings = pointers.map { $0.map { String(cString: $0) } ?? "" }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import Shared
 
@@ -32,6 +33,46 @@ import Testing
         }
         #expect(stillWaiting, "an HDF5 open finished while a spawn held the fence")
         #expect(opened.wait(timeout: .now() + 10) == .success && opened.wait(timeout: .now() + 10) == .success)
+    }
+
+    /// A virtual dataset's read opens its source file inside HDF5, without close-on-exec: reads wait while a spawn
+    /// holds `DescriptorFence`, as opens do, and go on once it is released.
+    @Test func virtualDatasetReadsWaitOutSpawns() throws {
+        let directory = try makeHDF5TestDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let source = directory.appendingPathComponent("vds-source.h5")
+        do {
+            let file = try HDF5File.create(at: source)
+            try file.createDataset("rows", of: Int32.self, shape: [4, 2]).write((0..<8).map { Int32($0) })
+            try file.close()
+            let virtual = try HDF5File.create(at: directory.appendingPathComponent("vds.h5"))
+            try virtual.createVirtualDataset("v", of: Int32.self, shape: [4, 2], blocks: [
+                HDF5VirtualBlock(file: "vds-source.h5", dataset: "/rows", firstRow: 0, rows: 4)])
+            try virtual.close()
+        }
+        let file = try HDF5File.open(directory.appendingPathComponent("vds.h5"))
+        defer { try? file.close() }
+        // Read on one other thread while this one waits: no concurrent use.
+        nonisolated(unsafe) let dataset = try file.dataset("v")
+        let read = DispatchSemaphore(value: 0)
+        let values = Mutex<[Int32]>([])
+        let stillWaiting: Bool = DescriptorFence.spawning {
+            Thread.detachNewThread {
+                let rows = (try? dataset.read(as: Int32.self)) ?? []
+                values.withLock { $0 = rows }
+                read.signal()
+            }
+            return read.wait(timeout: .now() + 0.3) == .timedOut
+        }
+        #expect(stillWaiting, "a virtual dataset read finished while a spawn held the fence")
+        #expect(read.wait(timeout: .now() + 10) == .success)
+        #expect(values.withLock { $0 } == (0..<8).map { Int32($0) })
+        func openFiles() -> [String] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).compactMap {
+                try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + $0)
+            }
+        }
+        #expect(openFiles().contains(source.path), "the read did not open the source: the fence had nothing to guard")
     }
 
     @Test func everyNumericTypeRoundTripsWhole() throws {
