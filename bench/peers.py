@@ -8,6 +8,8 @@ command in its own process, so a peer whose package is missing (ImportError) bec
   ort-backbone     ONNX Runtime CPU on the graphs bench/build_onnx.py builds from our weights, or the ones
                    bench/export_backbones.py exports from torchvision / timm (each at its own input size)
   ort-check        ONNX Runtime's embedding of a photo against torch's and ours (export_backbones.py graphs)
+  ort-layers       ONNX Runtime's own profile of one batch: milliseconds per frame for each layer, under the
+                   labels `DEEPFAKE_LAYER_PROFILE=1 bench backbone` prints (bench/layers.py sets the two side by side)
   keras-backbone   TF-Keras MobileNetV2 / EfficientNet-Lite0, random weights (timing only)
   opencv-sampler   OpenCV: grab() every frame, retrieve() + BGR->RGB + resize the sampled ones
   python-e2e       opencv-sampler + ONNX Runtime on each video's frames (the usual Python pipeline)
@@ -90,6 +92,60 @@ def ort_backbone(args):
     size = session.get_inputs()[0].shape[1]  # [N, S, S, 3]: each graph carries its backbone's input size
     return {"backbone": args.backbone, "onnxruntime": version, "threads": args.threads, "inputSize": size,
             "batches": throughput(embed, args.batches, args.frames, args.repeats, size)}
+
+
+def ort_layer_label(args):
+    """The label our layer profile gives the same layer: '1x1 256->1024 14x14 +res', 'conv 3x3/2 128->128 56x56'
+    (input size), 'depthwise 3x3/1 728 19x19'; other ops by name and output shape. ONNX Runtime fuses a residual
+    Add into its NCHWc Conv as a fourth input; the profile reports logical NCHW shapes."""
+    op = args.get("op_name", "?")
+    shapes = [list(d.values())[0] for d in args.get("input_type_shape", [])]
+    out = [list(d.values())[0] for d in args.get("output_type_shape", [])]
+    if op == "Conv" and len(shapes) >= 2 and len(shapes[0]) == 4 and len(shapes[1]) == 4 and out and out[0][2]:
+        (_, c, h, w), (o, per_group, kh, kw) = shapes[0], shapes[1]
+        stride = max(1, round(h / out[0][2]))
+        residual = " +res" if len(shapes) >= 4 else ""
+        if per_group == 1 and o == c and c > 1:
+            return f"depthwise {kh}x{kw}/{stride} {c} {h}x{w}"
+        if kh == kw == 1 and stride == 1:
+            return f"1x1 {c}->{o} {h}x{w}{residual}"
+        return f"conv {kh}x{kw}/{stride} {c}->{o} {h}x{w}{residual}"
+    return f"{op} " + ("x".join(str(d) for d in out[0][1:]) if out else "")
+
+
+def ort_layers(args):
+    import onnxruntime as ort
+    batch = args.batches[0]
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = args.threads
+    options.inter_op_num_threads = 1
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.enable_profiling = True
+    options.profile_file_prefix = os.path.join(args.onnx, f"{args.backbone}-ort-profile")
+    session = ort.InferenceSession(os.path.join(args.onnx, f"{args.backbone}.onnx"), options,
+                                   providers=["CPUExecutionProvider"])
+    size = session.get_inputs()[0].shape[1]
+    images = random_frames(batch, seed=batch, size=size)
+    for _ in range(1 + max(args.repeats, 1)):
+        session.run(None, {"images": images})
+    path = session.end_profiling()
+    with open(path) as f:
+        events = json.load(f)
+    os.remove(path)
+    runs = [e for e in events if e.get("cat") == "Session" and e.get("name") == "model_run"][1:]  # first: warm-up
+    layers = {}
+    for event in events:
+        if event.get("cat") != "Node" or not event.get("name", "").endswith("_kernel_time"):
+            continue
+        if not any(run["ts"] <= event["ts"] <= run["ts"] + run["dur"] for run in runs):
+            continue
+        label = ort_layer_label(event.get("args", {}))
+        seconds, calls = layers.get(label, (0.0, 0))
+        layers[label] = (seconds + event["dur"] / 1e6, calls + 1)
+    frames = batch * len(runs)
+    return {"backbone": args.backbone, "onnxruntime": ort.__version__, "threads": args.threads, "frames": frames,
+            "layers": [{"label": label, "msPerFrame": 1e3 * seconds / frames, "calls": calls}
+                       for label, (seconds, calls) in sorted(layers.items(), key=lambda item: -item[1][0])]}
 
 
 def cosine(a, b):
@@ -279,8 +335,8 @@ def keras_train(args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["gemm", "ort-backbone", "ort-check", "keras-backbone", "opencv-sampler",
-                                            "python-e2e", "keras-train"])
+    parser.add_argument("command", choices=["gemm", "ort-backbone", "ort-check", "ort-layers", "keras-backbone",
+                                            "opencv-sampler", "python-e2e", "keras-train"])
     parser.add_argument("--size", type=int, default=2048)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--backbone", default="mobilenetv2")
@@ -295,7 +351,8 @@ def main():
     parser.add_argument("--sequence-frames", type=int, default=32)
     parser.add_argument("--epochs", type=int, default=5)
     args = parser.parse_args()
-    commands = {"gemm": gemm, "ort-backbone": ort_backbone, "ort-check": ort_check, "keras-backbone": keras_backbone,
+    commands = {"gemm": gemm, "ort-backbone": ort_backbone, "ort-check": ort_check, "ort-layers": ort_layers,
+                "keras-backbone": keras_backbone,
                 "opencv-sampler": opencv_sampler, "python-e2e": python_e2e, "keras-train": keras_train}
     print(json.dumps(commands[args.command](args)))
 

@@ -49,6 +49,15 @@ DFH_AVX2 DFH_INLINE panel_t panel(const float *packed, ptrdiff_t k, ptrdiff_t n,
 DFH_AVX2 DFH_INLINE void tile(const int rows, const int vectors, const int masked, const float *const *a,
                               ptrdiff_t runs, ptrdiff_t run_length, ptrdiff_t run_stride, panel_t p,
                               const float *bias, const float *s, ptrdiff_t n, __m256 lower, __m256 upper, float *c) {
+    // The shortcut was written layers ago and is out in L3 when its map outgrows L2: fetch the tile's rows
+    // while the products run, not when the sums are done.
+    if (s) {
+#pragma clang loop unroll(full)
+        for (int r = 0; r < rows; r++) {
+            _mm_prefetch((const char *)(s + r * n), _MM_HINT_T0);
+            _mm_prefetch((const char *)(s + r * n + 8 * vectors - 1), _MM_HINT_T0);
+        }
+    }
     __m256 b0 = load(masked, p.mask0, bias), b1 = vectors == 2 ? load(masked, p.mask1, bias + 8) : b0;
     __m256 acc0[6], acc1[6];
     const float *x[6];
