@@ -65,12 +65,16 @@ def random_frames(count, seed=0, size=224):
     return np.random.default_rng(seed).integers(0, 256, (count, size, size, 3), dtype=np.uint8)
 
 
-def ort_session(path, threads):
+def ort_session(path, threads, profile_prefix=None):
+    """profile_prefix: record ONNX Runtime's own per-node profile to files starting so (`end_profiling()`)."""
     import onnxruntime as ort
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    if profile_prefix:
+        options.enable_profiling = True
+        options.profile_file_prefix = profile_prefix
     return ort.InferenceSession(path, options, providers=["CPUExecutionProvider"]), ort.__version__
 
 
@@ -114,16 +118,9 @@ def ort_layer_label(args):
 
 
 def ort_layers(args):
-    import onnxruntime as ort
     batch = args.batches[0]
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = args.threads
-    options.inter_op_num_threads = 1
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    options.enable_profiling = True
-    options.profile_file_prefix = os.path.join(args.onnx, f"{args.backbone}-ort-profile")
-    session = ort.InferenceSession(os.path.join(args.onnx, f"{args.backbone}.onnx"), options,
-                                   providers=["CPUExecutionProvider"])
+    session, version = ort_session(os.path.join(args.onnx, f"{args.backbone}.onnx"), args.threads,
+                                   profile_prefix=os.path.join(args.onnx, f"{args.backbone}-ort-profile"))
     size = session.get_inputs()[0].shape[1]
     images = random_frames(batch, seed=batch, size=size)
     for _ in range(1 + max(args.repeats, 1)):
@@ -143,7 +140,7 @@ def ort_layers(args):
         seconds, calls = layers.get(label, (0.0, 0))
         layers[label] = (seconds + event["dur"] / 1e6, calls + 1)
     frames = batch * len(runs)
-    return {"backbone": args.backbone, "onnxruntime": ort.__version__, "threads": args.threads, "frames": frames,
+    return {"backbone": args.backbone, "onnxruntime": version, "threads": args.threads, "frames": frames,
             "layers": [{"label": label, "msPerFrame": 1e3 * seconds / frames, "calls": calls}
                        for label, (seconds, calls) in sorted(layers.items(), key=lambda item: -item[1][0])]}
 

@@ -14,14 +14,10 @@ public enum DescriptorFence {
         return lock
     }()
 
-    /// Held while HDF5 may open a descriptor; many at once.
-    static func enterOpening() { pthread_rwlock_rdlock(lock) }
-    static func leaveOpening() { pthread_rwlock_unlock(lock) }
-
-    /// body inside the fence, shared.
+    /// body (an HDF5 call that may open a descriptor) inside the fence, shared: many at once.
     static func opening<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
-        enterOpening()
-        defer { leaveOpening() }
+        pthread_rwlock_rdlock(lock)
+        defer { pthread_rwlock_unlock(lock) }
         return try body()
     }
 

@@ -16,7 +16,7 @@ public final class HDF5File: HDF5Container {
 
     /// HDF5 opens files without O_CLOEXEC: a process that another thread starts meanwhile would inherit the
     /// descriptor and, with it, HDF5's lock on the file, so reopening the file here fails ("unable to lock the
-    /// file") for as long as that child runs. Callers hold `DescriptorFence` from HDF5's open to here.
+    /// file") for as long as that child runs. Callers hold `DescriptorFence` from HDF5's open to here (create, open).
     private static func closeOnExec(_ id: hid_t) {
         guard let fd = descriptor(id) else { return }
         _ = fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) | FD_CLOEXEC)
@@ -32,12 +32,12 @@ public final class HDF5File: HDF5Container {
     /// Creates a new file, replacing any existing one unless `overwrite` is false.
     public static func create(at url: URL, overwrite: Bool = true) throws(HDF5Error) -> HDF5File {
         let flags = overwrite ? chdf5_acc_trunc() : chdf5_acc_excl()
-        DescriptorFence.enterOpening()
-        defer { DescriptorFence.leaveOpening() }
-        let id = try hdf5Call("creating the file", path: url.path) {
-            H5Fcreate(url.path, flags, chdf5_p_default(), chdf5_p_default())
+        // The fence spans the open and the close-on-exec that init sets.
+        return try DescriptorFence.opening { () throws(HDF5Error) in
+            HDF5File(id: try hdf5Call("creating the file", path: url.path) {
+                H5Fcreate(url.path, flags, chdf5_p_default(), chdf5_p_default())
+            }, url: url)
         }
-        return HDF5File(id: id, url: url)
     }
 
     /// Opens an existing file.
@@ -46,12 +46,10 @@ public final class HDF5File: HDF5Container {
             throw HDF5Error(path: url.path, operation: "opening the file", message: "the file does not exist")
         }
         let flags = access == .readOnly ? chdf5_acc_rdonly() : chdf5_acc_rdwr()
-        DescriptorFence.enterOpening()
-        defer { DescriptorFence.leaveOpening() }
-        let id = try hdf5Call("opening the file", path: url.path) {
-            H5Fopen(url.path, flags, chdf5_p_default())
+        return try DescriptorFence.opening { () throws(HDF5Error) in
+            HDF5File(id: try hdf5Call("opening the file", path: url.path) { H5Fopen(url.path, flags, chdf5_p_default()) },
+                     url: url)
         }
-        return HDF5File(id: id, url: url)
     }
 
     /// Writes HDF5's buffers for this file to the operating system (not to disk: fsync the file for that).
