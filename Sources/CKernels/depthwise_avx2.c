@@ -3,14 +3,24 @@
 #include <immintrin.h>
 #include "CKernels.h"
 
-#define DFH_AVX2 __attribute__((target("avx2,fma")))
+#define DFH_AVX2 __attribute__((target("avx2,fma,prfchw")))
 
 // With constant k, s and P the loops unroll fully; loads of a column that several windows read are one load.
 DFH_AVX2 static inline __attribute__((always_inline)) void
 interior(const float *in, ptrdiff_t row_stride, const float *w, const float *bias, ptrdiff_t rows,
          ptrdiff_t channels, ptrdiff_t channels8, const int k, const int s, const int pixels, __m256 lo,
-         __m256 hi, float *out) {
+         __m256 hi, int ahead, float *out) {
+    // The next call's new input columns (in the window's last row: the rows above were read by the output row
+    // before) and its outputs.
+    const float *next_in = in + (rows - 1) * row_stride + ((pixels - 1) * s + k) * channels;
+    float *next_out = out + pixels * channels;
     for (ptrdiff_t c = 0; c < channels8; c += 8) {
+        if (ahead && (c & 15) == 0) {
+#pragma clang loop unroll(full)
+            for (int j = 0; j < pixels * s; j++) _mm_prefetch((const char *)(next_in + j * channels + c), _MM_HINT_T0);
+#pragma clang loop unroll(full)
+            for (int j = 0; j < pixels; j++) _m_prefetchw(next_out + j * channels + c);
+        }
         __m256 sum[8];
         __m256 b = _mm256_loadu_ps(bias + c);
 #pragma clang loop unroll(full)
@@ -34,20 +44,20 @@ interior(const float *in, ptrdiff_t row_stride, const float *w, const float *bia
 
 DFH_AVX2 void dfh_depthwise_interior_avx2(const float *in, ptrdiff_t row_stride, const float *w, const float *bias,
                                           ptrdiff_t rows, ptrdiff_t channels, ptrdiff_t channels8, int k, int s,
-                                          int pixels, float lower, float upper, float *out) {
+                                          int pixels, float lower, float upper, int ahead, float *out) {
     __m256 lo = _mm256_set1_ps(lower), hi = _mm256_set1_ps(upper);
     if (k == 3 && s == 1 && pixels == 8)
-        interior(in, row_stride, w, bias, rows, channels, channels8, 3, 1, 8, lo, hi, out);
+        interior(in, row_stride, w, bias, rows, channels, channels8, 3, 1, 8, lo, hi, ahead, out);
     else if (k == 5 && s == 1 && pixels == 8)
-        interior(in, row_stride, w, bias, rows, channels, channels8, 5, 1, 8, lo, hi, out);
+        interior(in, row_stride, w, bias, rows, channels, channels8, 5, 1, 8, lo, hi, ahead, out);
     else if (k == 3 && s == 1 && pixels == 4)
-        interior(in, row_stride, w, bias, rows, channels, channels8, 3, 1, 4, lo, hi, out);
+        interior(in, row_stride, w, bias, rows, channels, channels8, 3, 1, 4, lo, hi, ahead, out);
     else if (k == 5 && s == 1 && pixels == 4)
-        interior(in, row_stride, w, bias, rows, channels, channels8, 5, 1, 4, lo, hi, out);
+        interior(in, row_stride, w, bias, rows, channels, channels8, 5, 1, 4, lo, hi, ahead, out);
     else if (k == 3 && s == 2 && pixels == 4)
-        interior(in, row_stride, w, bias, rows, channels, channels8, 3, 2, 4, lo, hi, out);
+        interior(in, row_stride, w, bias, rows, channels, channels8, 3, 2, 4, lo, hi, ahead, out);
     else if (k == 5 && s == 2 && pixels == 4)
-        interior(in, row_stride, w, bias, rows, channels, channels8, 5, 2, 4, lo, hi, out);
+        interior(in, row_stride, w, bias, rows, channels, channels8, 5, 2, 4, lo, hi, ahead, out);
     else
         __builtin_trap();  // callers pass only the six shapes above
 }

@@ -45,10 +45,12 @@ void dfh_depthwise_interior_avx512(const float *in, ptrdiff_t row_stride, const 
                                    ptrdiff_t rows, ptrdiff_t channels, ptrdiff_t channels16, int k, int s,
                                    int pixels, float lower, float upper, float *out);
 // The same on AVX2 + FMA, channels [0, channels8) in 8-lane vectors (channels8 a multiple of 8), and also
-// 4 pixels at stride 1: the same operations in the same order, so bit-identical to it.
+// 4 pixels at stride 1: the same operations in the same order, so bit-identical to it. ahead != 0: also
+// prefetch the next call's new input columns and its outputs (the `pixels` outputs to the right; a hint, so
+// past the image is harmless).
 void dfh_depthwise_interior_avx2(const float *in, ptrdiff_t row_stride, const float *w, const float *bias,
                                  ptrdiff_t rows, ptrdiff_t channels, ptrdiff_t channels8, int k, int s,
-                                 int pixels, float lower, float upper, float *out);
+                                 int pixels, float lower, float upper, int ahead, float *out);
 
 // Blocks up to 512 MiB from the heap rather than fresh mmap pages, and up to 1 GiB of freed memory kept for
 // reuse rather than trimmed back to the OS (glibc's mallopt).

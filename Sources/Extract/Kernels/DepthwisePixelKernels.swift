@@ -10,7 +10,7 @@ extension DepthwiseConvolution {
     @inline(__always)
     func wideInterior(pixels: Int, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
                       width: Int, oy: Int, ox: Int, rows: Range<Int>, inputRowBase: Int, outputRowBase: Int,
-                      outputWidth: Int, into y: UnsafeMutablePointer<Float>) -> Int {
+                      outputWidth: Int, prefetchingAhead ahead: Bool, into y: UnsafeMutablePointer<Float>) -> Int {
         let firstRow = oy &* stride &- padding.top, firstColumn = ox &* stride &- padding.left
         let input = x + ((firstRow &+ rows.lowerBound &- inputRowBase) &* width &+ firstColumn) &* channels
         let taps = w + rows.lowerBound &* kernelSize &* channels
@@ -29,7 +29,7 @@ extension DepthwiseConvolution {
         let wide = channels & ~7
         if wide > c {
             dfh_depthwise_interior_avx2(input + c, width &* channels, taps + c, b + c, rows.count, channels, wide &- c,
-                                        k, s, p, lower, upper, out + c)
+                                        k, s, p, lower, upper, ahead ? 1 : 0, out + c)
         }
         return wide
     }
@@ -40,7 +40,7 @@ extension DepthwiseConvolution {
     func convolveFourInteriorPixels(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
                                     _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>, width: Int,
                                     outputWidth: Int, oy: Int, ox: Int, rows: Range<Int>,
-                                    inputRowBase: Int, outputRowBase: Int) {
+                                    inputRowBase: Int, outputRowBase: Int, prefetchingAhead ahead: Bool) {
         let channels = channels
         let kernelSize = kernelSize
         let step = stride &* channels
@@ -51,7 +51,7 @@ extension DepthwiseConvolution {
         var c = 0
         if kernelSize == 3 || kernelSize == 5 {
             c = wideInterior(pixels: 4, x, w, b, width: width, oy: oy, ox: ox, rows: rows, inputRowBase: inputRowBase,
-                             outputRowBase: outputRowBase, outputWidth: outputWidth, into: y)
+                             outputRowBase: outputRowBase, outputWidth: outputWidth, prefetchingAhead: ahead, into: y)
         }
         while c &+ ChannelVector.scalarCount <= channels {
             var sum0 = ChannelVector(loadingFrom: b + c)
@@ -88,10 +88,10 @@ extension DepthwiseConvolution {
     func convolveEightInteriorPixels(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
                                      _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>, width: Int,
                                      outputWidth: Int, oy: Int, ox: Int, rows: Range<Int>,
-                                     inputRowBase: Int, outputRowBase: Int) {
+                                     inputRowBase: Int, outputRowBase: Int, prefetchingAhead ahead: Bool) {
         let c = wideInterior(pixels: 8, x, w, b, width: width, oy: oy, ox: ox, rows: rows,
                              inputRowBase: inputRowBase, outputRowBase: outputRowBase, outputWidth: outputWidth,
-                             into: y)
+                             prefetchingAhead: ahead, into: y)
         for pixel in 0..<8 where c < channels {
             convolveChannels(c..<channels, x, into: y, w, b, width: width, outputWidth: outputWidth,
                              oy: oy, ox: ox + pixel, rows: rows, inputRowBase: inputRowBase,

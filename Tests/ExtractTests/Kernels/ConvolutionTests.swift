@@ -163,9 +163,10 @@ import Testing
     /// compute, bit for bit by construction on every CPU: bias, one fused multiply-add per tap inside the image in
     /// (row, column) order, then the clamp. Interior pixels run CKernels' 8- and 4-pixel kernels (16 lanes on
     /// AVX-512, 8 on AVX2, so 40 and 24 channels leave an 8-lane remainder there); 13 and 21 channels a scalar
-    /// tail; clipped rows and columns, both paddings.
+    /// tail; clipped rows and columns, both paddings. 72 channels at 62x62 and 64 at 64x64 are images of at least
+    /// `prefetchedImageBytes`, whose interior kernels also prefetch the next pixels (a hint: no bit may change).
     @Test(arguments: [(3, 1, 40, 21), (5, 1, 96, 17), (3, 2, 48, 22), (5, 2, 24, 19), (3, 1, 16, 9), (5, 2, 144, 14),
-                      (3, 1, 13, 14), (5, 1, 21, 13), (3, 2, 21, 15)])
+                      (3, 1, 13, 14), (5, 1, 21, 13), (3, 2, 21, 15), (3, 1, 72, 62), (5, 2, 64, 64)])
     func depthwiseEqualsTheScalarFMAChainBitForBit(_ shape: (Int, Int, Int, Int)) {
         let (kernel, stride, channels, size) = shape
         var random = TestRandom(seed: 10)
