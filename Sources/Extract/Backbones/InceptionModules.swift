@@ -46,9 +46,10 @@ struct BasicConvolutionReader {
     let weights: WeightDictionary
     static let batchNormEpsilon: Float = 0.001
 
-    /// kernel and padding are (height, width) as torch writes them: (1, 7) with padding (0, 3) is a 1x7 row.
+    /// kernel and padding are (height, width) as torch writes them: (1, 7) with padding (0, 3) is a 1x7 row;
+    /// winogradTile: a 3x3 stride-1 layer's Winograd output tile, 4 on the stem's large maps.
     func callAsFunction(_ name: String, _ input: Int, _ output: Int, kernel: (Int, Int) = (1, 1), stride: Int = 1,
-                        padding: (Int, Int) = (0, 0)) throws -> InceptionLayer {
+                        padding: (Int, Int) = (0, 0), winogradTile: Int = 2) throws -> InceptionLayer {
         let epsilon = Self.batchNormEpsilon
         if kernel == (1, 1) && stride == 1 {
             return .pointwise(try weights.pointwise(name + ".conv.weight", batchNorm: name + ".bn", input: input,
@@ -58,7 +59,7 @@ struct BasicConvolutionReader {
         return .convolution(try weights.convolution(name + ".conv.weight", batchNorm: name + ".bn", input: input,
                                                     output: output, kernelHeight: kernel.0, kernelWidth: kernel.1,
                                                     stride: stride, padding: pad, epsilon: epsilon,
-                                                    activation: .relu))
+                                                    activation: .relu, winogradTile: winogradTile))
     }
 }
 
@@ -76,8 +77,10 @@ extension InceptionModule {
             InceptionBranch(layers: [try conv(name + ".branch5x5_1", input, 48),
                                      try conv(name + ".branch5x5_2", 48, 64, kernel: (5, 5), padding: (2, 2))]),
             InceptionBranch(layers: [try conv(name + ".branch3x3dbl_1", input, 64),
-                                     try conv(name + ".branch3x3dbl_2", 64, 96, kernel: (3, 3), padding: (1, 1)),
-                                     try conv(name + ".branch3x3dbl_3", 96, 96, kernel: (3, 3), padding: (1, 1))]),
+                                     try conv(name + ".branch3x3dbl_2", 64, 96, kernel: (3, 3), padding: (1, 1),
+                                              winogradTile: 4),
+                                     try conv(name + ".branch3x3dbl_3", 96, 96, kernel: (3, 3), padding: (1, 1),
+                                              winogradTile: 4)]),
             InceptionBranch(layers: [branchAveragePool, try conv(name + ".branch_pool", input, poolFeatures)]),
         ])
     }
@@ -87,7 +90,8 @@ extension InceptionModule {
         InceptionModule(branches: [
             InceptionBranch(layers: [try conv(name + ".branch3x3", input, 384, kernel: (3, 3), stride: 2)]),
             InceptionBranch(layers: [try conv(name + ".branch3x3dbl_1", input, 64),
-                                     try conv(name + ".branch3x3dbl_2", 64, 96, kernel: (3, 3), padding: (1, 1)),
+                                     try conv(name + ".branch3x3dbl_2", 64, 96, kernel: (3, 3), padding: (1, 1),
+                                              winogradTile: 4),
                                      try conv(name + ".branch3x3dbl_3", 96, 96, kernel: (3, 3), stride: 2)]),
             InceptionBranch(layers: [inceptionMaxPool]),
         ])

@@ -18,13 +18,13 @@ public struct InceptionV3: Backbone {
         let weights = WeightDictionary(tensors: tensors, source: source)
         let conv = BasicConvolutionReader(weights: weights)
         stem = [
-            try conv("Conv2d_1a_3x3", 3, 32, kernel: (3, 3), stride: 2),       // 149x149x32
-            try conv("Conv2d_2a_3x3", 32, 32, kernel: (3, 3)),                 // 147x147x32
-            try conv("Conv2d_2b_3x3", 32, 64, kernel: (3, 3), padding: (1, 1)), // 147x147x64
-            inceptionMaxPool,                                                   // 73x73x64
-            try conv("Conv2d_3b_1x1", 64, 80),                                  // 73x73x80
-            try conv("Conv2d_4a_3x3", 80, 192, kernel: (3, 3)),                // 71x71x192
-            inceptionMaxPool,                                                   // 35x35x192
+            try conv("Conv2d_1a_3x3", 3, 32, kernel: (3, 3), stride: 2),                         // 149x149x32
+            try conv("Conv2d_2a_3x3", 32, 32, kernel: (3, 3), winogradTile: 4),                   // 147x147x32
+            try conv("Conv2d_2b_3x3", 32, 64, kernel: (3, 3), padding: (1, 1), winogradTile: 4),  // 147x147x64
+            inceptionMaxPool,                                                                     // 73x73x64
+            try conv("Conv2d_3b_1x1", 64, 80),                                                    // 73x73x80
+            try conv("Conv2d_4a_3x3", 80, 192, kernel: (3, 3), winogradTile: 4),                  // 71x71x192
+            inceptionMaxPool,                                                                     // 35x35x192
         ]
         mixed = [
             try .a("Mixed_5b", input: 192, poolFeatures: 32, conv),   // 35x35x256

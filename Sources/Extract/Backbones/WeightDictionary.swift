@@ -81,15 +81,16 @@ final class WeightDictionary {
                           expandBias: try tensor(prefix + "fc2.bias", shape: [channels]).data)
     }
 
-    /// A bias-free convolution [out, in, kh, kw] with its batch norm folded in, as a general convolution.
+    /// A bias-free convolution [out, in, kh, kw] with its batch norm folded in, as a general convolution;
+    /// winogradTile: the output tile of a 3x3 stride-1 layer's Winograd product (2 or 4).
     func convolution(_ weightName: String, batchNorm prefix: String, input: Int, output: Int, kernelHeight: Int,
-                     kernelWidth: Int, stride: Int, padding: Padding, epsilon: Float,
-                     activation: Activation) throws -> Convolution {
+                     kernelWidth: Int, stride: Int, padding: Padding, epsilon: Float, activation: Activation,
+                     winogradTile: Int = 2) throws -> Convolution {
         let folded = try foldedConvolution(weightName, batchNorm: prefix,
                                            shape: [output, input, kernelHeight, kernelWidth], epsilon: epsilon)
         return Convolution(torchWeights: folded.weights, bias: folded.bias, inputChannels: input,
                            kernelHeight: kernelHeight, kernelWidth: kernelWidth, stride: stride, padding: padding,
-                           activation: activation)
+                           activation: activation, winogradTile: winogradTile)
     }
 
     func linear(_ prefix: String, input: Int, output: Int) throws -> Linear {

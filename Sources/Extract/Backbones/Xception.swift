@@ -24,7 +24,8 @@ public struct Xception: Backbone {
         conv1 = try weights.convolution("conv1.weight", batchNorm: "bn1", input: 3, output: 32, kernelHeight: 3,
                                         kernelWidth: 3, stride: 2, padding: .none, epsilon: epsilon, activation: .relu)
         conv2 = try weights.convolution("conv2.weight", batchNorm: "bn2", input: 32, output: 64, kernelHeight: 3,
-                                        kernelWidth: 3, stride: 1, padding: .none, epsilon: epsilon, activation: .relu)
+                                        kernelWidth: 3, stride: 1, padding: .none, epsilon: epsilon, activation: .relu,
+                                        winogradTile: 4)
         func block(_ index: Int, _ input: Int, _ output: Int, reps: Int, stride: Int, startsWithReLU: Bool = true,
                    growsFirst: Bool = true) throws -> XceptionBlock {
             try XceptionBlock("block\(index)", input: input, output: output, reps: reps, stride: stride,

@@ -21,7 +21,8 @@ public struct Convolution: Sendable {
     /// Ungrouped with output channels in whole 16-wide panels (both stems): the same product read straight
     /// from a zero-padded copy of the input, no im2col rows (`patchProduct` then serves only maps under 6 pixels).
     let paddedPatchProduct: PaddedPatchProduct?
-    /// 3x3, stride 1, padding 1, ungrouped (ResNet's, DenseNet's and Inception's middle layers): Winograd's
+    /// 3x3, stride 1, padding 1 or none, ungrouped (ResNet's, DenseNet's and Inception's middle layers, Inception's
+    /// and Xception's stems): Winograd's
     /// F(m x m, 3x3), 2.25x (m = 2) or 4x (m = 4) fewer products, on frames of at least
     /// `Winograd3x3.minimumTiles` output tiles.
     let winograd: Winograd3x3?
@@ -63,7 +64,7 @@ public struct Convolution: Sendable {
         winograd = Winograd3x3.applies(kernel: kernelHeight == kernelWidth ? kernelHeight : 0, stride: stride,
                                        padding: padding, groups: groups, inputs: inputChannels, outputs: outputChannels)
             ? Winograd3x3(torchWeights: torchWeights, bias: bias, inputChannels: inputChannels, activation: activation,
-                          tile: winogradTile)
+                          tile: winogradTile, padding: padding.top)
             : nil
         paddedPatchProduct = patchProduct.flatMap {
             PaddedPatchProduct(kernelHeight: kernelHeight, kernelWidth: kernelWidth, stride: stride, padding: padding,

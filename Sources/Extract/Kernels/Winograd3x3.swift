@@ -1,6 +1,6 @@
 import Shared
 
-/// A 3x3, stride 1, padding 1 convolution by Winograd's minimal filtering F(m x m, 3x3) (Lavin & Gray 2015,
+/// A 3x3, stride 1 convolution, padding 1 or none, by Winograd's minimal filtering F(m x m, 3x3) (Lavin & Gray 2015,
 /// "Fast Algorithms for Convolutional Neural Networks"): each m x m block of outputs comes from its (m + 2)²
 /// input window, F(2x2, 3x3) with 16 products per channel pair instead of 36, F(4x4, 3x3) with 36 instead of
 /// 144. With d the window, g a filter and
@@ -13,6 +13,8 @@ struct Winograd3x3: Sendable {
     /// The output tile's side m, 2 or 4: F(4x4, 3x3) does 44% fewer products but holds 36 transformed weight
     /// matrices, not 16, so networks pick it where a pass has many tiles per weight read (ResNet's `stageTable`).
     let tile: Int
+    /// Zero pixels around the input on each side: 1 (a same-size output) or 0 (two rows and columns fewer).
+    let padding: Int
     let inputChannels: Int
     let outputChannels: Int
     /// U at the (m + 2)² positions ξ = (m + 2) i + j, each as a 1x1 layer's packed [out, in] weights.
@@ -29,16 +31,21 @@ struct Winograd3x3: Sendable {
 
     /// Whether frames of `input`'s size run on this rather than the direct product.
     func suits(_ input: FeatureMap) -> Bool {
-        TileGeometry(height: input.height, width: input.width, tile: tile).tiles >= Self.minimumTiles
+        geometry(input).tiles >= Self.minimumTiles
+    }
+
+    /// The output's tiles for frames of `input`'s size.
+    func geometry(_ input: FeatureMap) -> TileGeometry {
+        TileGeometry(height: input.height + 2 * padding - 2, width: input.width + 2 * padding - 2, tile: tile)
     }
 
     /// The (m + 2)² window positions of a tile.
     var positions: Int { (tile + 2) * (tile + 2) }
 
-    /// Layers this runs: ungrouped 3x3, stride 1, one pixel of zero padding on each side, channels in whole
-    /// 8-lane vectors (the transforms' unit).
+    /// Layers this runs: ungrouped 3x3, stride 1, one pixel of zero padding on each side or none (Inception's
+    /// and Xception's stems), channels in whole 8-lane vectors (the transforms' unit).
     static func applies(kernel: Int, stride: Int, padding: Padding, groups: Int, inputs: Int, outputs: Int) -> Bool {
-        kernel == 3 && stride == 1 && groups == 1 && padding == .symmetric(kernel: 3)
+        kernel == 3 && stride == 1 && groups == 1 && (padding == .symmetric(kernel: 3) || padding == .none)
             && inputs % 8 == 0 && outputs % 8 == 0
     }
 
@@ -49,8 +56,10 @@ struct Winograd3x3: Sendable {
             [1.0 / 24, 1.0 / 12, 1.0 / 6], [1.0 / 24, -1.0 / 12, 1.0 / 6], [0, 0, 1]],
     ]
 
-    /// torchWeights: [out, in, 3, 3]; bias: [out]; tile: the output tile's side m (2 or 4).
-    init(torchWeights: [Float], bias: [Float], inputChannels: Int, activation: Activation, tile: Int = 2) {
+    /// torchWeights: [out, in, 3, 3]; bias: [out]; tile: the output tile's side m (2 or 4); padding: 1 or 0.
+    init(torchWeights: [Float], bias: [Float], inputChannels: Int, activation: Activation, tile: Int = 2,
+         padding: Int = 1) {
+        precondition(padding == 0 || padding == 1, "Winograd 3x3 layers are padded by one pixel or none")
         let outputs = bias.count
         precondition(torchWeights.count == outputs * inputChannels * 9, "3x3 weights must be [out, in, 3, 3]")
         guard let G = Self.filterTransforms[tile] else { preconditionFailure("Winograd tiles are 2x2 or 4x4") }
@@ -70,6 +79,7 @@ struct Winograd3x3: Sendable {
             }
         }
         self.tile = tile
+        self.padding = padding
         self.inputChannels = inputChannels
         self.outputChannels = outputs
         self.transformed = positions.map {
@@ -85,16 +95,17 @@ struct Winograd3x3: Sendable {
     /// A chunk's V and M together take about this many bytes, so they stay in L2 between the three steps.
     static let chunkBytes = 768 << 10
 
-    /// input [N, H, W, in] -> output [N, H, W, out]; threads: cores one call may split over; chunkRows: tiles
+    /// input [N, H, W, in] -> output [N, H + 2 padding - 2, W + 2 padding - 2, out]; threads: cores one call may split over; chunkRows: tiles
     /// per chunk (nil: by size, see `chunked`; Int.max: all at once).
     func callAsFunction(_ input: FeatureMap, threads: Int = CoreBudget.current, isa: KernelISA = .active,
                         chunkRows: Int? = nil) -> FeatureMap {
         precondition(input.channels == inputChannels, "winograd conv expects \(inputChannels) channels")
-        let geometry = TileGeometry(height: input.height, width: input.width, tile: tile)
+        let geometry = geometry(input)
+        precondition(geometry.height > 0 && geometry.width > 0, "a 3x3 layer needs a 3x3 input")
         let rows = input.batch * geometry.tiles
-        // Zero-padded so that every tile's 4x4 window lies inside: one pixel before, one or two after.
+        // Zero-padded so that every tile's window lies inside: `padding` pixels before, up to m + 1 after.
         let padded = paddedCopy(input, height: geometry.paddedHeight, width: geometry.paddedWidth)
-        var output = FeatureMap(uninitializedBatch: input.batch, height: input.height, width: input.width,
+        var output = FeatureMap(uninitializedBatch: input.batch, height: geometry.height, width: geometry.width,
                                 channels: outputChannels)
         padded.withUnsafeBufferPointer { p in
             output.data.withUnsafeMutableBufferPointer { y in
@@ -276,7 +287,7 @@ struct Winograd3x3: Sendable {
         }
     }
 
-    /// [N, height, width, in] with the input at (1, 1) and zeros around it.
+    /// [N, height, width, in] with the input at (padding, padding) and zeros around it.
     private func paddedCopy(_ input: FeatureMap, height: Int, width: Int) -> [Float] {
         let k = input.channels, rowFloats = width * k
         var padded = [Float](repeating: 0, count: input.batch * height * rowFloats)
@@ -285,7 +296,7 @@ struct Winograd3x3: Sendable {
                 for n in 0..<input.batch {
                     for row in 0..<input.height {
                         let source = x.baseAddress! + (n * input.height + row) * input.width * k
-                        let target = p.baseAddress! + (n * height + row + 1) * rowFloats + k
+                        let target = p.baseAddress! + (n * height + row + padding) * rowFloats + padding * k
                         target.update(from: source, count: input.width * k)
                     }
                 }

@@ -4,21 +4,25 @@ import Testing
 /// Winograd's F(2x2, 3x3) and F(4x4, 3x3) against the definition in double precision, and the same bits however
 /// a batch, the cores or the instruction set split the work (fixed transforms, the packed 1x1 kernel's fixed chains).
 @Suite struct Winograd3x3Tests {
-    /// (in, out, height, width, batch, tile): sides that leave a partial last tile row or column (1, 2 or 3 of 4
-    /// outputs past the edge), one and several 16-wide output panels, and K = 256 as in ResNet's third stage.
-    @Test(arguments: [(8, 16, 14, 14, 1, 2), (16, 24, 15, 14, 2, 2), (24, 32, 14, 17, 1, 2), (256, 64, 16, 16, 1, 2),
-                      (8, 16, 14, 14, 1, 4), (16, 24, 15, 13, 2, 4), (24, 32, 16, 17, 1, 4), (256, 64, 16, 16, 1, 4)])
-    func matchesTheDefinition(_ shape: (Int, Int, Int, Int, Int, Int)) {
-        let (inputs, outputs, height, width, batch, tile) = shape
+    /// (in, out, height, width, batch, tile, padding): sides that leave a partial last tile row or column (1, 2 or 3
+    /// of 4 outputs past the edge), one and several 16-wide output panels, K = 256 as in ResNet's third stage, and
+    /// unpadded layers (Inception's stem: 149 -> 147, 73 -> 71), whose outputs are two rows and columns fewer.
+    @Test(arguments: [(8, 16, 14, 14, 1, 2, 1), (16, 24, 15, 14, 2, 2, 1), (24, 32, 14, 17, 1, 2, 1),
+                      (256, 64, 16, 16, 1, 2, 1), (8, 16, 14, 14, 1, 4, 1), (16, 24, 15, 13, 2, 4, 1),
+                      (24, 32, 16, 17, 1, 4, 1), (256, 64, 16, 16, 1, 4, 1), (16, 24, 17, 15, 2, 2, 0),
+                      (32, 32, 17, 19, 1, 4, 0), (80, 48, 18, 16, 2, 4, 0)])
+    func matchesTheDefinition(_ shape: (Int, Int, Int, Int, Int, Int, Int)) {
+        let (inputs, outputs, height, width, batch, tile, padding) = shape
         let input = TestRandom.map(batch: batch, height: height, width: width, channels: inputs, seed: 31)
         var random = TestRandom(seed: 32)
         let weights = random.values(outputs * inputs * 9)
         let bias = random.values(outputs)
         for activation in [Activation.identity, .relu] {
             let layer = Winograd3x3(torchWeights: weights, bias: bias, inputChannels: inputs, activation: activation,
-                                    tile: tile)
+                                    tile: tile, padding: padding)
             let want = naiveConvolution(input, torchWeights: weights, bias: bias, kernelHeight: 3, kernelWidth: 3,
-                                        stride: 1, padding: .symmetric(kernel: 3), groups: 1, activation: activation)
+                                        stride: 1, padding: padding == 1 ? .symmetric(kernel: 3) : .none, groups: 1,
+                                        activation: activation)
             // All tiles at once, and in chunks of 12 and 30 tiles (the last one short).
             for chunkRows in [Int.max, 12, 30] {
                 let got = layer(input, chunkRows: chunkRows)
@@ -64,6 +68,18 @@ import Testing
         let twelve = TestRandom.map(batch: 2, height: 12, width: 12, channels: 16, seed: 39)
         let onF4 = wide(thirteen) == wideWinograd(thirteen), twelveDirect = wide(twelve) == wide.im2colProduct(twelve)
         #expect(onF4 && twelveDirect)
+        // Unpadded, the tiles count the smaller output: a 15x15 frame has 13x13 outputs, 16 4x4 tiles.
+        let valid = Convolution(torchWeights: weights, bias: bias, inputChannels: 16, kernelHeight: 3, kernelWidth: 3,
+                                stride: 1, padding: .none, activation: .relu, winogradTile: 4)
+        let validWinograd = try #require(valid.winograd)
+        let fifteen = TestRandom.map(batch: 1, height: 15, width: 15, channels: 16, seed: 40)
+        let fourteen = TestRandom.map(batch: 1, height: 14, width: 14, channels: 16, seed: 41)
+        let validOnF4 = valid(fifteen) == validWinograd(fifteen)
+        let fourteenDirect = valid(fourteen) == valid.im2colProduct(fourteen)
+        #expect(validOnF4 && fourteenDirect && valid(fifteen).height == 13)
+        let want = naiveConvolution(fifteen, torchWeights: weights, bias: bias, kernelHeight: 3, kernelWidth: 3,
+                                    stride: 1, padding: .none, groups: 1, activation: .relu)
+        #expect(maxAbsoluteDifference(valid(fifteen).data, want.data) < 1e-4)
     }
 
     /// A frame gives the same bits alone or in a batch, on one core or two, with AVX2 or AVX-512 tiles, with its
