@@ -101,8 +101,15 @@ public enum BackboneKind: String, CaseIterable, Sendable {
         let pin: WeightPin = acceptingUnpublished ? .unpinned : .published(spec.checkpoints.map(\.digest))
         let checkpoint = try Checkpoint.load(contentsOf: url, pin: pin)
         let published = spec.checkpoints.first { $0.digest.matches(checkpoint.sha256) }
-        let network = try make(weights: checkpoint.tensors, source: checkpoint.path)
-        return LoadedBackbone(network: network, sha256: checkpoint.sha256, published: published)
+        do {
+            let network = try make(weights: checkpoint.tensors, source: checkpoint.path)
+            return LoadedBackbone(network: network, sha256: checkpoint.sha256, published: published)
+        } catch let error as BackboneWeightError {
+            // Only a researcher's own file gets here (published ones are pinned): say what this backbone reads.
+            let files = spec.checkpoints.map { "\($0.fileName) (\($0.origin))" }.joined(separator: " or ")
+            throw BackboneWeightError(description: "\(error.description): \(rawValue) needs \(files), or a checkpoint "
+                + "saved from the same architecture (fine-tuned, or by a newer torch)")
+        }
     }
 
     /// Builds the network from an already-read state dict; `source` names the file in errors.

@@ -34,12 +34,12 @@ final class WeightDictionary {
     func tensor(_ name: String, shape: [Int]) throws -> Tensor {
         read.insert(name)
         guard let tensor = tensors[name] else {
-            throw BackboneWeightError(description: "\(source): no tensor named '\(name)'; this is not the expected "
-                + "checkpoint for the backbone - re-run `make setup` to fetch the right weight file")
+            throw BackboneWeightError(description: "\(source): no tensor named '\(name)'; this checkpoint belongs to "
+                + "another architecture")
         }
         guard tensor.shape == shape else {
             throw BackboneWeightError(description: "\(source): tensor '\(name)' has shape \(tensor.shape), expected "
-                + "\(shape); the weight file belongs to another architecture - re-run `make setup`")
+                + "\(shape); this checkpoint belongs to another architecture")
         }
         return tensor
     }

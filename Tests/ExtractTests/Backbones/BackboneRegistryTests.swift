@@ -77,11 +77,14 @@ import Shared
         let photo = try BackboneTestAssets.photo("orange.jpg")
         #expect(loaded.network.embed([photo]) == original.network.embed([photo]))
 
-        // Another architecture's checkpoint, even with --weights: one error naming the file.
+        // Another architecture's checkpoint, even with --weights: one error naming the file and what would do.
         let lite = try BackboneTestAssets.weightFile(.efficientNetLite0)
-        #expect(throws: BackboneWeightError.self) {
+        let error = #expect(throws: BackboneWeightError.self) {
             try BackboneKind.mobilenetV2.load(weightsAt: lite, acceptingUnpublished: true)
         }
+        let message = error?.description ?? ""
+        #expect(message.contains(lite.path) && message.contains("another architecture")
+                && message.contains("mobilenetv2 needs \(BackboneKind.mobilenetV2.weightFileName)"), "\(message)")
         // A checkpoint with a tensor too many (another head, a wrapper's extra state) is refused as well.
         var extra = tensors
         extra["classifier.2.weight"] = Tensor(zeros: [4])
