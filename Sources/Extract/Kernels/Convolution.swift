@@ -22,9 +22,8 @@ public struct Convolution: Sendable {
     /// from a zero-padded copy of the input, no im2col rows (`patchProduct` then serves only maps under 6 pixels).
     let paddedPatchProduct: PaddedPatchProduct?
     /// 3x3, stride 1, padding 1 or none, ungrouped (ResNet's, DenseNet's and Inception's middle layers, Inception's
-    /// and Xception's stems): Winograd's
-    /// F(m x m, 3x3), 2.25x (m = 2) or 4x (m = 4) fewer products, on frames of at least
-    /// `Winograd3x3.minimumTiles` output tiles.
+    /// and Xception's stems): Winograd's F(m x m, 3x3), 2.25x (m = 2) or 4x (m = 4) fewer products, on frames of
+    /// at least `Winograd3x3.minimumTiles` output tiles.
     let winograd: Winograd3x3?
 
     /// torchWeights: [out, in/groups, kh, kw] (PyTorch layout), bias: [out]; winogradTile: the output tile's

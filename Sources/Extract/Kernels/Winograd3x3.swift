@@ -95,8 +95,8 @@ struct Winograd3x3: Sendable {
     /// A chunk's V and M together take about this many bytes, so they stay in L2 between the three steps.
     static let chunkBytes = 768 << 10
 
-    /// input [N, H, W, in] -> output [N, H + 2 padding - 2, W + 2 padding - 2, out]; threads: cores one call may split over; chunkRows: tiles
-    /// per chunk (nil: by size, see `chunked`; Int.max: all at once).
+    /// input [N, H, W, in] -> output [N, H + 2 padding - 2, W + 2 padding - 2, out]; threads: cores one call may
+    /// split over; chunkRows: tiles per chunk (nil: by size, see `chunked`; Int.max: all at once).
     func callAsFunction(_ input: FeatureMap, threads: Int = CoreBudget.current, isa: KernelISA = .active,
                         chunkRows: Int? = nil) -> FeatureMap {
         precondition(input.channels == inputChannels, "winograd conv expects \(inputChannels) channels")
