@@ -28,8 +28,11 @@ let package = Package(
         // Register tiles in C, picked at run time by Extract: AVX-512 1x1, patch, depthwise and SiLU; AVX2 1x1 and patch.
         .target(name: "CKernels", path: "Sources/CKernels", cSettings: [.unsafeFlags(["-O3"])]),
 
+        // What the OS knows that Swift's Glibc module hides (the CPUs a process may run on).
+        .target(name: "CSystem", path: "Sources/CSystem"),
+
         // What both stages use: tensors, HDF5, configuration, dataset layouts, hashing, progress.
-        .target(name: "Shared", dependencies: ["CHDF5", "CBLAS", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Shared", dependencies: ["CHDF5", "CBLAS", "CSystem", .product(name: "Yams", package: "Yams")]),
         // Stage 1: video decoding, weight loading, CNN kernels and backbones, the embedding cache.
         .target(name: "Extract", dependencies: ["Shared", "CFFmpeg", "CBLAS", "CKernels"],
                 // The CNN kernels vectorise with AVX2 + FMA (x86-64-v3: every x86 server CPU since 2013).

@@ -39,6 +39,6 @@ struct MTCNNBenchmark {
         return Result(width: width, height: height, frames: images.count, secondsPerRun: times,
                       framesPerSecond: Double(images.count) / Timing.median(times),
                       bestFramesPerSecond: Double(images.count) / (times.min() ?? .nan),
-                      facesPerFrame: faces.map(\.count), threads: ProcessInfo.processInfo.activeProcessorCount)
+                      facesPerFrame: faces.map(\.count), threads: availableCores)
     }
 }

@@ -19,7 +19,7 @@ func runCommand(_ arguments: BenchArguments) async throws {
             let processors: Int
         }
         try JSONOutput.print(Info(coreName: OpenBLASKernels.coreName, backboneKernels: KernelISA.active.rawValue, configuration: OpenBLASInfo.configuration,
-                                  processors: ProcessInfo.processInfo.activeProcessorCount))
+                                  processors: availableCores))
     case "gemm":
         try JSONOutput.print(GEMMBenchmark(size: try arguments.int("size", default: 2048), repeats: repeats).run())
     case "head-gemm":

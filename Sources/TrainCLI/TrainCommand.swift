@@ -160,7 +160,7 @@ struct Sweep: AsyncParsableCommand {
     var crop: String?
     @Option(help: "Maximum epochs per run.\(note("train.epochs") { $0.train.epochs })") var epochs: Int?
     @Option(help: "Heads trained at once, one GEMM thread each (default: one per core); results equal one-at-a-time runs.")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    var jobs: Int = availableCores
     @Option(help: "Train only shard I of N of the grid (0-based, e.g. 0/4); inside a Slurm array job the default is SLURM_ARRAY_TASK_ID of SLURM_ARRAY_TASK_COUNT. Shards need their caches extracted already.")
     var shard: String?
     @Option(help: "Train every configuration with this many seeds, train.seed, train.seed + 1, ... (as `train fit --seeds`), instead of the sweep's seeds list.\(note("sweep.seeds") { $0.sweep.seeds })")

@@ -1,9 +1,18 @@
+import CSystem
 import Dispatch
 import Foundation
 
-/// The cores this process may use, read once: Foundation reads the cgroup files on every query, which costs
-/// as much as a small layer when asked per parallel loop.
-public let availableCores = ProcessInfo.processInfo.activeProcessorCount
+/// The cores this process may use, read once (Foundation reads the cgroup files on every query, which costs as
+/// much as a small layer when asked per parallel loop).
+public let availableCores = usableCores()
+
+/// The CPUs the calling thread's affinity mask allows (taskset, a Slurm job's or a container's cpuset), at most
+/// Foundation's count, which honours a cgroup CPU quota but not the mask: a job given 4 CPUs of a 64-core node
+/// must not start 63 helper threads.
+public func usableCores() -> Int {
+    let allowed = Int(dfh_affinity_cpu_count()), quota = ProcessInfo.processInfo.activeProcessorCount
+    return max(1, allowed > 0 ? min(allowed, quota) : quota)
+}
 
 /// Runs body(0..<count) on the machine's cores, each worker taking the next index when it is free:
 /// on a shared machine a worker whose core is busy with another process takes fewer indices instead of

@@ -60,7 +60,7 @@ import Testing
     }
 
     /// Slow indices leave time for a parked helper to wake and take some: more than one thread runs them.
-    @Test(.enabled(if: ProcessInfo.processInfo.activeProcessorCount > 1))
+    @Test(.enabled(if: availableCores > 1))
     func parkedHelpersWakeAndShareTheWork() {
         for _ in 0..<2 {
             Thread.sleep(forTimeInterval: 0.01)  // well past the helpers' spin limit: they are parked now
@@ -73,5 +73,29 @@ import Testing
             }
             #expect(Set(threads.map { UInt($0!) }).count > 1)
         }
+    }
+
+    /// A thread restricted to one CPU (as `taskset -c 0`, or a Slurm job's cpuset, restricts a process) counts
+    /// one usable core, though Foundation's count still says all of the machine's.
+    @Test(.enabled(if: usableCores() > 1))
+    func theAffinityMaskBoundsTheCores() throws {
+        let before = usableCores()
+        let status = try String(contentsOfFile: "/proc/thread-self/status", encoding: .utf8)
+        let allowed = try #require(status.split(separator: "\n").first { $0.hasPrefix("Cpus_allowed_list:") })
+        let thread = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/thread-self")
+        func taskset(_ cpus: some StringProtocol) throws {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/taskset")
+            process.arguments = ["-p", "-c", String(cpus), String(thread.split(separator: "/").last ?? "")]
+            process.standardOutput = FileHandle.nullDevice
+            try process.runFenced()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+        }
+        let first = try #require(allowed.split(separator: "\t").last?.split(separator: ",").first?.split(separator: "-").first)
+        try taskset(first)
+        let pinned = usableCores()
+        try taskset(try #require(allowed.split(separator: "\t").last))
+        #expect(pinned == 1 && ProcessInfo.processInfo.activeProcessorCount > 1 && usableCores() == before)
     }
 }
