@@ -142,7 +142,7 @@ test_extract() {
     wait_for "$array,$merge"
     expect_completed "$array"
     expect_completed "$merge"
-    # extract's summary line: "T: <n> videos, <reused> already cached, <left> to extract with ..."
+    # extract's summary line: "T: <n> videos, <reused> already cached, <left> to extract with ... on <c> cores) ..."
     local summary left
     summary=$(grep -m1 'already cached' "$work/logs/extract-${array}_0.out" || true)
     reused=$(sed -n 's/.* \([0-9]*\) already cached.*/\1/p' <<<"$summary")
@@ -150,6 +150,8 @@ test_extract() {
     [ -n "$reused" ] && [ -n "$left" ] || fail "the resubmitted shard's log has no summary line: $work/logs/extract-${array}_0.out"
     [ "$reused" -eq "$finished" ] || fail "the resubmitted shard reused $reused videos, not the $finished its journal had finished"
     [ "$left" -ge 1 ] || fail "shard 0 had already finished all its videos when cancelled: nothing was resumed"
+    # CPUS=1 on this node of several: the task is bound to one CPU, and extract must count that one, not the node's.
+    grep -q 'on 1 core)' <<<"$summary" || fail "the shard bound to one CPU did not run on 1 core: $summary"
     say "extraction: the resubmitted shard reused its $reused journaled video(s) and extracted the other $left; merged cache vs single process:"
     python3 scripts/slurm/compare-caches.py "$work/cache-single/T/mobilenetv2_f4.h5" "$work/cache-sharded/T/mobilenetv2_f4.h5" \
         || fail "the merged cache differs from the single-process one"

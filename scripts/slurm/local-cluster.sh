@@ -44,9 +44,10 @@ SlurmctldPidFile=$dir/run/slurmctld.pid
 SlurmdPidFile=$dir/run/slurmd.pid
 SlurmctldLogFile=$dir/log/slurmctld.log
 SlurmdLogFile=$dir/log/slurmd.log
-# No cgroups: processes are tracked by parent pid, tasks are not bound.
+# No cgroups: processes are tracked by parent pid; each task is bound to its CPUs (sched_setaffinity), as the
+# task/affinity or task/cgroup plugins of real clusters bind it.
 ProctrackType=proctrack/linuxproc
-TaskPlugin=task/none
+TaskPlugin=task/affinity
 JobAcctGatherType=jobacct_gather/none
 AccountingStorageType=accounting_storage/none
 JobCompType=jobcomp/none

@@ -50,7 +50,8 @@ public struct ExtractionRun: Sendable {
         let reusable = videos.count - pending.count
         let part = request.shard.map { " shard \($0) (of \(listed.count) videos)" } ?? ""
         printError("extract: \(request.dataset)\(part): \(videos.count) videos, \(reusable) already cached, \(pending.count) to extract with \(request.backbone.rawValue) at \(request.frames) frames, \(request.crop.rawValue)"
-                   + " (\(KernelISA.active.rawValue) backbone kernels) (OpenBLAS \(OpenBLASKernels.coreName) kernels)")
+                   + " (\(KernelISA.active.rawValue) backbone kernels on \(availableCores) core\(availableCores == 1 ? "" : "s"))"
+                   + " (OpenBLAS \(OpenBLASKernels.coreName) kernels)")
         var outcome: (frames: Int, failures: Int)
         if request.crop == .face {
             var embedding: FaceExtraction.Embedding? = FaceExtraction.Embedding(backbone: backbone.network, writer: writer)
