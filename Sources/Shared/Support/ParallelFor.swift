@@ -1,6 +1,7 @@
 import CSystem
 import Dispatch
 import Foundation
+import Synchronization
 
 /// The cores this process may use, read once (Foundation reads the cgroup files on every query, which costs as
 /// much as a small layer when asked per parallel loop).
@@ -27,8 +28,13 @@ public func parallelFor(count: Int, _ body: (Int) -> Void) {
             return
         }
         if WorkerTeam.shared.run(count: count, body) { return }
+        // GCD's pool is as wide as the machine, not the affinity mask: at most availableCores workers, each
+        // taking the next index.
         let job = UncheckedBody(body: body)
-        DispatchQueue.concurrentPerform(iterations: count) { index in job.body(index) }
+        let next = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: min(count, availableCores)) { _ in
+            while case let index = next.wrappingAdd(1, ordering: .relaxed).oldValue, index < count { job.body(index) }
+        }
     }
 }
 
