@@ -9,6 +9,10 @@ public struct SqueezeExcitation: Sendable {
     let reduceBias: [Float]
     let expandWeights: [Float]
     let expandBias: [Float]
+    /// The two 1x1 layers packed for the 1x1 kernel, run on one row (the means): each output's sum is one FMA
+    /// chain in input order, 16 outputs a vector, where a scalar dot product waits on each add's latency.
+    let reduce: PackedPointwiseWeights
+    let expand: PackedPointwiseWeights
 
     public init(reduceWeights: [Float], reduceBias: [Float], expandWeights: [Float], expandBias: [Float]) {
         let (channels, squeeze) = (expandBias.count, reduceBias.count)
@@ -17,6 +21,8 @@ public struct SqueezeExcitation: Sendable {
         (self.channels, self.squeezeChannels) = (channels, squeeze)
         (self.reduceWeights, self.reduceBias) = (reduceWeights, reduceBias)
         (self.expandWeights, self.expandBias) = (expandWeights, expandBias)
+        reduce = PackedPointwiseWeights(weights: reduceWeights, inputChannels: channels, outputChannels: squeeze)
+        expand = PackedPointwiseWeights(weights: expandWeights, inputChannels: squeeze, outputChannels: channels)
     }
 
     /// Scales every image of the batch by its own gate, in place.
@@ -58,17 +64,20 @@ public struct SqueezeExcitation: Sendable {
 
     /// [channels] means -> [channels] gates in (0, 1): the excitation.
     func gate(means: [Float]) -> [Float] {
-        let squeezed = (0..<squeezeChannels).map { j in
-            scalarSiLU(dot(reduceWeights, row: j, means) + reduceBias[j])
-        }
-        return (0..<channels).map { c in sigmoid(dot(expandWeights, row: c, squeezed) + expandBias[c]) }
+        let squeezed = Self.product(means, reduce, bias: reduceBias).map(scalarSiLU)
+        return Self.product(squeezed, expand, bias: expandBias).map(sigmoid)
     }
 
-    /// Row `row` of a row-major matrix with `vector.count` columns, dotted with `vector`.
-    private func dot(_ matrix: [Float], row: Int, _ vector: [Float]) -> Float {
-        let width = vector.count
-        var sum: Float = 0
-        for i in 0..<width { sum += matrix[row * width + i] * vector[i] }
-        return sum
+    /// x [in] -> W x + bias [out], by the 1x1 kernel on one row.
+    private static func product(_ x: [Float], _ weights: PackedPointwiseWeights, bias: [Float]) -> [Float] {
+        [Float](unsafeUninitializedCapacity: weights.outputChannels) { y, count in
+            x.withUnsafeBufferPointer { x in
+                bias.withUnsafeBufferPointer { b in
+                    multiplyPacked(x.baseAddress!, rows: 1, weights, bias: b.baseAddress!, shortcut: nil,
+                                   bounds: ActivationBounds(.identity), into: y.baseAddress!)
+                }
+            }
+            count = weights.outputChannels
+        }
     }
 }
