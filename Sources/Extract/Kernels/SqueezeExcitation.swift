@@ -4,25 +4,22 @@
 public struct SqueezeExcitation: Sendable {
     public let channels: Int
     public let squeezeChannels: Int
-    /// [squeeze, channels] and [channels, squeeze] row-major (torch's 1x1 weights without the unit dims).
-    let reduceWeights: [Float]
-    let reduceBias: [Float]
-    let expandWeights: [Float]
-    let expandBias: [Float]
-    /// The two 1x1 layers packed for the 1x1 kernel, run on one row (the means): each output's sum is one FMA
-    /// chain in input order, 16 outputs a vector, where a scalar dot product waits on each add's latency.
+    /// The two 1x1 layers, [squeeze, channels] and [channels, squeeze], packed for the 1x1 kernel and run on one
+    /// row (the means): each output's sum is one FMA chain in input order, 16 outputs a vector, where a scalar dot
+    /// product waits on each add's latency.
     let reduce: PackedPointwiseWeights
+    let reduceBias: [Float]
     let expand: PackedPointwiseWeights
+    let expandBias: [Float]
 
     public init(reduceWeights: [Float], reduceBias: [Float], expandWeights: [Float], expandBias: [Float]) {
         let (channels, squeeze) = (expandBias.count, reduceBias.count)
         precondition(reduceWeights.count == squeeze * channels && expandWeights.count == channels * squeeze,
                      "squeeze-and-excitation weights must be [squeeze, channels] and [channels, squeeze]")
         (self.channels, self.squeezeChannels) = (channels, squeeze)
-        (self.reduceWeights, self.reduceBias) = (reduceWeights, reduceBias)
-        (self.expandWeights, self.expandBias) = (expandWeights, expandBias)
         reduce = PackedPointwiseWeights(weights: reduceWeights, inputChannels: channels, outputChannels: squeeze)
         expand = PackedPointwiseWeights(weights: expandWeights, inputChannels: squeeze, outputChannels: channels)
+        (self.reduceBias, self.expandBias) = (reduceBias, expandBias)
     }
 
     /// Scales every image of the batch by its own gate, in place.

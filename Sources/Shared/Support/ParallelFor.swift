@@ -33,7 +33,11 @@ public func parallelFor(count: Int, _ body: (Int) -> Void) {
         let job = UncheckedBody(body: body)
         let next = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: min(count, availableCores)) { _ in
-            while case let index = next.wrappingAdd(1, ordering: .relaxed).oldValue, index < count { job.body(index) }
+            while true {
+                let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard index < count else { return }
+                job.body(index)
+            }
         }
     }
 }

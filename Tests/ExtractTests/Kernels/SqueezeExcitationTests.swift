@@ -7,8 +7,10 @@ import Testing
     @Test func gatesEachImagesChannelsByItsOwnMeans() {
         var random = TestRandom(seed: 21)
         let (channels, squeeze) = (40, 6)
-        let layer = SqueezeExcitation(reduceWeights: random.values(squeeze * channels), reduceBias: random.values(squeeze),
-                                      expandWeights: random.values(channels * squeeze), expandBias: random.values(channels))
+        let (reduceWeights, reduceBias) = (random.values(squeeze * channels), random.values(squeeze))
+        let (expandWeights, expandBias) = (random.values(channels * squeeze), random.values(channels))
+        let layer = SqueezeExcitation(reduceWeights: reduceWeights, reduceBias: reduceBias,
+                                      expandWeights: expandWeights, expandBias: expandBias)
         let input = TestRandom.map(batch: 3, height: 5, width: 7, channels: channels, seed: 8)
         var output = input
         layer(&output)
@@ -20,13 +22,13 @@ import Testing
             let means = (0..<channels).map { c in stride(from: c, to: image.count, by: channels).map { image[$0] }
                 .reduce(0, +) / Double(pixels) }
             let squeezed = (0..<squeeze).map { j -> Double in
-                let z = (0..<channels).map { Double(layer.reduceWeights[j * channels + $0]) * means[$0] }.reduce(0, +)
-                    + Double(layer.reduceBias[j])
+                let z = (0..<channels).map { Double(reduceWeights[j * channels + $0]) * means[$0] }.reduce(0, +)
+                    + Double(reduceBias[j])
                 return z / (1 + exp(-z))
             }
             let gates = (0..<channels).map { c -> Double in
-                let z = (0..<squeeze).map { Double(layer.expandWeights[c * squeeze + $0]) * squeezed[$0] }.reduce(0, +)
-                    + Double(layer.expandBias[c])
+                let z = (0..<squeeze).map { Double(expandWeights[c * squeeze + $0]) * squeezed[$0] }.reduce(0, +)
+                    + Double(expandBias[c])
                 return 1 / (1 + exp(-z))
             }
             expected += image.enumerated().map { Float($0.element * gates[$0.offset % channels]) }
