@@ -80,8 +80,11 @@ import Testing
     @Test(.enabled(if: usableCores() > 1))
     func theAffinityMaskBoundsTheCores() throws {
         let before = usableCores()
+        // This thread's CPUs as a list ("0-1") and its id, from /proc/thread-self.
         let status = try String(contentsOfFile: "/proc/thread-self/status", encoding: .utf8)
-        let allowed = try #require(status.split(separator: "\n").first { $0.hasPrefix("Cpus_allowed_list:") })
+        let line = try #require(status.split(separator: "\n").first { $0.hasPrefix("Cpus_allowed_list:") })
+        let allowed = try #require(line.split(separator: "\t").last)
+        let firstCPU = try #require(allowed.split(separator: ",").first?.split(separator: "-").first)
         let thread = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/thread-self")
         func taskset(_ cpus: some StringProtocol) throws {
             let process = Process()
@@ -92,10 +95,9 @@ import Testing
             process.waitUntilExit()
             #expect(process.terminationStatus == 0)
         }
-        let first = try #require(allowed.split(separator: "\t").last?.split(separator: ",").first?.split(separator: "-").first)
-        try taskset(first)
+        try taskset(firstCPU)
         let pinned = usableCores()
-        try taskset(try #require(allowed.split(separator: "\t").last))
+        try taskset(allowed)
         #expect(pinned == 1 && ProcessInfo.processInfo.activeProcessorCount > 1 && usableCores() == before)
     }
 }
